@@ -1,0 +1,29 @@
+"""The `askwell` command: a thin front over Django's management commands.
+
+`askwell demo`, `python -m askwell demo` and `manage.py demo` all run through
+`main()`, so they behave the same.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "askwell.settings")
+    if len(argv) > 1 and argv[1] == "demo":
+        # The demo runs with DEBUG off, which needs a secret key and allowed
+        # hosts before settings load; see prepare_demo_environment().
+        from askwell.demo.environment import prepare_demo_environment
+
+        prepare_demo_environment(argv[2:])
+
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+
+def paginate(
+    request: HttpRequest, queryset: QuerySet, *, per_page: int | None = None
+) -> Page:
+    """The page `?page=N` asks for; a number past the end or not a number is a 404."""
+    paginator = Paginator(queryset, per_page or settings.ASKWELL_PAGE_SIZE)
+    raw = request.GET.get("page", "1")
+    try:
+        number = int(raw)
+    except ValueError:
+        raise Http404(f"Page {raw!r} is not a page number.") from None
+    if number < 1 or (number > paginator.num_pages):
+        raise Http404(f"There is no page {number}.")
+    return paginator.page(number)

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+
+from askwell.core.context_processors import site
+from askwell.core.pagination import paginate
+from askwell.questions.models import Question
+from askwell.topics.models import Topic
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    topics = Topic.objects.roots().prefetch_related("children")
+    questions = Question.objects.visible().with_published_answer_count()
+    return render(
+        request,
+        "core/home.html",
+        {
+            "topics": topics,
+            "recent_questions": questions.order_by("-created_at")[:8],
+            "popular_questions": questions.order_by("-view_count", "-created_at")[:8],
+        },
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Title and answer text containing every word of the query.
+
+    A plain placeholder until the search engine (issue 4) takes over this page.
+    """
+    query = request.GET.get("q", "").strip()[:500]
+    page = None
+    if query:
+        matches = Question.objects.visible()
+        for word in query.split()[:12]:
+            matches = matches.filter(
+                Q(title__icontains=word) | Q(answers__body__icontains=word)
+            )
+        page = paginate(
+            request,
+            matches.distinct()
+            .with_published_answer_count()
+            .order_by("-view_count", "-pk"),
+        )
+    return render(request, "core/search.html", {"query": query, "page": page})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page, rendered without the request context that may be what failed."""
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render(site()))

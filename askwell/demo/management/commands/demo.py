@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from askwell.demo.loader import demo_content_loaded, load_demo_content
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "askwell-demo-admin"  # noqa: S105 - a published demo login, printed on start
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up the demo site on SQLite (migrations, demo content, an admin account) "
+        "and serve it. Re-running keeps the existing database."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="Address to serve on.")
+        parser.add_argument("--port", type=int, default=8000, help="Port to serve on.")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Set everything up, then exit."
+        )
+
+    def handle(
+        self, *args: Any, host: str, port: int, no_serve: bool, **options: Any
+    ) -> None:
+        database = settings.DATABASES["default"]
+        self.stdout.write(
+            f"• Database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}"
+        )
+        self.stdout.write("• Applying migrations")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("• Collecting static files")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if demo_content_loaded():
+            self.stdout.write(
+                "• Demo content already loaded: keeping the existing database"
+            )
+        else:
+            self.stdout.write("• Loading demo content")
+            summary = load_demo_content()
+            self.stdout.write(f"  {summary}")
+        self._ensure_admin()
+        address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        url = f"http://{address}/"
+        self.stdout.write(
+            self.style.SUCCESS(f"\nAskwell demo: {url}\n")
+            + f"Admin: {url}admin/  user {ADMIN_USERNAME!r}, password {ADMIN_PASSWORD!r}\n"
+        )
+        if no_serve:
+            return
+        call_command("runserver", address, use_reloader=False, use_threading=True)
+
+    def _ensure_admin(self) -> None:
+        users = get_user_model().objects
+        if users.filter(username=ADMIN_USERNAME).exists():
+            return
+        users.create_superuser(ADMIN_USERNAME, "admin@askwell.invalid", ADMIN_PASSWORD)
+        self.stdout.write(f"• Created the admin account {ADMIN_USERNAME!r}")

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from askwell.core.models import Importable, Timestamped, importable_constraint
+
+
+class ContributorQuerySet(models.QuerySet["Contributor"]):
+    def people(self) -> ContributorQuerySet:
+        return self.filter(kind=Contributor.Kind.PERSON)
+
+    def organizations(self) -> ContributorQuerySet:
+        return self.filter(kind=Contributor.Kind.ORGANIZATION)
+
+
+class Contributor(Importable, Timestamped):
+    """Whoever signs an answer: a person with credentials, or an organization.
+
+    One model serves both kinds so that one profile page and one answer list
+    work for either; fields that only make sense for one kind stay blank for
+    the other.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organization"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField(
+        max_length=200,
+        help_text="A person's display name, or the organization's name.",
+    )
+    slug = models.SlugField(max_length=220, unique=True)
+    credentials = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Degrees and licences as shown after the name, e.g. 'MD, PhD' or 'RN'.",
+    )
+    specialty = models.CharField(max_length=120, blank=True)
+    bio = models.TextField(
+        blank=True,
+        verbose_name="bio or description",
+        help_text="A person's short bio, or what the organization does.",
+    )
+    photo = models.ImageField(
+        upload_to="contributors/",
+        blank=True,
+        help_text="A person's photo or an organization's logo.",
+    )
+    website = models.URLField(blank=True)
+    is_verified = models.BooleanField(
+        default=False,
+        verbose_name="verified",
+        help_text="An editor has checked this contributor's credentials or identity.",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributor",
+        help_text="The account that posts as this person, if any.",
+    )
+
+    objects = ContributorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [importable_constraint("contributor")]
+
+    def __str__(self) -> str:
+        return self.signature
+
+    def get_absolute_url(self) -> str:
+        return reverse("experts:contributor", kwargs={"slug": self.slug})
+
+    @property
+    def is_organization(self) -> bool:
+        return self.kind == self.Kind.ORGANIZATION
+
+    @property
+    def signature(self) -> str:
+        """The name as an answer is signed: "Jane Doe, RN"."""
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+class Book(Importable, Timestamped):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=320, unique=True)
+    authors = models.ManyToManyField(Contributor, related_name="books", blank=True)
+    description = models.TextField(blank=True)
+    cover = models.ImageField(upload_to="books/", blank=True)
+    link = models.URLField(
+        blank=True,
+        help_text="The publisher's or a store's page for the book.",
+    )
+    published_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [importable_constraint("book")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("experts:book", kwargs={"slug": self.slug})
+
+
+class Video(Importable, Timestamped):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=320, unique=True)
+    presenter = models.ForeignKey(
+        Contributor,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="videos",
+    )
+    topics = models.ManyToManyField("topics.Topic", related_name="videos", blank=True)
+    description = models.TextField(blank=True)
+    duration = models.DurationField(null=True, blank=True)
+    media_url = models.URLField(blank=True, verbose_name="media URL")
+    transcript = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [importable_constraint("video")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("experts:video", kwargs={"slug": self.slug})
+
+    @property
+    def duration_label(self) -> str:
+        if self.duration is None:
+            return ""
+        minutes, seconds = divmod(int(self.duration.total_seconds()), 60)
+        return f"{minutes}:{seconds:02d}"

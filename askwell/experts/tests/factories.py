@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from askwell.experts.models import Book, Contributor, Video
+
+
+class ContributorFactory(factory.django.DjangoModelFactory):
+    """A verified person; use OrganizationFactory for an organization."""
+
+    class Meta:
+        model = Contributor
+
+    kind = Contributor.Kind.PERSON
+    name = factory.Sequence(lambda n: f"Expert {n}")
+    slug = factory.Sequence(lambda n: f"expert-{n}")
+    credentials = "MD"
+    specialty = "Neurology"
+    bio = "Sees patients in a city clinic."
+    is_verified = True
+    verified_at = factory.LazyFunction(timezone.now)
+
+
+class OrganizationFactory(ContributorFactory):
+    kind = Contributor.Kind.ORGANIZATION
+    name = factory.Sequence(lambda n: f"Health Society {n}")
+    slug = factory.Sequence(lambda n: f"society-{n}")
+    credentials = ""
+    specialty = ""
+    website = "https://society.example.org"
+
+
+class BookFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Book
+
+    title = factory.Sequence(lambda n: f"A Book on Health, Volume {n}")
+    slug = factory.Sequence(lambda n: f"book-{n}")
+    description = "A plain-language guide."
+    link = "https://books.example.org/guide"
+
+
+class VideoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Video
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Video {n}")
+    slug = factory.Sequence(lambda n: f"video-{n}")
+    presenter = factory.SubFactory(ContributorFactory)
+    duration = timedelta(minutes=6, seconds=5)
+    transcript = "Hello and welcome."
+
+    @factory.post_generation
+    def topics(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.topics.set(extracted)

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import pytest
+
+from askwell.experts.tests.factories import (
+    BookFactory,
+    ContributorFactory,
+    OrganizationFactory,
+    VideoFactory,
+)
+from askwell.questions.models import Answer
+from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
+from askwell.topics.tests.factories import TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_person_profile_shows_credentials_verification_books_videos_and_answers(client):
+    person = ContributorFactory(
+        name="Ana Silva",
+        credentials="PharmD",
+        specialty="Pharmacy",
+        bio="Hospital pharmacist.",
+    )
+    book = BookFactory(title="Medicines Explained")
+    book.authors.set([person])
+    VideoFactory(title="Taking tablets safely", presenter=person)
+    AnswerFactory(
+        contributor=person, question=QuestionFactory(title="Can I split my pills?")
+    )
+    AnswerFactory(
+        contributor=person,
+        question=QuestionFactory(title="Draft only?"),
+        status=Answer.Status.DRAFT,
+    )
+
+    html = client.get(person.get_absolute_url()).content.decode()
+
+    assert "<h1>Ana Silva, PharmD</h1>" in html
+    assert "Pharmacy" in html
+    assert "Hospital pharmacist." in html
+    assert "Verified" in html
+    assert "Medicines Explained" in html
+    assert "Taking tablets safely" in html
+    assert "Can I split my pills?" in html
+    assert "Draft only?" not in html
+    assert "Answers (1)" in html
+
+
+def test_organization_profile_uses_the_same_page(client):
+    org = OrganizationFactory(
+        name="Lakeside Heart Society", website="https://heart.example.org"
+    )
+
+    html = client.get(org.get_absolute_url()).content.decode()
+
+    assert "<h1>Lakeside Heart Society</h1>" in html
+    assert "Organization" in html
+    assert 'href="https://heart.example.org"' in html
+    assert "No published answers yet." in html
+
+
+def test_unverified_contributor_is_marked(client):
+    person = ContributorFactory(is_verified=False, verified_at=None)
+
+    assert "Not yet verified" in client.get(person.get_absolute_url()).content.decode()
+
+
+def test_profile_answers_paginate(client, settings):
+    settings.ASKWELL_PAGE_SIZE = 3
+    person = ContributorFactory()
+    for _ in range(7):
+        AnswerFactory(contributor=person)
+
+    response = client.get(person.get_absolute_url() + "?page=3")
+
+    assert len(response.context["page"].object_list) == 1
+    assert client.get(person.get_absolute_url() + "?page=4").status_code == 404
+
+
+def test_book_page_shows_authors_link_and_answers_from_it(client):
+    author = ContributorFactory(name="Lee Park", credentials="MD")
+    book = BookFactory(title="The Long Road", description="Stories from a clinic.")
+    book.authors.set([author])
+    AnswerFactory(
+        source_book=book, question=QuestionFactory(title="Is it worth trying?")
+    )
+
+    html = client.get(book.get_absolute_url()).content.decode()
+
+    assert "<h1>The Long Road</h1>" in html
+    assert "Lee Park, MD" in html
+    assert "Stories from a clinic." in html
+    assert "Is it worth trying?" in html
+    assert 'href="https://books.example.org/guide"' in html
+
+
+def test_video_page_shows_presenter_topics_and_transcript(client):
+    topic = TopicFactory(name="Stress")
+    video = VideoFactory(
+        title="Breathing for calm", transcript="Breathe in slowly.", topics=[topic]
+    )
+
+    html = client.get(video.get_absolute_url()).content.decode()
+
+    assert "<h1>Breathing for calm</h1>" in html
+    assert video.presenter.signature in html
+    assert "6:05" in html
+    assert "Breathe in slowly." in html
+    assert 'href="/topics/' + topic.slug + '/"' in html
+
+
+def test_lists_of_contributors_and_videos(client):
+    ContributorFactory(name="Listed Expert")
+    VideoFactory(title="Listed video")
+
+    assert "Listed Expert" in client.get("/contributors/").content.decode()
+    assert "Listed video" in client.get("/videos/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/contributors/nobody/", "/books/no-book/", "/videos/no-video/"]
+)
+def test_unknown_objects_are_404(client, url):
+    assert client.get(url).status_code == 404

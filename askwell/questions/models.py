@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, IntegerField, Value, When
+from django.urls import reverse
+
+from askwell.core.models import Importable, Timestamped, importable_constraint
+from askwell.experts.models import Contributor
+from askwell.lib.markdown import excerpt, render_markdown
+
+
+class QuestionType(models.TextChoices):
+    """What a question asks about; the values follow MedQuAD's question types."""
+
+    INFORMATION = "information", "Information"
+    SYMPTOMS = "symptoms", "Symptoms"
+    CAUSES = "causes", "Causes"
+    TREATMENT = "treatment", "Treatment"
+    EXAMS_AND_TESTS = "exams and tests", "Diagnosis, exams and tests"
+    PREVENTION = "prevention", "Prevention"
+    OUTLOOK = "outlook", "Outlook"
+    COMPLICATIONS = "complications", "Complications"
+    SUSCEPTIBILITY = "susceptibility", "Who is at risk"
+    FREQUENCY = "frequency", "How common it is"
+    INHERITANCE = "inheritance", "Inheritance"
+    GENETIC_CHANGES = "genetic changes", "Genetic changes"
+    STAGES = "stages", "Stages"
+    RESEARCH = "research", "Research"
+    CONSIDERATIONS = "considerations", "Considerations"
+    SUPPORT_GROUPS = "support groups", "Support groups"
+    WHEN_TO_CONTACT = (
+        "when to contact a medical professional",
+        "When to see a professional",
+    )
+    LIVING_WITH = "living with", "Living with it"
+    HOW_EFFECTIVE = "how effective is it", "How effective it is"
+    HOW_IT_WORKS = "how does it work", "How it works"
+    USAGE = "usage", "How to use it"
+    INDICATION = "indication", "What it is used for"
+    DOSE = "dose", "Dosage"
+    FORGET_A_DOSE = "forget a dose", "Missed doses"
+    SIDE_EFFECTS = "side effects", "Side effects"
+    SEVERE_REACTION = "severe reaction", "Severe reactions"
+    PRECAUTIONS = "precautions", "Precautions"
+    IMPORTANT_WARNING = "important warning", "Important warnings"
+    CONTRAINDICATION = "contraindication", "Who should not use it"
+    INTERACTIONS_WITH_MEDICATIONS = (
+        "interactions with medications",
+        "Interactions with medicines",
+    )
+    INTERACTIONS_WITH_HERBS = (
+        "interactions with herbs and supplements",
+        "Interactions with herbs and supplements",
+    )
+    INTERACTIONS_WITH_FOODS = "interactions with foods", "Interactions with foods"
+    DIETARY = "dietary", "Diet"
+    STORAGE_AND_DISPOSAL = "storage and disposal", "Storage and disposal"
+    EMERGENCY_OR_OVERDOSE = "emergency or overdose", "Emergency or overdose"
+    BRAND_NAMES = "brand names", "Brand names"
+    BRAND_NAMES_COMBINATION = (
+        "brand names of combination products",
+        "Brand names of combination products",
+    )
+    WHY_VACCINATE = "why get vaccinated", "Why get vaccinated"
+    HOW_TO_LEARN_MORE = "how can i learn more", "Where to learn more"
+    OTHER_INFORMATION = "other information", "Other information"
+    OTHER = "other", "Other"
+
+
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def visible(self) -> QuestionQuerySet:
+        """Questions readers may see: every status but none hidden (issue 6 adds moderation)."""
+        return self.all()
+
+    def for_topics(self, topic_ids: Iterable[int]) -> QuestionQuerySet:
+        return self.filter(topics__in=list(topic_ids)).distinct()
+
+    def with_published_answer_count(self) -> QuestionQuerySet:
+        return self.annotate(
+            published_answer_count=models.Count(
+                "answers", filter=models.Q(answers__status=Answer.Status.PUBLISHED)
+            )
+        )
+
+
+class Question(Importable, Timestamped):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ANSWERED = "answered", "Answered"
+        CLOSED = "closed", "Closed"
+
+    title = models.CharField(
+        max_length=300, help_text="The question itself, as a reader asks it."
+    )
+    slug = models.SlugField(max_length=220, unique=True)
+    details = models.TextField(
+        blank=True, help_text="Markdown: background the asker adds."
+    )
+    details_html = models.TextField(blank=True, editable=False)
+    topics = models.ManyToManyField(
+        "topics.Topic", related_name="questions", blank=True
+    )
+    question_type = models.CharField(
+        max_length=64, choices=QuestionType.choices, default=QuestionType.OTHER
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    view_count = models.PositiveIntegerField(default=0)
+    asker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+    )
+    is_anonymous = models.BooleanField(
+        default=False, help_text="Hide the asker's name from everyone but editors."
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [importable_constraint("question")]
+        indexes = [
+            # Topic pages and the home page list the most viewed questions.
+            models.Index(fields=["-view_count"], name="question_views_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        _render_on_save(self, "details", "details_html", kwargs)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("questions:detail", kwargs={"slug": self.slug})
+
+    def primary_topic(self) -> object | None:
+        """The most specific of the question's (prefetched) topics."""
+        topics = list(self.topics.all())
+        if not topics:
+            return None
+        return max(topics, key=lambda t: (t.depth, -t.pk))
+
+
+class AnswerQuerySet(models.QuerySet["Answer"]):
+    def published(self) -> AnswerQuerySet:
+        return self.filter(status=Answer.Status.PUBLISHED)
+
+    def ordered_for_display(self) -> AnswerQuerySet:
+        """The one rule for the order of answers under a question.
+
+        Verified people first, then organizations, then everyone else;
+        newest first within each group.
+        """
+        return self.annotate(
+            display_group=Case(
+                When(
+                    contributor__kind=Contributor.Kind.PERSON,
+                    contributor__is_verified=True,
+                    then=Value(0),
+                ),
+                When(contributor__kind=Contributor.Kind.ORGANIZATION, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        ).order_by("display_group", "-created_at", "-pk")
+
+
+class Answer(Importable, Timestamped):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        HIDDEN = "hidden", "Hidden"
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        MIXED = "mixed", "Mixed"
+        AGAINST = "against", "Against"
+        NEUTRAL = "neutral", "Neutral"
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="answers"
+    )
+    contributor = models.ForeignKey(
+        Contributor, on_delete=models.PROTECT, related_name="answers"
+    )
+    body = models.TextField(help_text="Markdown source.")
+    body_html = models.TextField(blank=True, editable=False)
+    source_book = models.ForeignKey(
+        "experts.Book",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answers",
+        help_text="The book this answer is taken from.",
+    )
+    source_url = models.URLField(max_length=500, blank=True, verbose_name="source URL")
+    stance = models.CharField(
+        max_length=16,
+        choices=Stance.choices,
+        blank=True,
+        help_text="The answer's position on what the question asks, if it takes one.",
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PUBLISHED
+    )
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [importable_constraint("answer")]
+        indexes = [
+            # The question page loads a question's published answers.
+            models.Index(
+                fields=["question", "status"], name="answer_question_status_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contributor} on {self.question}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        _render_on_save(self, "body", "body_html", kwargs)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.question.get_absolute_url()}#answer-{self.pk}"
+
+    def excerpt(self, length: int = 240) -> str:
+        return excerpt(self.body_html, length)
+
+
+STANCE_WORDS = {
+    Answer.Stance.SUPPORTS: "supportive",
+    Answer.Stance.MIXED: "mixed",
+    Answer.Stance.AGAINST: "sceptical",
+    Answer.Stance.NEUTRAL: "neutral",
+}
+
+
+def summarize_stances(answers: Iterable[Answer]) -> str:
+    """ "Experts differ: 2 supportive, 1 sceptical" when answers take different stances.
+
+    Empty when fewer than two distinct stances are present: agreement needs no banner.
+    """
+    counts = Counter(a.stance for a in answers if a.stance)
+    if len(counts) < 2:
+        return ""
+    parts = [f"{counts[s]} {STANCE_WORDS[s]}" for s in Answer.Stance if s in counts]
+    return "Experts differ: " + ", ".join(parts)
+
+
+def _render_on_save(
+    obj: models.Model, source: str, target: str, kwargs: dict[str, object]
+) -> None:
+    setattr(obj, target, render_markdown(getattr(obj, source)))
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and source in update_fields:  # type: ignore[operator]
+        kwargs["update_fields"] = {*update_fields, target}  # type: ignore[misc]

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from askwell.topics.models import Topic
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "depth", "source", "external_id"]
+    list_filter = ["depth", "source"]
+    search_fields = ["name", "slug", "other_names", "external_id"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["depth"]

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models
+from django.urls import reverse
+
+from askwell.core.models import Importable, importable_constraint
+
+
+class TopicQuerySet(models.QuerySet["Topic"]):
+    def roots(self) -> TopicQuerySet:
+        return self.filter(parent__isnull=True)
+
+
+class Topic(Importable):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    depth = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        help_text="0 for a top-level topic; kept in step with the parent on save.",
+    )
+    other_names = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Synonyms and abbreviations readers use, e.g. ["MS"].',
+    )
+    codes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='External vocabulary codes, e.g. {"umls_cui": ["C0026769"]}.',
+    )
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [importable_constraint("topic")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        old_depth = self.depth
+        self.depth = self.parent.depth + 1 if self.parent_id else 0
+        super().save(*args, **kwargs)
+        if self.depth != old_depth:
+            # A moved topic moves its whole subtree.
+            for child in self.children.all():
+                child.save(update_fields=["depth"])
+
+    def get_absolute_url(self) -> str:
+        return reverse("topics:detail", kwargs={"slug": self.slug})
+
+    def ancestors(self) -> list[Topic]:
+        """The path from the top-level topic down to this one's parent.
+
+        One query per level; topic trees are a handful of levels deep.
+        """
+        path: list[Topic] = []
+        node = self.parent
+        while node is not None:
+            path.append(node)
+            node = node.parent
+        return path[::-1]
+
+    def path(self) -> list[Topic]:
+        return [*self.ancestors(), self]
+
+    def descendant_ids(self) -> list[int]:
+        """Ids of this topic and every topic below it: one query per level."""
+        ids = [self.pk]
+        level: Iterable[int] = [self.pk]
+        while level:
+            level = list(
+                Topic.objects.filter(parent__in=level).values_list("pk", flat=True)
+            )
+            ids.extend(level)
+        return ids

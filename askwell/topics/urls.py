@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from askwell.topics import views
+
+app_name = "topics"
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("<slug:slug>/", views.detail, name="detail"),
+]
