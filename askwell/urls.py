@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from askwell.core import views as core_views
 
@@ -16,7 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Uploaded photos and covers. In production a reverse proxy should serve
     # /media/ itself; this keeps the single-process demo complete.
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("media/<path:path>", core_views.media, name="media"),
 ]
 
 handler500 = "askwell.core.views.server_error"

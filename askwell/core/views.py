@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.views.static import serve
 
 from askwell.core.context_processors import site
 from askwell.core.pagination import paginate
@@ -51,3 +53,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page, rendered without the request context that may be what failed."""
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render(site()))
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded photos and covers, read from MEDIA_ROOT as it is at request time."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

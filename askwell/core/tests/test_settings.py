@@ -58,3 +58,16 @@ def test_database_url_selects_the_engine():
 
     assert sqlite.stdout.strip() == "django.db.backends.sqlite3 True"
     assert postgres.stdout.strip() == "django.db.backends.postgresql True"
+
+
+def test_env_example_lists_every_variable_settings_read():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    code = (root / "askwell" / "settings.py").read_text() + (root / "askwell" / "paths.py").read_text()
+    read = set(re.findall(r"""(?:environ\.get|envbool|envint|envlist)\(\s*["']([A-Z_]+)["']""", code))
+    listed = set(re.findall(r"^#?\s*([A-Z][A-Z_]+)=", (root / ".env.example").read_text(), re.MULTILINE))
+
+    assert read, "found no variables in settings"
+    assert read - listed == set()

@@ -1,0 +1,117 @@
+"""The demo site in a real Chromium: what a reader sees, on a desktop and a phone.
+
+Screenshots land in test-artifacts/ (kept by CI for people to look at).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from askwell.demo.loader import load_demo_content
+from askwell.experts.models import Book, Contributor, Video
+from askwell.topics.models import Topic
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+DEMO_QUESTION = "/questions/can-plasmapheresis-help-treat-multiple-sclerosis-ms/"
+VIEWPORTS = {
+    "desktop": {"width": 1280, "height": 900},
+    "phone": {"width": 390, "height": 844},
+}
+# axe-core rule tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@pytest.fixture
+def demo(live_server):
+    load_demo_content()
+    return live_server.url
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_demo_question_page_shows_every_element(demo, page: Page, viewport):
+    # given
+    page.set_viewport_size(VIEWPORTS[viewport])
+    # when
+    page.goto(demo + DEMO_QUESTION)
+    # then
+    expect(page.locator("h1")).to_have_text("Can plasmapheresis help treat multiple sclerosis (MS)?")
+    answers = page.locator("article.answer")
+    expect(answers).to_have_count(2)
+    expect(answers.locator(".byline__name").filter(has_text=", MD")).to_be_visible()
+    expect(answers.locator(".byline__role").filter(has_text="Neurology")).to_be_visible()
+    expect(answers.locator(".byline__role").filter(has_text="Organization")).to_be_visible()
+
+    book_box = page.locator(".book-box")
+    expect(book_box).to_be_visible()
+    expect(book_box.get_by_role("heading", name="More about this book")).to_be_visible()
+    cover = book_box.locator("img.book-box__cover")
+    expect(cover).to_be_visible()
+    assert cover.evaluate("img => img.complete && img.naturalWidth > 0")
+
+    expect(page.locator(".stance-summary")).to_contain_text("Experts differ: 1 supportive, 1 mixed")
+
+    breadcrumb = page.get_by_role("navigation", name="Breadcrumb")
+    expect(breadcrumb.get_by_role("link", name="Multiple Sclerosis", exact=True)).to_be_visible()
+    expect(breadcrumb.get_by_role("link", name="Multiple Sclerosis Treatment")).to_be_visible()
+
+    related = page.locator("section.related")
+    expect(related.get_by_role("heading", level=2)).to_have_text(
+        "Continue learning about Multiple Sclerosis Treatment"
+    )
+    expect(related.get_by_role("link", name="fingolimod")).to_be_visible()
+    expect(related.locator(".related__more").first).to_contain_text("More answers (")
+    expect(page.locator("section.related-videos").get_by_role("link", name="alternative", exact=False)).to_be_visible()
+
+    expect(page.locator("footer .disclaimer")).to_contain_text("not medical advice")
+
+    # Nothing sticks out sideways on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"question-{viewport}.png", full_page=True)
+
+
+def test_skip_link_is_the_first_stop_and_moves_focus_to_main(demo, page: Page):
+    page.goto(demo + DEMO_QUESTION)
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def _page_urls() -> dict[str, str]:
+    return {
+        "home": "/",
+        "topic": Topic.objects.get(slug="multiple-sclerosis").get_absolute_url(),
+        "question": DEMO_QUESTION,
+        "profile": Contributor.objects.filter(books__isnull=False).first().get_absolute_url(),
+        "organization": Contributor.objects.organizations().first().get_absolute_url(),
+        "book": Book.objects.first().get_absolute_url(),
+        "video": Video.objects.first().get_absolute_url(),
+        "404": "/no-such-page/",
+    }
+
+
+@pytest.mark.parametrize("kind", ["home", "topic", "question", "profile", "organization", "book", "video", "404"])
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_page_has_no_serious_accessibility_violations(demo, page: Page, kind, viewport):
+    page.set_viewport_size(VIEWPORTS[viewport])
+    response = page.goto(demo + _page_urls()[kind])
+    assert response is not None
+    assert response.status == (404 if kind == "404" else 200)
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], results.generate_report()
+    # The scan really ran: axe reports the rules it passed.
+    assert results.response["testEngine"]["name"] == "axe-core"
