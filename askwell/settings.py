@@ -46,6 +46,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:

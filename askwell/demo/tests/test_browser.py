@@ -64,11 +64,14 @@ def test_demo_question_page_shows_every_element(demo, page: Page, viewport):
     expect(related.get_by_role("heading", level=2)).to_have_text(
         "Continue learning about Multiple Sclerosis Treatment"
     )
-    expect(related.get_by_role("link", name="fingolimod")).to_be_visible()
+    expect(related.locator("h3 a", has_text="fingolimod")).to_be_visible()
     expect(related.locator(".related__more").first).to_contain_text("More answers (")
     expect(page.locator("section.related-videos").get_by_role("link", name="alternative", exact=False)).to_be_visible()
 
-    expect(page.locator("footer .disclaimer")).to_contain_text("not medical advice")
+    disclaimer = page.locator("footer .disclaimer")
+    expect(disclaimer).to_be_visible()
+    expect(disclaimer).to_contain_text("Not medical advice")
+    expect(disclaimer).to_contain_text("emergency number")
 
     # Nothing sticks out sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
