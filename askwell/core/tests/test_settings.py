@@ -65,9 +65,19 @@ def test_env_example_lists_every_variable_settings_read():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[3]
-    code = (root / "askwell" / "settings.py").read_text() + (root / "askwell" / "paths.py").read_text()
-    read = set(re.findall(r"""(?:environ\.get|envbool|envint|envlist)\(\s*["']([A-Z_]+)["']""", code))
-    listed = set(re.findall(r"^#?\s*([A-Z][A-Z_]+)=", (root / ".env.example").read_text(), re.MULTILINE))
+    code = (root / "askwell" / "settings.py").read_text() + (
+        root / "askwell" / "paths.py"
+    ).read_text()
+    read = set(
+        re.findall(
+            r"""(?:environ\.get|envbool|envint|envlist)\(\s*["']([A-Z_]+)["']""", code
+        )
+    )
+    listed = set(
+        re.findall(
+            r"^#?\s*([A-Z][A-Z_]+)=", (root / ".env.example").read_text(), re.MULTILINE
+        )
+    )
 
     assert read, "found no variables in settings"
     assert read - listed == set()

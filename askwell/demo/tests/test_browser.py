@@ -40,12 +40,18 @@ def test_demo_question_page_shows_every_element(demo, page: Page, viewport):
     # when
     page.goto(demo + DEMO_QUESTION)
     # then
-    expect(page.locator("h1")).to_have_text("Can plasmapheresis help treat multiple sclerosis (MS)?")
+    expect(page.locator("h1")).to_have_text(
+        "Can plasmapheresis help treat multiple sclerosis (MS)?"
+    )
     answers = page.locator("article.answer")
     expect(answers).to_have_count(2)
     expect(answers.locator(".byline__name").filter(has_text=", MD")).to_be_visible()
-    expect(answers.locator(".byline__role").filter(has_text="Neurology")).to_be_visible()
-    expect(answers.locator(".byline__role").filter(has_text="Organization")).to_be_visible()
+    expect(
+        answers.locator(".byline__role").filter(has_text="Neurology")
+    ).to_be_visible()
+    expect(
+        answers.locator(".byline__role").filter(has_text="Organization")
+    ).to_be_visible()
 
     book_box = page.locator(".book-box")
     expect(book_box).to_be_visible()
@@ -54,11 +60,17 @@ def test_demo_question_page_shows_every_element(demo, page: Page, viewport):
     expect(cover).to_be_visible()
     assert cover.evaluate("img => img.complete && img.naturalWidth > 0")
 
-    expect(page.locator(".stance-summary")).to_contain_text("Experts differ: 1 supportive, 1 mixed")
+    expect(page.locator(".stance-summary")).to_contain_text(
+        "Experts differ: 1 supportive, 1 mixed"
+    )
 
     breadcrumb = page.get_by_role("navigation", name="Breadcrumb")
-    expect(breadcrumb.get_by_role("link", name="Multiple Sclerosis", exact=True)).to_be_visible()
-    expect(breadcrumb.get_by_role("link", name="Multiple Sclerosis Treatment")).to_be_visible()
+    expect(
+        breadcrumb.get_by_role("link", name="Multiple Sclerosis", exact=True)
+    ).to_be_visible()
+    expect(
+        breadcrumb.get_by_role("link", name="Multiple Sclerosis Treatment")
+    ).to_be_visible()
 
     related = page.locator("section.related")
     expect(related.get_by_role("heading", level=2)).to_have_text(
@@ -66,7 +78,11 @@ def test_demo_question_page_shows_every_element(demo, page: Page, viewport):
     )
     expect(related.locator("h3 a", has_text="fingolimod")).to_be_visible()
     expect(related.locator(".related__more").first).to_contain_text("More answers (")
-    expect(page.locator("section.related-videos").get_by_role("link", name="alternative", exact=False)).to_be_visible()
+    expect(
+        page.locator("section.related-videos").get_by_role(
+            "link", name="alternative", exact=False
+        )
+    ).to_be_visible()
 
     disclaimer = page.locator("footer .disclaimer")
     expect(disclaimer).to_be_visible()
@@ -96,7 +112,9 @@ def _page_urls() -> dict[str, str]:
         "home": "/",
         "topic": Topic.objects.get(slug="multiple-sclerosis").get_absolute_url(),
         "question": DEMO_QUESTION,
-        "profile": Contributor.objects.filter(books__isnull=False).first().get_absolute_url(),
+        "profile": Contributor.objects.filter(books__isnull=False)
+        .first()
+        .get_absolute_url(),
         "organization": Contributor.objects.organizations().first().get_absolute_url(),
         "book": Book.objects.first().get_absolute_url(),
         "video": Video.objects.first().get_absolute_url(),
@@ -104,7 +122,10 @@ def _page_urls() -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("kind", ["home", "topic", "question", "profile", "organization", "book", "video", "404"])
+@pytest.mark.parametrize(
+    "kind",
+    ["home", "topic", "question", "profile", "organization", "book", "video", "404"],
+)
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_page_has_no_serious_accessibility_violations(demo, page: Page, kind, viewport):
     page.set_viewport_size(VIEWPORTS[viewport])
@@ -114,7 +135,11 @@ def test_page_has_no_serious_accessibility_violations(demo, page: Page, kind, vi
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
 
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        v
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == [], results.generate_report()
     # The scan really ran: axe reports the rules it passed.
     assert results.response["testEngine"]["name"] == "axe-core"

@@ -32,7 +32,11 @@ def test_demo_content_meets_the_minimums():
     assert len(set(answering.people().values_list("credentials", flat=True))) >= 4
     assert Answer.objects.filter(source_book__isnull=False).exists()
     assert Video.objects.count() >= 5
-    disagreeing = [q for q in Question.objects.prefetch_related("answers") if summarize_stances(q.answers.all())]
+    disagreeing = [
+        q
+        for q in Question.objects.prefetch_related("answers")
+        if summarize_stances(q.answers.all())
+    ]
     assert len(disagreeing) >= 2
 
 
@@ -45,31 +49,49 @@ def test_demo_centrepiece_question_is_as_specified():
         "Multiple Sclerosis",
         "Multiple Sclerosis Treatment",
     ]
-    answers = list(question.answers.published().select_related("contributor", "source_book"))
+    answers = list(
+        question.answers.published().select_related("contributor", "source_book")
+    )
     kinds = sorted(a.contributor.kind for a in answers)
     assert kinds == ["organization", "person"]
     neurologist = next(a for a in answers if a.contributor.kind == "person")
     assert neurologist.contributor.credentials == "MD"
     assert neurologist.source_book is not None
-    assert neurologist.source_book.authors.filter(pk=neurologist.contributor.pk).exists()
+    assert neurologist.source_book.authors.filter(
+        pk=neurologist.contributor.pk
+    ).exists()
     assert summarize_stances(answers).startswith("Experts differ")
     related_titles = " ".join(
-        Question.objects.filter(topics__slug="multiple-sclerosis-treatment").values_list("title", flat=True)
+        Question.objects.filter(
+            topics__slug="multiple-sclerosis-treatment"
+        ).values_list("title", flat=True)
     ).lower()
     for subject in ["fingolimod", "vertebral", "alternative", "stress"]:
         assert subject in related_titles
-    assert Video.objects.filter(topics__slug="multiple-sclerosis-treatment", title__icontains="alternative").exists()
+    assert Video.objects.filter(
+        topics__slug="multiple-sclerosis-treatment", title__icontains="alternative"
+    ).exists()
 
 
 def test_loading_twice_updates_instead_of_duplicating():
     first = load_demo_content()
-    counts = [m.objects.count() for m in (Topic, Contributor, Book, Video, Question, Answer)]
+    counts = [
+        m.objects.count() for m in (Topic, Contributor, Book, Video, Question, Answer)
+    ]
 
     second = load_demo_content()
 
-    assert [m.objects.count() for m in (Topic, Contributor, Book, Video, Question, Answer)] == counts
+    assert [
+        m.objects.count() for m in (Topic, Contributor, Book, Video, Question, Answer)
+    ] == counts
     assert str(first) == str(second)
-    assert Answer.objects.values("question", "contributor").annotate(n=Count("pk")).filter(n__gt=1).count() == 0
+    assert (
+        Answer.objects.values("question", "contributor")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .count()
+        == 0
+    )
 
 
 def test_demo_command_sets_up_content_and_admin_and_keeps_the_database_on_rerun():

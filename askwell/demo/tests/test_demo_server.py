@@ -44,7 +44,12 @@ def _wait_for(url: str, process: subprocess.Popen[str], seconds: float = 90) -> 
 def test_demo_serves_the_site_from_a_fresh_data_directory(tmp_path: Path):
     # given: nothing but an empty data directory
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DATABASE_URL", "STATIC_ROOT"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DATABASE_URL", "STATIC_ROOT"}
+    }
     env["ASKWELL_DATA_DIR"] = str(tmp_path)
     # when
     process = subprocess.Popen(
