@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
+from django.utils import timezone
+
+
+def new_external_id() -> str:
+    """A stable id for content made on the site, so exports can refer to it."""
+    return uuid.uuid4().hex
 
 
 class Importable(models.Model):
@@ -10,7 +18,8 @@ class Importable(models.Model):
 
     `(source, external_id)` is unique among rows that have an external id, so a
     second import of the same collection updates rows instead of duplicating
-    them. Content created on the site itself has an empty external id.
+    them. Content created on the site gets a random external id with an empty
+    source, so an export and re-import can find it again too.
     """
 
     source = models.CharField(
@@ -21,6 +30,7 @@ class Importable(models.Model):
     external_id = models.CharField(
         max_length=255,
         blank=True,
+        default=new_external_id,
         help_text="The record's id in its source collection.",
     )
 
@@ -38,7 +48,8 @@ def importable_constraint(model_name: str) -> models.UniqueConstraint:
 
 
 class Timestamped(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A default rather than auto_now_add, so imports can keep original dates.
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

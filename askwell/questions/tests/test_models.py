@@ -79,11 +79,12 @@ def test_external_ids_are_unique_per_source():
     assert Question.objects.filter(external_id="0000001").count() == 2
 
 
-def test_records_without_external_id_do_not_collide():
-    QuestionFactory(source="", external_id="")
-    QuestionFactory(source="", external_id="")
+def test_site_made_records_get_distinct_external_ids():
+    first, second = QuestionFactory(), QuestionFactory()
 
-    assert Question.objects.filter(external_id="").count() == 2
+    assert first.source == second.source == ""
+    assert len(first.external_id) == 32
+    assert first.external_id != second.external_id
 
 
 def test_signature_joins_name_and_credentials():
