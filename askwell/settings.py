@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "askwell.topics",
     "askwell.experts",
     "askwell.questions",
+    "askwell.importers",
     "askwell.demo",
 ]
 
@@ -118,6 +119,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh checkout has no data directory yet; SQLite would fail with
+    # "unable to open database file".
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # Writers wait for each other instead of failing with "database is locked".

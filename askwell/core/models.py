@@ -49,7 +49,9 @@ def importable_constraint(model_name: str) -> models.UniqueConstraint:
 
 class Timestamped(models.Model):
     # A default rather than auto_now_add, so imports can keep original dates.
-    created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, editable=False
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

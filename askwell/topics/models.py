@@ -54,12 +54,15 @@ class Topic(Importable):
         self.depth = self.parent.depth + 1 if self.parent_id else 0
         super().save(*args, **kwargs)
         if self.depth != old_depth:
-            # A moved topic moves its whole subtree.
-            for child in self.children.all():
-                child.save(update_fields=["depth"])
+            self.refresh_descendant_depths()
 
     def get_absolute_url(self) -> str:
         return reverse("topics:detail", kwargs={"slug": self.slug})
+
+    def refresh_descendant_depths(self) -> None:
+        """A moved topic moves its whole subtree: one save per descendant."""
+        for child in self.children.all():
+            child.save(update_fields=["depth"])
 
     def ancestors(self) -> list[Topic]:
         """The path from the top-level topic down to this one's parent.
