@@ -14,7 +14,7 @@ from askwell.topics.models import Topic
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    topics = Topic.objects.roots().prefetch_related("children")
+    topics = Topic.objects.directory()
     questions = Question.objects.visible().with_published_answer_count()
     return render(
         request,

@@ -7,10 +7,30 @@ from django.urls import reverse
 
 from askwell.core.models import Importable, importable_constraint
 
+DIRECTORY_CHILDREN = 8
+
 
 class TopicQuerySet(models.QuerySet["Topic"]):
     def roots(self) -> TopicQuerySet:
         return self.filter(parent__isnull=True)
+
+    def directory(self, children: int = DIRECTORY_CHILDREN) -> TopicQuerySet:
+        """Top-level topics, each with its child count and its first few children.
+
+        Imported collections put thousands of topics under one parent; the
+        directory shows a handful and links to the rest.
+        """
+        return (
+            self.roots()
+            .annotate(child_count=models.Count("children"))
+            .prefetch_related(
+                models.Prefetch(
+                    "children",
+                    queryset=Topic.objects.order_by("name", "pk")[:children],
+                    to_attr="first_children",
+                )
+            )
+        )
 
 
 class Topic(Importable):

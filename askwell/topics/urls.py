@@ -8,4 +8,5 @@ app_name = "topics"
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/subtopics/", views.subtopics, name="subtopics"),
 ]

@@ -9,6 +9,7 @@ from askwell.experts.models import Contributor, Video
 from askwell.questions.models import Answer, Question
 from askwell.topics.models import Topic
 
+SUBTOPICS_SHOWN = 40
 QUESTION_SORTS = {
     "newest": ("-created_at", "-pk"),
     "most-viewed": ("-view_count", "-pk"),
@@ -16,7 +17,7 @@ QUESTION_SORTS = {
 
 
 def directory(request: HttpRequest) -> HttpResponse:
-    topics = Topic.objects.roots().prefetch_related("children")
+    topics = Topic.objects.directory()
     return render(request, "topics/directory.html", {"topics": topics})
 
 
@@ -60,11 +61,26 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "topic": topic,
             "path": topic.ancestors(),
-            "subtopics": topic.children.all(),
+            "subtopics": topic.children.order_by("name", "pk")[:SUBTOPICS_SHOWN],
+            "subtopic_count": topic.children.count(),
             "page": paginate(request, questions),
             "sort": sort,
             "sorts": [("newest", "Newest"), ("most-viewed", "Most viewed")],
             "top_contributors": top_contributors,
             "videos": videos,
+        },
+    )
+
+
+def subtopics(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = get_object_or_404(Topic, slug=slug)
+    children = topic.children.order_by("name", "pk")
+    return render(
+        request,
+        "topics/subtopics.html",
+        {
+            "topic": topic,
+            "path": topic.path(),
+            "page": paginate(request, children, per_page=100),
         },
     )

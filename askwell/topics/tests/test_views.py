@@ -116,3 +116,45 @@ def test_topic_directory_lists_roots_with_children(client, tree):
 
 def test_unknown_topic_is_404(client):
     assert client.get("/topics/nope/").status_code == 404
+
+
+def test_directory_shows_a_few_children_and_links_to_the_rest(client):
+    root = TopicFactory(name="Diseases", slug="diseases")
+    for n in range(12):
+        TopicFactory(name=f"Disease {n:02d}", parent=root)
+
+    html = client.get("/topics/").content.decode()
+
+    assert "Disease 07" in html
+    assert "Disease 08" not in html
+    assert 'href="/topics/diseases/subtopics/">All 12 topics' in html
+
+
+def test_subtopics_page_lists_every_child_alphabetically_paginated(client):
+    root = TopicFactory(name="Drugs", slug="drugs")
+    for n in range(105):
+        TopicFactory(name=f"Drug {n:03d}", parent=root)
+
+    first = client.get("/topics/drugs/subtopics/")
+    second = client.get("/topics/drugs/subtopics/?page=2")
+
+    assert [t.name for t in first.context["page"].object_list][:2] == [
+        "Drug 000",
+        "Drug 001",
+    ]
+    assert [t.name for t in second.context["page"].object_list] == [
+        f"Drug {n}" for n in range(100, 105)
+    ]
+    assert "Page 1 of 2" in first.content.decode()
+
+
+def test_topic_page_shows_the_first_subtopics_and_links_to_all(client):
+    root = TopicFactory(name="Herbs", slug="herbs")
+    for n in range(45):
+        TopicFactory(name=f"Herb {n:02d}", parent=root)
+
+    html = client.get("/topics/herbs/").content.decode()
+
+    assert "Herb 39" in html
+    assert "Herb 40" not in html
+    assert "All 45 subtopics of Herbs" in html
