@@ -19,6 +19,7 @@ memory (about 60 MB for all of MedQuAD).
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ QUESTION_TYPES = set(QuestionType.values)
 _NON_WORD = re.compile(r"[\W_]+")
 _ARE = re.compile(r"\bis \(are\)", re.IGNORECASE)
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([?.,;:!])")
+_EMPTY_SLOT = re.compile(r"\bis\s+\?$")
 
 
 def focus_key(focus: str) -> str:
@@ -68,10 +70,30 @@ def focus_key(focus: str) -> str:
     return _NON_WORD.sub(" ", focus.casefold()).strip()
 
 
-def clean_question(text: str) -> str:
-    """MedQuAD's templated questions read naturally: "What is (are) X ?" → "What is X?"."""
+def clean_question(text: str, focus: str = "") -> str:
+    """MedQuAD's templated questions read naturally: "What is (are) X ?" → "What is X?".
+
+    A few documents have an empty focus, which leaves "What is (are)  ?": the
+    focus the converter derived fills the gap.
+    """
     text = _ARE.sub("is", text)
+    if focus:
+        text = _EMPTY_SLOT.sub(f"is {focus}?", text)
     return _SPACE_BEFORE_PUNCT.sub(r"\1", text).strip()
+
+
+def focus_from_url(url: str) -> str:
+    """A topic name for a document without a focus, from its URL's last segment.
+
+    "http://www.cdc.gov/HAI/organisms/vre/vre.html" → "VRE"; short words are
+    taken as abbreviations.
+    """
+    path = urlsplit(url).path.rstrip("/")
+    segment = path.rsplit("/", 1)[-1].rsplit(".", 1)[0] if path else ""
+    words = [w for w in re.split(r"[-_\s]+", segment) if w.isalpha()]
+    if not words:
+        return ""
+    return " ".join(w.upper() if len(w) <= 5 else w.capitalize() for w in words)
 
 
 @dataclass
@@ -91,6 +113,7 @@ class _Question:
     topic: str
     qtype: str
     titles: list[str] = field(default_factory=list)
+    answered_title: int = 0  # index in `titles` of the first answered pair's wording
     answers: list[tuple[MedquadDocument, QAPair]] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
 
@@ -117,9 +140,10 @@ def convert(
     questions: dict[str, _Question] = {}
     for doc in documents:
         stats.documents += 1
-        key = focus_key(doc.focus) or focus_key(doc.doc_id)
+        focus = doc.focus.strip() or focus_from_url(doc.url) or doc.doc_id
+        key = focus_key(focus)
         topic = topics.setdefault(key, _Topic(key))
-        _merge_topic(topic, doc)
+        _merge_topic(topic, doc, focus)
         occurrences: Counter[str] = Counter()
         for pair in doc.pairs:
             stats.pairs += 1
@@ -128,10 +152,12 @@ def convert(
             question = _question_for(
                 questions, key, qtype, occurrences[qtype], doc.source
             )
-            question.titles.append(clean_question(pair.question))
+            question.titles.append(clean_question(pair.question, focus))
             question.sources.add(doc.source)
             if pair.answer.strip():
                 stats.pairs_with_answer += 1
+                if not question.answers:
+                    question.answered_title = len(question.titles) - 1
                 question.answers.append((doc, pair))
             else:
                 stats.pairs_without_answer += 1
@@ -159,9 +185,8 @@ def convert(
             )
 
 
-def _merge_topic(topic: _Topic, doc: MedquadDocument) -> None:
-    if doc.focus:
-        topic.names[doc.focus.strip()] += 1
+def _merge_topic(topic: _Topic, doc: MedquadDocument, focus: str) -> None:
+    topic.names[focus] += 1
     topic.categories[_category(doc)] += 1
     for name in doc.synonyms:
         topic.synonyms.setdefault(name.casefold(), name)
@@ -267,7 +292,7 @@ def _question_record(question: _Question) -> QuestionRecord:
     # Prefer the wording of a source that answers it.
     title = question.titles[0]
     if question.answers:
-        title = clean_question(question.answers[0][1].question)
+        title = question.titles[question.answered_title]
     return QuestionRecord(
         type="question",
         source=SOURCE,
