@@ -19,10 +19,10 @@ memory (about 60 MB for all of MedQuAD).
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from askwell.importers.medquad import SOURCES, MedquadDocument, QAPair
 from askwell.importers.records import (
