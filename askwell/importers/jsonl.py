@@ -50,7 +50,7 @@ def read_jsonl(path: Path) -> Iterator[tuple[str, Record] | Problem]:
             if not raw.strip():
                 continue
             try:
-                text = raw.decode("utf-8")
+                text = raw.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError as error:
                 yield Problem(where, f"not valid UTF-8 (byte {error.start + 1})")
                 continue
@@ -92,7 +92,7 @@ def _describe(error: ValidationError, text: str) -> str:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as json_error:
-        return f"invalid JSON ({json_error.msg} at column {json_error.colno})"
+        return f"invalid JSON ({json_error.msg.removesuffix(' at')} at column {json_error.colno})"
     if not isinstance(data, dict):
         return "each line must be a JSON object"
     if data.get("type") not in {

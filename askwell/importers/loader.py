@@ -37,6 +37,7 @@ from askwell.importers.records import (
 )
 from askwell.lib.markdown import render_markdown
 from askwell.questions.models import Answer, Question, QuestionType
+from askwell.search import indexing
 from askwell.topics.models import Topic
 
 BATCH_SIZE = 500
@@ -55,9 +56,10 @@ QUESTION_TYPES = set(QuestionType.values)
 class StrictStop(Exception):
     """Raised under `strict=True` at the first record that cannot be loaded."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, record: Record | None = None) -> None:
         super().__init__(str(problem))
         self.problem = problem
+        self.record = record
 
 
 @dataclass
@@ -122,6 +124,10 @@ class Loader:
         pending: _Pending | None = None
         for item in items:
             if isinstance(item, Problem):
+                if self.strict and pending:
+                    # What was read before the bad line is loaded first.
+                    self._flush(pending)
+                    pending = None
                 self._skip(item)
                 self.on_record(1)
                 continue
@@ -145,22 +151,29 @@ class Loader:
         handler: Callable[[list[tuple[str, Any]]], None] = getattr(
             self, f"_load_{pending.kind}s"
         )
-        with transaction.atomic():
-            handler(pending.records)
+        try:
+            with transaction.atomic():
+                handler(pending.records)
+        except StrictStop as stop:
+            # The batch was rolled back; keep the records before the bad one.
+            before = [
+                i for i, (_, rec) in enumerate(pending.records) if rec is stop.record
+            ]
+            if before and before[0] > 0:
+                with transaction.atomic():
+                    handler(pending.records[: before[0]])
+            raise
         self.on_record(len(pending.records))
 
-    def _skip(self, problem: Problem) -> None:
+    def _skip(self, problem: Problem, record: Record | None = None) -> None:
         if self.strict:
-            raise StrictStop(problem)
+            raise StrictStop(problem, record)
         self.summary.skipped.append(problem)
 
     def _problem(self, where: str, record: Record, message: str) -> None:
         label = f"{record.type} {record.external_id!r}"
-        self._skip(
-            Problem(
-                where or f"{record.source}/{record.external_id}", f"{label}: {message}"
-            )
-        )
+        where = where or f"{record.source}/{record.external_id}"
+        self._skip(Problem(where, f"{label}: {message}"), record)
 
     # --- references --------------------------------------------------------------
 
@@ -257,15 +270,19 @@ class Loader:
             manager.bulk_update(to_update, sorted(update_fields))
         relation_changes = self._set_relations(model, by_obj, relations or {})
         created = {id(o) for o in to_create}
+        touched: list[int] = []
         for obj, rec, changed in by_obj:
             self._pks[kind][(rec.source, rec.external_id)] = obj.pk
             if id(obj) in created:
                 self.summary.created[kind] += 1
                 created.discard(id(obj))
+                touched.append(obj.pk)
             elif changed or obj.pk in relation_changes:
                 self.summary.updated[kind] += 1
+                touched.append(obj.pk)
             else:
                 self.summary.unchanged[kind] += 1
+        _schedule_search_update(kind, touched)
         return moved
 
     def _set_relations(
@@ -527,6 +544,21 @@ class Loader:
                 )
                 return False
         return True
+
+
+def _schedule_search_update(kind: str, pks: list[int]) -> None:
+    """Refresh the search documents a batch affects, once the batch commits."""
+    if not pks:
+        return
+    if kind == "answer":
+        indexing.schedule_answers(pks, embed=False)
+    elif kind == "question":
+        indexing.schedule_questions(pks, embed=False)
+    elif kind == "topic":
+        links = Question.topics.through.objects.filter(topic_id__in=pks)
+        indexing.schedule_questions(
+            links.values_list("question_id", flat=True).distinct()
+        )
 
 
 def _render_field(

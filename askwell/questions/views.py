@@ -40,7 +40,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "stance_summary": summarize_stances(answers),
             "topic": topic,
             "topic_path": topic.path() if topic else [],
-            "related_questions": related_questions(question, topic),
+            "related_questions": related_questions(question),
             "related_videos": related_videos(question),
         },
     )

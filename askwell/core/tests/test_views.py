@@ -46,27 +46,6 @@ def test_empty_site_home_has_empty_states(client):
     assert "No topics yet." in html
 
 
-def test_search_finds_questions_by_title_and_answer_words(client):
-    QuestionFactory(title="Can plasmapheresis help?")
-    AnswerFactory(
-        question=QuestionFactory(title="Other question?"),
-        body="Plasma exchange is an option.",
-    )
-    QuestionFactory(title="Unrelated?")
-
-    response = client.get("/search/", {"q": "plasma"})
-
-    titles = sorted(q.title for q in response.context["page"].object_list)
-    assert titles == ["Can plasmapheresis help?", "Other question?"]
-
-
-def test_search_with_no_match_has_a_helpful_empty_state(client):
-    html = client.get("/search/", {"q": "zzzz"}).content.decode()
-
-    assert "No questions match “zzzz”." in html
-    assert "browse the topics" in html
-
-
 def test_404_page_is_in_site_style(client):
     response = client.get("/no/such/page/")
 

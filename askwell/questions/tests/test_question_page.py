@@ -13,6 +13,7 @@ from askwell.experts.tests.factories import (
 )
 from askwell.questions.models import Answer
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
+from askwell.search.indexing import index_answers
 from askwell.topics.tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,7 @@ def treatment_topic():
 
 
 def _page(client, question):
+    index_answers(Answer.objects.values_list("pk", flat=True))
     response = client.get(question.get_absolute_url())
     assert response.status_code == 200
     return response.content.decode()
@@ -200,18 +202,20 @@ def _question_with(n_answers: int, n_related: int, topic) -> object:
 def test_question_page_query_budget_is_flat(
     client, django_assert_num_queries, n_answers, n_related
 ):
-    """Eight queries whatever the number of answers and related questions.
+    """Eleven queries whatever the number of answers and related questions.
 
     1 the question, 2 its view count, 3 its topics, 4 answers with their
     contributors and books, 5 the topic's parent (the breadcrumb takes one
-    per level), 6 related questions, 7 their answers with contributors,
-    8 related videos.
+    per level), 6 the search index version, 7 question vectors (loaded once
+    per index version), 8 answered questions on the same topic, 9 related
+    questions, 10 their answers with contributors, 11 related videos.
     """
     parent = TopicFactory()
     topic = TopicFactory(parent=parent)
     question = _question_with(n_answers, n_related, topic)
+    index_answers(Answer.objects.values_list("pk", flat=True))
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         response = client.get(question.get_absolute_url())
 
     assert response.status_code == 200

@@ -11,6 +11,7 @@ from askwell.importers import convert_medquad, medquad
 from askwell.importers.jsonl import FormatError, Problem, read_jsonl
 from askwell.importers.loader import Loader, StrictStop, Summary
 from askwell.importers.progress import Progress
+from askwell.search.management.commands.reindex import run_embeddings
 
 
 class _DryRunRollback(Exception):
@@ -51,17 +52,19 @@ class Command(BaseCommand):
             command.add_argument(
                 "--batch-size", type=int, default=500, help="records per transaction"
             )
+            command.add_argument(
+                "--no-embed",
+                action="store_true",
+                help="skip computing search embeddings (`askwell reindex --embeddings-only` does it later)",
+            )
 
-    def handle(
-        self,
-        *args: Any,
-        format: str,
-        path: str,
-        strict: bool,
-        dry_run: bool,
-        batch_size: int,
-        **options: Any,
-    ) -> None:
+    def handle(self, *args: Any, format: str, path: str, **options: Any) -> None:
+        # Options of a subcommand are absent from `options` when call_command()
+        # leaves them out, so each is read with its default.
+        strict = bool(options.get("strict"))
+        dry_run = bool(options.get("dry_run"))
+        no_embed = bool(options.get("no_embed"))
+        batch_size = int(options.get("batch_size") or 500)
         source = Path(path)
         if not source.exists():
             raise CommandError(f"{path}: no such file or folder")
@@ -91,6 +94,8 @@ class Command(BaseCommand):
         except FormatError as error:
             raise CommandError(str(error)) from None
         self._report(loader.summary)
+        if not dry_run and not no_embed:
+            run_embeddings(self.stdout)
         if loader.summary.skipped:
             raise CommandError(
                 f"{len(loader.summary.skipped)} record(s) skipped; see the reasons above",

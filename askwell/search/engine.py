@@ -1,0 +1,373 @@
+"""Askwell's search engine: the only module the rest of the code calls for search.
+
+    search(text)             answers ranked best first (search page, CLI, API)
+    similar_questions(text)  answered questions close to a question being typed
+    related_questions(q)     "continue learning" on a question page
+    similarity(a, b)         0–1 score of two questions being the same question
+
+Retrieval runs a lexical search (FTS5 or PostgreSQL full text), a semantic
+search over answer passages and over question titles (sentence embeddings),
+and a focus lookup (topics named in the text); ranking.py scores the union.
+Without an embedding model the engine works lexically, with a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Prefetch
+
+from askwell.questions.models import Answer, Question
+from askwell.search import ranking
+from askwell.search.backends import LexicalQuery, backend
+from askwell.search.embeddings import get_embedder
+from askwell.search.indexing import current_version
+from askwell.search.models import QuestionVector, SearchDocument
+from askwell.search.text import content_words, words
+from askwell.search.understanding import Understanding, topic_phrases, understand
+from askwell.search.vectors import CachedMatrix, Matrix
+
+logger = logging.getLogger(__name__)
+
+CANDIDATES = 200
+QUESTION_CANDIDATES = 100
+FOCUS_CANDIDATES = 200
+MAX_QUERY_WORDS = 32
+# Long messages are embedded from their questions, not their background; this
+# also keeps a query's embedding under about 10 ms on two cores.
+EMBED_QUERY_WORDS = 48
+
+_passages = CachedMatrix(
+    lambda: (
+        SearchDocument.objects.exclude(embedding=None)
+        .values_list("answer_id", "embedding")
+        .iterator(2000)
+    )
+)
+_titles = CachedMatrix(
+    lambda: QuestionVector.objects.values_list("question_id", "embedding").iterator(
+        2000
+    )
+)
+_warned = threading.Event()
+
+
+@dataclass
+class Hit:
+    answer: Answer
+    score: float
+    features: ranking.Features
+
+    @property
+    def question(self) -> Question:
+        return self.answer.question
+
+
+@dataclass
+class SearchResults:
+    text: str
+    understanding: Understanding
+    hits: list[Hit] = field(default_factory=list)
+    semantic: bool = False
+
+    @property
+    def terms(self) -> list[str]:
+        """Words and phrases to highlight in excerpts."""
+        return [*content_words(self.text), *self.understanding.expansions]
+
+
+def _query_vector(text: str) -> np.ndarray | None:
+    embedder = get_embedder()
+    if embedder is None:
+        if not _warned.is_set():
+            _warned.set()
+            logger.warning(
+                "No embedding model is installed: search runs on lexical matching only."
+            )
+        return None
+    return embedder.embed([query_passage(text)])[0]
+
+
+_SENTENCES = re.compile(r"[^.?!\n]+[.?!]*")
+
+
+def query_passage(text: str, limit: int = EMBED_QUERY_WORDS) -> str:
+    """What of a reader's message to embed: all of a short one; for a long one,
+    its first sentence (often a subject line) and the sentences that ask."""
+    if len(text.split()) <= limit:
+        return text
+    sentences = [s.strip() for s in _SENTENCES.findall(text) if s.strip()]
+    chosen = [sentences[0]] + [s for s in sentences[1:] if s.endswith("?")]
+    if len(chosen) == 1 and len(sentences) > 1:
+        chosen.append(sentences[-1])
+    return " ".join(" ".join(chosen).split()[:limit])
+
+
+def _lexical_query(text: str, understanding: Understanding) -> LexicalQuery:
+    terms = content_words(text)[:MAX_QUERY_WORDS]
+    single = [t for t in understanding.expansions if len(t.split()) == 1]
+    phrases = [t for t in understanding.expansions if len(t.split()) > 1]
+    return LexicalQuery(
+        tuple(dict.fromkeys([*terms, *(w.casefold() for w in single)])), tuple(phrases)
+    )
+
+
+def search(
+    text: str,
+    *,
+    limit: int = 10,
+    topic_ids: Iterable[int] | None = None,
+    question_types: Iterable[str] | None = None,
+    contributor_kinds: Iterable[str] | None = None,
+) -> SearchResults:
+    """Published answers for `text`, best first, optionally filtered."""
+    version = current_version()
+    understanding = understand(text, topic_phrases(version))
+    results = SearchResults(text, understanding)
+    if not words(text):
+        return results
+    features: dict[int, ranking.Features] = defaultdict(ranking.Features)
+
+    for rank, (answer_id, _) in enumerate(
+        backend().search(_lexical_query(text, understanding), CANDIDATES), 1
+    ):
+        features[answer_id].rank_lexical = rank
+
+    query_vector = _query_vector(text)
+    question_scores: dict[int, tuple[int, float]] = {}
+    if query_vector is not None:
+        results.semantic = True
+        for rank, (answer_id, cosine) in enumerate(
+            _passages.get(version).nearest(query_vector, CANDIDATES), 1
+        ):
+            features[answer_id].rank_passage = rank
+            features[answer_id].passage_cosine = cosine
+        nearest_questions = _titles.get(version).nearest(
+            query_vector, QUESTION_CANDIDATES
+        )
+        question_scores = {
+            qid: (rank, cos) for rank, (qid, cos) in enumerate(nearest_questions, 1)
+        }
+
+    focus_ids = understanding.focus_ids
+    documents = _candidate_documents(features.keys(), question_scores.keys(), focus_ids)
+    topic_links = _topic_links({d[1] for d in documents})
+    focus_weight = {topic_id: 1.0 / (i + 1) for i, topic_id in enumerate(focus_ids)}
+    types = dict(understanding.types[:2])
+    best_type = understanding.type
+    for answer_id, question_id, question_type in documents:
+        f = features[answer_id]
+        if question_id in question_scores:
+            f.rank_question, f.question_cosine = question_scores[question_id]
+        f.focus_match = max(
+            (focus_weight.get(t, 0.0) for t in topic_links.get(question_id, ())),
+            default=0.0,
+        )
+        if question_type == best_type:
+            f.type_match = 1.0
+        elif question_type in types:
+            f.type_match = 0.5
+
+    weights = ranking.weights()
+    scored = sorted(
+        ((ranking.score(f, weights), answer_id) for answer_id, f in features.items()),
+        reverse=True,
+    )
+    hits = _fetch_hits(
+        scored, features, topic_ids, question_types, contributor_kinds, limit
+    )
+    results.hits = hits
+    return results
+
+
+def _candidate_documents(
+    answer_ids: Iterable[int], question_ids: Iterable[int], focus_ids: list[int]
+) -> list[tuple[int, int, str]]:
+    """(answer_id, question_id, question_type) of every candidate, including the
+    answers of semantically close questions and of questions about the focus."""
+    docs = SearchDocument.objects.values_list(
+        "answer_id", "question_id", "question_type"
+    )
+    found = {row[0]: row for row in docs.filter(answer_id__in=list(answer_ids))}
+    question_ids = list(question_ids)
+    if question_ids:
+        found.update((row[0], row) for row in docs.filter(question_id__in=question_ids))
+    if focus_ids:
+        about_focus = Question.topics.through.objects.filter(
+            topic_id__in=focus_ids
+        ).values("question_id")
+        found.update(
+            (row[0], row)
+            for row in docs.filter(question_id__in=about_focus)[:FOCUS_CANDIDATES]
+        )
+    return list(found.values())
+
+
+def _topic_links(question_ids: set[int]) -> dict[int, list[int]]:
+    links: dict[int, list[int]] = defaultdict(list)
+    rows = Question.topics.through.objects.filter(
+        question_id__in=list(question_ids)
+    ).values_list("question_id", "topic_id")
+    for question_id, topic_id in rows:
+        links[question_id].append(topic_id)
+    return links
+
+
+def _fetch_hits(
+    scored: list[tuple[float, int]],
+    features: dict[int, ranking.Features],
+    topic_ids: Iterable[int] | None,
+    question_types: Iterable[str] | None,
+    contributor_kinds: Iterable[str] | None,
+    limit: int,
+) -> list[Hit]:
+    """The published answers among the best `scored`, with what pages show.
+
+    Visibility is checked here, against the live answer rows, so nothing
+    hidden since it was indexed can appear.
+    """
+    ids = [answer_id for _, answer_id in scored]
+    answers = (
+        Answer.objects.published()
+        .filter(pk__in=ids)
+        .select_related("question", "contributor")
+    )
+    if topic_ids:
+        answers = answers.filter(question__topics__in=list(topic_ids))
+    if question_types:
+        answers = answers.filter(question__question_type__in=list(question_types))
+    if contributor_kinds:
+        answers = answers.filter(contributor__kind__in=list(contributor_kinds))
+    by_id = {a.pk: a for a in answers}
+    if by_id:
+        # Verified contributors get their small boost once their rows are known.
+        weights = ranking.weights()
+        rescored = []
+        for value, answer_id in scored:
+            answer = by_id.get(answer_id)
+            if answer is None:
+                continue
+            if answer.contributor.is_verified:
+                features[answer_id].verified = 1.0
+                value = ranking.score(features[answer_id], weights)
+            rescored.append((value, answer_id))
+        scored = sorted(rescored, key=lambda item: (-item[0], item[1]))
+    return [
+        Hit(by_id[answer_id], value, features[answer_id])
+        for value, answer_id in scored[:limit]
+    ]
+
+
+# --- questions ---------------------------------------------------------------------
+
+
+def similar_questions(
+    text: str, *, limit: int = 5, exclude: int | None = None
+) -> list[tuple[Question, float]]:
+    """Answered questions that ask what `text` asks, most similar first.
+
+    Each question comes with `published_answers` loaded (display order).
+    """
+    if not words(text):
+        return []
+    best: dict[int, float] = {}
+    for hit in search(text, limit=limit * 4).hits:
+        if hit.question.pk != exclude:
+            best.setdefault(hit.question.pk, hit.score)
+    questions = _answered_questions(list(best)[:limit])
+    return [(q, best[q.pk]) for q in questions]
+
+
+def related_questions(question: Question, *, limit: int = 6) -> list[Question]:
+    """Answered questions to read next: same topic first, then semantically close ones."""
+    version = current_version()
+    vector = _titles.get(version).vector(question.pk)
+    near: list[int] = []
+    if vector is not None:
+        near = [
+            qid
+            for qid, _ in _titles.get(version).nearest(vector, limit * 8)
+            if qid != question.pk
+        ]
+    topic_ids = [t.pk for t in question.topics.all()]
+    same_topic = list(
+        SearchDocument.objects.filter(question__topics__in=topic_ids)
+        .exclude(question_id=question.pk)
+        .values_list("question_id", flat=True)
+        .distinct()[: limit * 8]
+    )
+    ordered = sorted(
+        dict.fromkeys([*near, *same_topic]),
+        key=lambda qid: (
+            qid not in same_topic,
+            near.index(qid) if qid in near else len(near),
+        ),
+    )
+    return _answered_questions(ordered[: limit * 2])[:limit]
+
+
+def _answered_questions(question_ids: list[int]) -> list[Question]:
+    answers = Prefetch(
+        "answers",
+        queryset=Answer.objects.published()
+        .ordered_for_display()
+        .select_related("contributor"),
+        to_attr="published_answers",
+    )
+    found = {
+        q.pk: q
+        for q in Question.objects.visible()
+        .filter(pk__in=question_ids)
+        .prefetch_related(answers)
+    }
+    return [
+        found[qid]
+        for qid in question_ids
+        if qid in found and found[qid].published_answers
+    ]
+
+
+def similarity(a: str, b: str) -> float:
+    """How likely two questions ask the same thing, from 0 to 1.
+
+    The semantic cosine of the two texts, adjusted by what understanding
+    finds: a different focus or a different question type makes them less
+    alike, the same focus and type more. Used by similar-question detection
+    and duplicate detection; `askwell similarity` prints it for tuning.
+    """
+    embedder = get_embedder()
+    version = current_version()
+    phrases = topic_phrases(version)
+    first, second = understand(a, phrases), understand(b, phrases)
+    if embedder is not None:
+        va, vb = embedder.embed([a, b])
+        base = float(np.clip(va @ vb, -1.0, 1.0))
+    else:
+        wa, wb = set(content_words(a)), set(content_words(b))
+        base = len(wa & wb) / max(len(wa | wb), 1)
+    adjust = 0.0
+    if first.type and second.type:
+        adjust += 0.08 if first.type == second.type else -0.12
+    if first.focus and second.focus:
+        adjust += 0.05 if set(first.focus_ids) & set(second.focus_ids) else -0.1
+    return float(
+        np.clip(
+            (base + adjust + 1.0) / 2.0 if embedder is not None else base + adjust,
+            0.0,
+            1.0,
+        )
+    )
+
+
+def matrix_sizes() -> dict[str, int]:
+    """How many passages and titles the in-process indexes hold (for `askwell reindex`)."""
+    version = current_version()
+    passages: Matrix = _passages.get(version)
+    titles: Matrix = _titles.get(version)
+    return {"passages": len(passages.ids), "titles": len(titles.ids)}

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import SafeString
+
+from askwell.questions.models import Answer, Question, QuestionType
+from askwell.search import engine
+from askwell.search.emergency import suggests_emergency
+from askwell.search.highlight import highlight_excerpt
+from askwell.search.indexing import current_version
+from askwell.search.spelling import suggest
+from askwell.topics.models import Topic
+
+RESULT_ANSWERS = 200
+PER_PAGE = 10
+MAX_QUERY = 500
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answer: Answer
+    excerpt: SafeString
+    answer_count: int
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:MAX_QUERY]
+    filters = {
+        "topic_ids": _ints(request.GET.getlist("topic")),
+        "question_types": [
+            t for t in request.GET.getlist("type") if t in QuestionType.values
+        ],
+        "contributor_kinds": [
+            k for k in request.GET.getlist("kind") if k in ("person", "organization")
+        ],
+    }
+    base = request.GET.copy()
+    base.pop("page", None)
+    context: dict[str, object] = {
+        "query": query,
+        "emergency": suggests_emergency(query),
+        "filters": filters,
+        "base_query": base.urlencode(),
+    }
+    if query:
+        results = engine.search(query, limit=RESULT_ANSWERS, **filters)
+        grouped = _group(results)
+        page = _page(request, grouped)
+        _attach_counts(page.object_list, results)
+        context.update(
+            page=page,
+            understanding=results.understanding,
+            suggestion=suggest(query, current_version())
+            if len(grouped) < PER_PAGE
+            else None,
+            facets=_facets(
+                engine.search(query, limit=RESULT_ANSWERS)
+                if any(filters.values())
+                else results
+            ),
+            semantic=results.semantic,
+        )
+    return render(request, "search/search.html", context)
+
+
+def similar(request: HttpRequest) -> HttpResponse:
+    """The htmx fragment of similar, answered questions for a question being typed."""
+    text = request.GET.get("q", "").strip()[:MAX_QUERY]
+    questions = (
+        engine.similar_questions(text, limit=5) if len(text.split()) >= 3 else []
+    )
+    return render(
+        request,
+        "search/_similar.html",
+        {
+            "questions": [q for q, _ in questions],
+            "text": text,
+            "emergency": suggests_emergency(text),
+        },
+    )
+
+
+def _ints(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()][:10]
+
+
+def _group(results: engine.SearchResults) -> list[QuestionResult]:
+    grouped: dict[int, QuestionResult] = {}
+    for hit in results.hits:
+        if hit.question.pk not in grouped:
+            grouped[hit.question.pk] = QuestionResult(
+                hit.question,
+                hit.answer,
+                highlight_excerpt(hit.answer.body_html, results.terms),
+                0,
+            )
+    return list(grouped.values())
+
+
+def _page(request: HttpRequest, items: list[QuestionResult]):  # type: ignore[no-untyped-def]
+    paginator = Paginator(items, PER_PAGE)
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= max(paginator.num_pages, 1):
+        raise Http404(f"There is no page {raw}.")
+    return paginator.page(int(raw))
+
+
+def _attach_counts(items: list[QuestionResult], results: engine.SearchResults) -> None:
+    ids = [item.question.pk for item in items]
+    counts = dict(
+        Question.objects.filter(pk__in=ids)
+        .with_published_answer_count()
+        .values_list("pk", "published_answer_count")
+    )
+    for item in items:
+        item.answer_count = counts.get(item.question.pk, 0)
+
+
+def _facets(results: engine.SearchResults) -> dict[str, list[tuple[str, str, int]]]:
+    """(value, label, count) per facet, over the questions the query found."""
+    questions = {hit.question.pk: hit for hit in results.hits}
+    types = Counter(hit.question.question_type for hit in questions.values())
+    kinds = Counter(hit.answer.contributor.kind for hit in results.hits)
+    topic_counts = Counter(
+        Question.topics.through.objects.filter(
+            question_id__in=list(questions)
+        ).values_list("topic_id", flat=True)
+    )
+    names = dict(
+        Topic.objects.filter(
+            pk__in=[t for t, _ in topic_counts.most_common(8)]
+        ).values_list("pk", "name")
+    )
+    return {
+        "topic": [
+            (str(pk), names[pk], n)
+            for pk, n in topic_counts.most_common(8)
+            if pk in names
+        ],
+        "type": [(t, QuestionType(t).label, n) for t, n in types.most_common(8)],
+        "kind": [
+            (k, "Experts" if k == "person" else "Organizations", n)
+            for k, n in kinds.most_common()
+        ],
+    }
