@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "askwell.questions",
     "askwell.importers",
     "askwell.search",
+    "askwell.api",
     "askwell.demo",
 ]
 

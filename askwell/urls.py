@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from askwell.api.views import api
 from askwell.core import views as core_views
 from askwell.search import views as search_views
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("questions/", include("askwell.questions.urls")),
     path("", include("askwell.experts.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     # Uploaded photos and covers. In production a reverse proxy should serve
     # /media/ itself; this keeps the single-process demo complete.
     path("media/<path:path>", core_views.media, name="media"),
