@@ -143,3 +143,51 @@ def test_page_has_no_serious_accessibility_violations(demo, page: Page, kind, vi
     assert serious == [], results.generate_report()
     # The scan really ran: axe reports the rules it passed.
     assert results.response["testEngine"]["name"] == "axe-core"
+
+
+def test_search_suggests_while_typing_and_finds_the_answer(demo, page: Page):
+    # given
+    page.goto(demo + "/search/")
+    box = page.get_by_label("Your question, in your own words")
+    # when: the reader types in their own words
+    box.press_sequentially(
+        "my mom has MS, would having her plasma cleaned help?", delay=5
+    )
+    # then: answered questions appear before they submit (htmx, debounced)
+    similar = page.locator("#similar-live")
+    expect(similar.get_by_role("heading", name="Already answered")).to_be_visible()
+    expect(
+        similar.get_by_role(
+            "link", name="Can plasmapheresis help treat multiple sclerosis (MS)?"
+        )
+    ).to_be_visible()
+    # when they submit
+    box.press("Enter")
+    # then the top result is the expert answers to that question, words marked
+    first = page.locator("ol.results > li").first
+    expect(first.get_by_role("heading", level=2)).to_have_text(
+        "Can plasmapheresis help treat multiple sclerosis (MS)?"
+    )
+    expect(first.locator("mark").first).to_be_visible()
+    expect(first).to_contain_text("2 answers")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+    serious = [
+        v
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], results.generate_report()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "search.png", full_page=True)
+
+
+def test_search_shows_the_emergency_notice_first(demo, page: Page):
+    page.goto(demo + "/search/?q=crushing+chest+pain+and+I+can%27t+breathe")
+
+    notice = page.get_by_role("alert")
+    expect(notice).to_contain_text("If this is an emergency, get help now")
+    box = notice.bounding_box()
+    heading = page.get_by_role("heading", name="Search", exact=True).bounding_box()
+    assert box is not None
+    assert heading is not None
+    assert box["y"] < heading["y"]
