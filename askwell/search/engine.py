@@ -24,14 +24,13 @@ import numpy as np
 from django.db.models import Prefetch
 
 from askwell.questions.models import Answer, Question
-from askwell.search import ranking
+from askwell.search import ranking, vector_index
 from askwell.search.backends import LexicalQuery, backend
 from askwell.search.embeddings import get_embedder
 from askwell.search.indexing import current_version
-from askwell.search.models import QuestionVector, SearchDocument
+from askwell.search.models import SearchDocument
 from askwell.search.text import content_words, words
 from askwell.search.understanding import Understanding, topic_phrases, understand
-from askwell.search.vectors import CachedMatrix, Matrix
 
 logger = logging.getLogger(__name__)
 
@@ -43,18 +42,6 @@ MAX_QUERY_WORDS = 32
 # also keeps a query's embedding under about 10 ms on two cores.
 EMBED_QUERY_WORDS = 48
 
-_passages = CachedMatrix(
-    lambda: (
-        SearchDocument.objects.exclude(embedding=None)
-        .values_list("answer_id", "embedding")
-        .iterator(2000)
-    )
-)
-_titles = CachedMatrix(
-    lambda: QuestionVector.objects.values_list("question_id", "embedding").iterator(
-        2000
-    )
-)
 _warned = threading.Event()
 
 
@@ -144,12 +131,12 @@ def search(
     if query_vector is not None:
         results.semantic = True
         for rank, (answer_id, cosine) in enumerate(
-            _passages.get(version).nearest(query_vector, CANDIDATES), 1
+            vector_index.nearest("passage", query_vector, CANDIDATES, version), 1
         ):
             features[answer_id].rank_passage = rank
             features[answer_id].passage_cosine = cosine
-        nearest_questions = _titles.get(version).nearest(
-            query_vector, QUESTION_CANDIDATES
+        nearest_questions = vector_index.nearest(
+            "title", query_vector, QUESTION_CANDIDATES, version
         )
         question_scores = {
             qid: (rank, cos) for rank, (qid, cos) in enumerate(nearest_questions, 1)
@@ -287,12 +274,12 @@ def similar_questions(
 def related_questions(question: Question, *, limit: int = 6) -> list[Question]:
     """Answered questions to read next: same topic first, then semantically close ones."""
     version = current_version()
-    vector = _titles.get(version).vector(question.pk)
+    vector = vector_index.vector_of("title", question.pk, version)
     near: list[int] = []
     if vector is not None:
         near = [
             qid
-            for qid, _ in _titles.get(version).nearest(vector, limit * 8)
+            for qid, _ in vector_index.nearest("title", vector, limit * 8, version)
             if qid != question.pk
         ]
     topic_ids = [t.pk for t in question.topics.all()]
@@ -363,11 +350,3 @@ def similarity(a: str, b: str) -> float:
             1.0,
         )
     )
-
-
-def matrix_sizes() -> dict[str, int]:
-    """How many passages and titles the in-process indexes hold (for `askwell reindex`)."""
-    version = current_version()
-    passages: Matrix = _passages.get(version)
-    titles: Matrix = _titles.get(version)
-    return {"passages": len(passages.ids), "titles": len(titles.ids)}

@@ -23,6 +23,7 @@ from django.db.models import Prefetch, QuerySet
 
 from askwell.lib.markdown import html_to_text
 from askwell.questions.models import Answer, Question
+from askwell.search import vector_index
 from askwell.search.backends import DocumentText, backend
 from askwell.search.embeddings import get_embedder
 from askwell.search.models import IndexState, QuestionVector, SearchDocument
@@ -183,6 +184,7 @@ def _write(documents: list[SearchDocument]) -> None:
         SearchDocument.objects.filter(answer_id__in=stale).update(
             embedding=None, embedded_text_hash=""
         )
+        vector_index.forget("passage", stale)
     backend().write(
         [DocumentText(d.answer_id, d.title, d.body, d.topics) for d in documents]
     )
@@ -265,6 +267,10 @@ def embed_pending(
             SearchDocument.objects.bulk_update(
                 batch, ["embedding", "embedded_text_hash"]
             )
+            vector_index.store(
+                "passage",
+                [(d.answer_id, v) for d, v in zip(batch, vectors, strict=True)],
+            )
         made += len(batch)
         advance(len(batch))
     # Question titles: for similar-question detection and question-level matching.
@@ -285,6 +291,9 @@ def embed_pending(
                 update_conflicts=True,
                 unique_fields=["question"],
                 update_fields=["embedding", "text_hash"],
+            )
+            vector_index.store(
+                "title", [(q.pk, v) for q, v in zip(questions, vectors, strict=True)]
             )
         made += len(questions)
         advance(len(questions))
