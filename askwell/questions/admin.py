@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from askwell.questions.models import Answer, Question
+from askwell.search import indexing
 
 
 class AnswerInline(admin.StackedInline):
@@ -41,6 +42,23 @@ class QuestionAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [AnswerInline]
 
+    # Editors' changes reach search once the admin's transaction commits.
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        super().save_related(request, form, formsets, change)
+        indexing.schedule_questions([form.instance.pk])
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        answer_ids = list(obj.answers.values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        indexing.schedule_answers(answer_ids)
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        answer_ids = list(
+            Answer.objects.filter(question__in=queryset).values_list("pk", flat=True)
+        )
+        super().delete_queryset(request, queryset)
+        indexing.schedule_answers(answer_ids)
+
 
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
@@ -59,3 +77,17 @@ class AnswerAdmin(admin.ModelAdmin):
     list_select_related = ["question", "contributor"]
     date_hierarchy = "created_at"
     readonly_fields = ["body_html"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        indexing.schedule_answers([obj.pk])
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        pk = obj.pk
+        super().delete_model(request, obj)
+        indexing.schedule_answers([pk])
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        indexing.schedule_answers(ids)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from askwell.search import indexing
 from askwell.topics.models import Topic
 
 
@@ -13,3 +14,8 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     readonly_fields = ["depth"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        # Topic names and other names are part of every search document under it.
+        indexing.schedule_questions(obj.questions.values_list("pk", flat=True))

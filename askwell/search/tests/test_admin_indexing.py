@@ -1,0 +1,54 @@
+"""Editors' changes in the admin reach search after the change commits."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from askwell.demo.loader import load_demo_content
+from askwell.questions.models import Answer
+from askwell.search.engine import search
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _top_answer_ids(text: str) -> list[int]:
+    return [hit.answer.pk for hit in search(text, limit=50).hits]
+
+
+def test_hiding_an_answer_in_the_admin_removes_it_from_search(admin_client):
+    # given
+    load_demo_content()
+    answer = Answer.objects.get(
+        external_id__endswith="/northfield-ms-society",
+        question__slug__startswith="can-plasma",
+    )
+    assert answer.pk in _top_answer_ids("plasmapheresis multiple sclerosis")
+    url = reverse("admin:questions_answer_change", args=[answer.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(status="hidden")
+    # when
+    response = admin_client.post(url, data)
+    # then
+    assert response.status_code == 302
+    assert answer.pk not in _top_answer_ids("plasmapheresis multiple sclerosis")
+
+
+def test_editing_an_answer_in_the_admin_makes_new_words_findable(admin_client):
+    load_demo_content()
+    answer = (
+        Answer.objects.filter(question__slug__startswith="can-plasma")
+        .order_by("pk")
+        .first()
+    )
+    url = reverse("admin:questions_answer_change", args=[answer.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["body"] = (
+        answer.body + "\n\nAsk about apheresis nurses and zygomorphic scheduling."
+    )
+
+    admin_client.post(url, data)
+
+    assert answer.pk in _top_answer_ids("zygomorphic")
