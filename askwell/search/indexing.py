@@ -18,6 +18,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 
+import numpy as np
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
@@ -25,7 +26,7 @@ from askwell.lib.markdown import html_to_text
 from askwell.questions.models import Answer, Question
 from askwell.search import vector_index
 from askwell.search.backends import DocumentText, backend
-from askwell.search.embeddings import get_embedder
+from askwell.search.embeddings import Embedder, get_embedder
 from askwell.search.models import IndexState, QuestionVector, SearchDocument
 from askwell.search.text import text_hash
 from askwell.search.vectors import to_blob
@@ -216,6 +217,24 @@ def reindex(*, progress: Progress | None = None) -> int:
     return written
 
 
+# Vectors this process already computed, by text hash: re-indexing unchanged
+# text (a reindex, a re-import, the demo loaded again) costs no model time.
+_VECTOR_CACHE: dict[str, np.ndarray] = {}
+_VECTOR_CACHE_SIZE = 20_000
+
+
+def _embed(embedder: Embedder, texts: list[str]) -> list[np.ndarray]:
+    keys = [text_hash(t) for t in texts]
+    missing = [i for i, key in enumerate(keys) if key not in _VECTOR_CACHE]
+    if missing:
+        fresh = embedder.embed([texts[i] for i in missing])
+        if len(_VECTOR_CACHE) + len(missing) > _VECTOR_CACHE_SIZE:
+            _VECTOR_CACHE.clear()
+        for i, vector in zip(missing, fresh, strict=True):
+            _VECTOR_CACHE[keys[i]] = vector
+    return [_VECTOR_CACHE[key] for key in keys]
+
+
 def _documents_to_embed() -> QuerySet[SearchDocument]:
     return SearchDocument.objects.filter(embedding__isnull=True)
 
@@ -259,7 +278,7 @@ def embed_pending(
         ]
     ):
         passages = [passage(d) for d in batch]
-        vectors = embedder.embed(passages)
+        vectors = _embed(embedder, passages)
         for document, text, vector in zip(batch, passages, vectors, strict=True):
             document.embedding = to_blob(vector)
             document.embedded_text_hash = text_hash(text)
@@ -277,7 +296,7 @@ def embed_pending(
     while questions := list(
         questions_left.only("pk", "title").order_by("pk")[:batch_size]
     ):
-        vectors = embedder.embed([q.title for q in questions])
+        vectors = _embed(embedder, [q.title for q in questions])
         with transaction.atomic():
             QuestionVector.objects.bulk_create(
                 [
