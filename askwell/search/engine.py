@@ -31,6 +31,7 @@ from askwell.search.indexing import current_version
 from askwell.search.models import SearchDocument
 from askwell.search.text import content_words, words
 from askwell.search.understanding import Understanding, topic_phrases, understand
+from askwell.topics.models import Topic
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,10 @@ CANDIDATES = 200
 QUESTION_CANDIDATES = 100
 FOCUS_CANDIDATES = 200
 MAX_QUERY_WORDS = 32
+# Below this cosine a semantic neighbour is noise, not a match: gibberish
+# should find nothing rather than the least unlike answers.
+MIN_COSINE = 0.25
+MAX_SUBTOPICS = 200
 # Long messages are embedded from their questions, not their background; this
 # also keeps a query's embedding under about 10 ms on two cores.
 EMBED_QUERY_WORDS = 48
@@ -130,22 +135,25 @@ def search(
     question_scores: dict[int, tuple[int, float]] = {}
     if query_vector is not None:
         results.semantic = True
-        for rank, (answer_id, cosine) in enumerate(
-            vector_index.nearest("passage", query_vector, CANDIDATES, version), 1
-        ):
+        passages = vector_index.nearest("passage", query_vector, CANDIDATES, version)
+        close = [(pk, cos) for pk, cos in passages if cos >= MIN_COSINE]
+        for rank, (answer_id, cosine) in enumerate(close, 1):
             features[answer_id].rank_passage = rank
             features[answer_id].passage_cosine = cosine
         nearest_questions = vector_index.nearest(
             "title", query_vector, QUESTION_CANDIDATES, version
         )
         question_scores = {
-            qid: (rank, cos) for rank, (qid, cos) in enumerate(nearest_questions, 1)
+            qid: (rank, cos)
+            for rank, (qid, cos) in enumerate(nearest_questions, 1)
+            if cos >= MIN_COSINE
         }
 
-    focus_ids = understanding.focus_ids
-    documents = _candidate_documents(features.keys(), question_scores.keys(), focus_ids)
+    focus_weight = _focus_weights(understanding.focus_ids)
+    documents = _candidate_documents(
+        features.keys(), question_scores.keys(), list(focus_weight)
+    )
     topic_links = _topic_links({d[1] for d in documents})
-    focus_weight = {topic_id: 1.0 / (i + 1) for i, topic_id in enumerate(focus_ids)}
     types = dict(understanding.types[:2])
     best_type = understanding.type
     for answer_id, question_id, question_type in documents:
@@ -171,6 +179,23 @@ def search(
     )
     results.hits = hits
     return results
+
+
+def _focus_weights(focus_ids: list[int]) -> dict[int, float]:
+    """Each focus topic and its subtopics, weighted by the focus's rank.
+
+    A question filed under "Multiple Sclerosis Treatment" is about multiple
+    sclerosis too; subtopics count a little less than the topic itself.
+    """
+    weights: dict[int, float] = {}
+    for rank, topic_id in enumerate(focus_ids):
+        base = 1.0 / (rank + 1)
+        topic = Topic.objects.filter(pk=topic_id).first()
+        below = topic.descendant_ids()[1:MAX_SUBTOPICS] if topic else []
+        for pk in below:
+            weights.setdefault(pk, 0.8 * base)
+        weights[topic_id] = max(weights.get(topic_id, 0.0), base)
+    return weights
 
 
 def _candidate_documents(
@@ -232,19 +257,19 @@ def _fetch_hits(
     if contributor_kinds:
         answers = answers.filter(contributor__kind__in=list(contributor_kinds))
     by_id = {a.pk: a for a in answers}
-    if by_id:
-        # Verified contributors get their small boost once their rows are known.
-        weights = ranking.weights()
-        rescored = []
-        for value, answer_id in scored:
-            answer = by_id.get(answer_id)
-            if answer is None:
-                continue
-            if answer.contributor.is_verified:
-                features[answer_id].verified = 1.0
-                value = ranking.score(features[answer_id], weights)
-            rescored.append((value, answer_id))
-        scored = sorted(rescored, key=lambda item: (-item[0], item[1]))
+    # Verified contributors get their small boost once their rows are known;
+    # candidates filtered out or no longer published drop here.
+    weights = ranking.weights()
+    rescored = []
+    for value, answer_id in scored:
+        answer = by_id.get(answer_id)
+        if answer is None:
+            continue
+        if answer.contributor.is_verified:
+            features[answer_id].verified = 1.0
+            value = ranking.score(features[answer_id], weights)
+        rescored.append((value, answer_id))
+    scored = sorted(rescored, key=lambda item: (-item[0], item[1]))
     return [
         Hit(by_id[answer_id], value, features[answer_id])
         for value, answer_id in scored[:limit]

@@ -36,7 +36,7 @@ BATCH = 500
 EMBED_BATCH = 128
 INLINE_EMBED_LIMIT = 64
 # The passage embedded for an answer: its question, then the opening of the answer.
-PASSAGE_WORDS = 80
+PASSAGE_WORDS = 48
 
 Progress = Callable[[int], None]
 

@@ -15,12 +15,13 @@ from collections import Counter
 from rapidfuzz import fuzz, process
 
 from askwell.search.models import SearchDocument
-from askwell.search.text import words
+from askwell.search.text import STOPWORDS, words
 from askwell.search.vocabulary import load_vocabulary
 from askwell.topics.models import Topic
 
 MIN_LENGTH = 4
 MIN_SCORE = 80.0
+BODY_CHARS = 1500
 
 _lexicon: tuple[int, Counter[str], list[str]] | None = None
 _lock = threading.Lock()
@@ -52,6 +53,17 @@ def lexicon(version: int) -> tuple[Counter[str], list[str]]:
     return _lexicon[1], _lexicon[2]
 
 
+def _known(word: str, counts: Counter[str]) -> bool:
+    """In the lexicon, a stopword, or a plural of a word in the lexicon."""
+    if word in counts or word in STOPWORDS:
+        return True
+    if word.endswith("ss"):  # "sclerosiss" is a typo, not a plural
+        return False
+    return any(
+        word.endswith(end) and word[: -len(end)] in counts for end in ("s", "es")
+    )
+
+
 def suggest(text: str, version: int) -> str | None:
     """The text with unknown words corrected, or None when nothing needs correcting."""
     counts, choices = lexicon(version)
@@ -61,7 +73,7 @@ def suggest(text: str, version: int) -> str | None:
     changed = False
     for token in text.split():
         word = "".join(words(token))
-        if len(word) < MIN_LENGTH or not word.isalpha() or word in counts:
+        if len(word) < MIN_LENGTH or not word.isalpha() or _known(word, counts):
             corrected.append(token)
             continue
         matches = process.extract(

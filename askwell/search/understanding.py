@@ -138,13 +138,17 @@ def find_focus(
             candidates = phrases.phrases.get(key)
             if candidates and _usable(key):
                 position = len(words(text[: expansion.start]))
+                # The reader's own words decide how strong the match is,
+                # not the length of the topic's name.
+                said = words(text[expansion.start : expansion.end])
+                topic_id = candidates[0][0]
                 _keep(
                     matches,
                     FocusMatch(
-                        candidates[0][0],
-                        phrases.names[candidates[0][0]],
-                        expansion.phrase,
-                        len(key),
+                        topic_id,
+                        phrases.names[topic_id],
+                        text[expansion.start : expansion.end],
+                        len(said),
                         position,
                         True,
                     ),
@@ -193,7 +197,7 @@ TYPE_RULES: list[tuple[str, str, float]] = [
     ),
     (
         "outlook",
-        r"\b(prognosis|outlook|life expectancy|surviv(e|al)|fatal|terminal|how long (will|can|do)|recover(y)?|go away|die\b|dying|death)\b",
+        r"\b(prognosis|outlook|life expectancy|surviv(e|al)|fatal|terminal|how long (will|can|do|does|is)|recover(y)?|go away|die\b|dying|death)\b",
         1.0,
     ),
     (
@@ -220,7 +224,7 @@ TYPE_RULES: list[tuple[str, str, float]] = [
     ("side effects", r"\b(side[- ]effects?|adverse|reactions? to|after taking)\b", 1.2),
     (
         "dose",
-        r"\b(dos(e|es|age)|how much (should|can|to)|how many (pills|tablets|mg)|mg\b|milligrams?|overdose)\b",
+        r"\b(dos(e|es|age)|how much [\w\s]{0,30}?\b(should|can|to|take)\b|how many (pills|tablets|mg)|mg\b|milligrams?|overdose)\b",
         1.0,
     ),
     (

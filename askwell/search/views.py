@@ -56,9 +56,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         context.update(
             page=page,
             understanding=results.understanding,
-            suggestion=suggest(query, current_version())
-            if len(grouped) < PER_PAGE
-            else None,
+            suggestion=suggest(query, current_version()),
             facets=_facets(
                 engine.search(query, limit=RESULT_ANSWERS)
                 if any(filters.values())
@@ -126,7 +124,12 @@ def _facets(results: engine.SearchResults) -> dict[str, list[tuple[str, str, int
     """(value, label, count) per facet, over the questions the query found."""
     questions = {hit.question.pk: hit for hit in results.hits}
     types = Counter(hit.question.question_type for hit in questions.values())
-    kinds = Counter(hit.answer.contributor.kind for hit in results.hits)
+    kinds = Counter(
+        kind
+        for _, kind in {
+            (hit.question.pk, hit.answer.contributor.kind) for hit in results.hits
+        }
+    )
     topic_counts = Counter(
         Question.topics.through.objects.filter(
             question_id__in=list(questions)

@@ -1,0 +1,413 @@
+"""Question understanding: the focus (which topic a message is about) and the
+type (what it asks). Pure functions over a phrase table built from rows; only
+the last tests read topics from the database."""
+
+from __future__ import annotations
+
+import pytest
+
+from askwell.search.indexing import bump_version, current_version
+from askwell.search.understanding import (
+    TopicPhrases,
+    find_focus,
+    find_types,
+    topic_phrases,
+    understand,
+)
+from askwell.topics.tests.factories import TopicFactory
+
+MS = 1
+MI = 2
+ACETAMINOPHEN = 3
+DIABETES = 4
+TYPE_2_DIABETES = 5
+MS_TREATMENT = 6
+GOUT = 7
+
+TARGET_QUERY = "my mom was told she has MS, would having her plasma cleaned help?"
+
+
+@pytest.fixture
+def phrases() -> TopicPhrases:
+    return TopicPhrases(
+        [
+            (MS, "Multiple Sclerosis", ["MS"], 5),
+            (MI, "Myocardial infarction", ["heart attack"], 3),
+            (ACETAMINOPHEN, "Acetaminophen", [], 1),
+            (DIABETES, "Diabetes", ["diabetes mellitus"], 9),
+            (TYPE_2_DIABETES, "Type 2 Diabetes", ["adult-onset diabetes"], 4),
+            (MS_TREATMENT, "Multiple Sclerosis Treatment", ["MS therapy"], 2),
+            (GOUT, "Gout", [], 2),
+        ]
+    )
+
+
+def _focus_ids(text: str, phrases: TopicPhrases) -> list[int]:
+    focus, _ = find_focus(text, phrases)
+    return [match.topic_id for match in focus]
+
+
+# --- focus ------------------------------------------------------------------------
+
+
+def test_focus_is_found_by_topic_name(phrases):
+    """A topic's name in the text, in any case, makes it the focus."""
+    # when
+    focus, _ = find_focus("What causes GOUT flares at night?", phrases)
+
+    # then
+    assert [(m.topic_id, m.name, m.phrase, m.via_vocabulary) for m in focus] == [
+        (GOUT, "Gout", "gout", False)
+    ]
+
+
+def test_focus_is_found_by_other_name(phrases):
+    """A topic's other name ("heart attack") finds the topic it belongs to."""
+    # when
+    focus, _ = find_focus(
+        "How long does it take to recover from a heart attack?", phrases
+    )
+
+    # then
+    assert [(m.topic_id, m.name, m.phrase) for m in focus] == [
+        (MI, "Myocardial infarction", "heart attack")
+    ]
+
+
+def test_reader_message_finds_multiple_sclerosis_through_ms(phrases):
+    """The target question: a lay message naming "MS" is about multiple sclerosis,
+    and its plasma words expand to the clinical term for the lexical search."""
+    # when
+    focus, expansions = find_focus(TARGET_QUERY, phrases)
+
+    # then
+    assert [m.topic_id for m in focus] == [MS]
+    assert focus[0].name == "Multiple Sclerosis"
+    assert "multiple sclerosis" in expansions
+    assert "plasmapheresis" in expansions
+    assert "plasma exchange" in expansions
+
+
+def test_vocabulary_finds_a_topic_whose_names_lack_the_readers_word():
+    """Without "MS" among the topic's other names, the curated vocabulary's
+    "MS" = "multiple sclerosis" still finds the topic."""
+    # given
+    phrases = TopicPhrases([(MS, "Multiple Sclerosis", [], 5), (GOUT, "Gout", [], 2)])
+
+    # when
+    focus, _ = find_focus(TARGET_QUERY, phrases)
+
+    # then
+    assert [(m.topic_id, m.phrase, m.via_vocabulary) for m in focus] == [
+        (MS, "MS", True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic_id", "matched"),
+    [
+        ("Can I take Tylenol for a headache?", ACETAMINOPHEN, "Tylenol"),
+        ("Is paracetamol safe for children?", ACETAMINOPHEN, "paracetamol"),
+        ("My dad had a heart attack last spring", MI, "heart attack"),
+        ("What is a Heart-Attack?", MI, "Heart-Attack"),
+    ],
+)
+def test_brand_and_lay_names_find_the_clinical_topic_through_the_vocabulary(
+    text, topic_id, matched
+):
+    """Brand names and lay words find a topic named only by its clinical term."""
+    # given
+    phrases = TopicPhrases(
+        [
+            (MI, "Myocardial infarction", [], 3),
+            (ACETAMINOPHEN, "Acetaminophen", [], 1),
+        ]
+    )
+
+    # when
+    focus, _ = find_focus(text, phrases)
+
+    # then
+    assert [(m.topic_id, m.phrase, m.via_vocabulary) for m in focus] == [
+        (topic_id, matched, True)
+    ]
+
+
+def test_tylenol_finds_nothing_without_an_acetaminophen_topic():
+    """The vocabulary only points at topics that exist."""
+    # given
+    phrases = TopicPhrases([(GOUT, "Gout", [], 2)])
+
+    # when
+    focus, expansions = find_focus("Can I take Tylenol for a headache?", phrases)
+
+    # then
+    assert focus == []
+    assert "acetaminophen" in expansions
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can type 2 diabetes be reversed?", [TYPE_2_DIABETES]),
+        (
+            "What are the newest multiple sclerosis treatment options?",
+            [MS_TREATMENT, MS],
+        ),
+        ("Is MS therapy covered by insurance?", [MS_TREATMENT, MS]),
+    ],
+)
+def test_longest_match_wins(phrases, text, expected):
+    """A longer topic name beats the shorter one it contains ("type 2 diabetes",
+    not "diabetes"); the words it covers are not matched again."""
+    assert _focus_ids(text, phrases) == expected
+
+
+def test_topic_with_most_questions_wins_a_shared_name():
+    """Two topics with the same name: the one with more questions is the focus."""
+    # given
+    phrases = TopicPhrases([(10, "Gout", [], 1), (11, "Gout", ["podagra"], 7)])
+
+    # when
+    focus, _ = find_focus("Is gout hereditary?", phrases)
+
+    # then
+    assert [m.topic_id for m in focus] == [11]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What time does the library open on Sundays?",
+        "Thanks so much for your help last week!",
+        "",
+        "?!…",
+    ],
+)
+def test_text_without_medical_words_has_no_focus(phrases, text):
+    """Everyday text names no topic and expands to nothing."""
+    assert find_focus(text, phrases) == ([], [])
+
+
+def test_single_stopword_and_short_names_never_match():
+    """A topic named by a stopword or a lone letter is not matched on every message."""
+    # given
+    phrases = TopicPhrases([(20, "A", ["the", "7"], 1), (GOUT, "Gout", [], 2)])
+
+    # when
+    focus, _ = find_focus("What is the outlook for a person with gout at 7?", phrases)
+
+    # then
+    assert [m.topic_id for m in focus] == [GOUT]
+
+
+def test_focus_is_limited_to_three_topics():
+    """At most three topics: of matches of equal length, the earliest first."""
+    # given
+    phrases = TopicPhrases(
+        [
+            (1, "Gout", [], 1),
+            (2, "Psoriasis", [], 1),
+            (3, "Eczema", [], 1),
+            (4, "Celiac disease", [], 1),
+        ]
+    )
+
+    # when
+    focus, _ = find_focus("Gout, psoriasis, eczema or celiac disease?", phrases)
+
+    # then
+    assert [(m.topic_id, m.position) for m in focus] == [(4, 4), (1, 0), (2, 1)]
+
+
+def test_focus_order_does_not_depend_on_a_topics_other_names():
+    """ "Gout" and "diabetes" are one word each: the earlier one leads, whether or
+    not the Diabetes topic also lists "diabetes mellitus"."""
+    # given
+    plain = TopicPhrases([(GOUT, "Gout", [], 1), (DIABETES, "Diabetes", [], 1)])
+    with_synonym = TopicPhrases(
+        [(GOUT, "Gout", [], 1), (DIABETES, "Diabetes", ["diabetes mellitus"], 1)]
+    )
+    text = "Does gout raise the risk of diabetes?"
+
+    # when
+    plain_ids = _focus_ids(text, plain)
+    with_synonym_ids = _focus_ids(text, with_synonym)
+
+    # then
+    assert plain_ids == [GOUT, DIABETES]
+    assert with_synonym_ids == [GOUT, DIABETES]
+
+
+# --- type ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype"),
+    [
+        ("How is psoriasis treated?", "treatment"),
+        ("What is the best way to get rid of warts?", "treatment"),
+        ("Is there a cure for tinnitus?", "treatment"),
+        ("What causes gout?", "causes"),
+        ("Why do I get migraines after eating chocolate?", "causes"),
+        ("What are the symptoms of Lyme disease?", "symptoms"),
+        ("What does a heart attack feel like?", "symptoms"),
+        ("How is celiac disease diagnosed?", "exams and tests"),
+        ("What test shows whether I have hepatitis C?", "exams and tests"),
+        ("How can I prevent kidney stones?", "prevention"),
+        ("Is there a vaccine to prevent HPV?", "prevention"),
+        ("What is the life expectancy with stage 4 pancreatic cancer?", "outlook"),
+        ("What is the prognosis for someone with ALS?", "outlook"),
+        ("Who is at risk for osteoporosis?", "susceptibility"),
+        (
+            "Am I more likely to get breast cancer if my mother had it?",
+            "susceptibility",
+        ),
+        ("Is hemophilia inherited?", "inheritance"),
+        ("Does Huntington disease run in families?", "inheritance"),
+        ("Can diabetes be passed down to my kids?", "inheritance"),
+        ("What are the side effects of metformin?", "side effects"),
+        ("What are the adverse effects of statins?", "side effects"),
+        ("What is the usual dose of amoxicillin for a child?", "dose"),
+        ("How many milligrams of melatonin should I take?", "dose"),
+        ("Can I take ibuprofen with lisinopril?", "interactions with medications"),
+        ("Does Tylenol interact with warfarin?", "interactions with medications"),
+        ("Should I take levothyroxine on an empty stomach?", "usage"),
+        ("How do I use an asthma inhaler correctly?", "usage"),
+        ("How common is celiac disease?", "frequency"),
+        ("Is it safe to take ibuprofen while pregnant?", "contraindication"),
+        ("What is lupus?", "information"),
+    ],
+)
+def test_question_type_of_realistic_questions(question, qtype):
+    """The top type of a reader's question follows its wording."""
+    # when
+    types = find_types(question)
+
+    # then
+    assert types[0][0] == qtype
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype"),
+    [
+        pytest.param(
+            "How much ibuprofen can I take in a day?",
+            "dose",
+        ),
+        pytest.param(
+            "How long does the flu last?",
+            "outlook",
+        ),
+    ],
+)
+def test_question_type_of_common_phrasings_the_rules_miss(question, qtype):
+    """Everyday ways of asking about dose and outlook get their type."""
+    # when
+    types = find_types(question)
+
+    # then
+    assert types[:1] == [(qtype, 2.0)]
+
+
+def test_question_without_type_words_has_no_type():
+    """A bare statement with no question wording yields no type."""
+    assert find_types("Gout in my left toe") == []
+
+
+def test_question_sentence_counts_double():
+    """A sentence ending with "?" scores twice the same words in a statement."""
+    # when
+    asked = find_types("What are the side effects of metformin?")
+    stated = find_types("Metformin side effects")
+
+    # then
+    assert asked == [("side effects", 2.4), ("information", 1.0)]
+    assert stated == [("side effects", 1.2)]
+
+
+def test_in_a_long_message_the_question_sentence_decides_the_type():
+    """Background sentences about diagnosis and tests do not outweigh the one
+    sentence that asks about side effects."""
+    # given
+    background = (
+        "My father is 72 and was diagnosed with type 2 diabetes five years ago. "
+        "He takes metformin twice a day and walks every morning. "
+        "Last month his doctor said his kidneys are not working as well as before "
+        "and ordered more blood tests. "
+    )
+    question = "What are the side effects of metformin on the kidneys?"
+
+    # when
+    background_only = find_types(background)
+    whole = find_types(background + question)
+
+    # then
+    assert background_only[0] == ("exams and tests", 1.8)
+    assert whole[0] == ("side effects", 2.4)
+    assert [t for t, _ in whole] == ["side effects", "exams and tests", "information"]
+
+
+def test_long_message_asking_about_heredity_is_inheritance():
+    """Treatments, tests and scans in the story; the question asks about family."""
+    # given
+    message = (
+        "I have had headaches for years and my sister has migraines too. "
+        "I tried ibuprofen and rest. "
+        "Lately they come with flashing lights, and I have been reading about "
+        "treatments, tests and scans. "
+        "Could this be passed down in our family?"
+    )
+
+    # when
+    types = find_types(message)
+
+    # then
+    assert types[0] == ("inheritance", 2.0)
+
+
+# --- both ---------------------------------------------------------------------------
+
+
+def test_understand_combines_focus_type_and_expansions(phrases):
+    """understand() gives the focus ids, the best type and the vocabulary terms."""
+    # when
+    understanding = understand(TARGET_QUERY, phrases)
+
+    # then
+    assert understanding.focus_ids == [MS]
+    assert understanding.type == "treatment"
+    assert understanding.types == (("treatment", 1.6),)
+    assert "plasmapheresis" in understanding.expansions
+
+
+def test_understand_empty_text():
+    """Nothing to understand in an empty message."""
+    # when
+    understanding = understand("", TopicPhrases([]))
+
+    # then
+    assert understanding.focus_ids == []
+    assert understanding.type is None
+    assert understanding.expansions == ()
+
+
+@pytest.mark.django_db
+def test_topic_phrases_are_read_from_topics_and_follow_the_index_version():
+    """The phrase table comes from the database and is rebuilt when the search
+    data version changes, so a new topic is found after the next bump."""
+    # given
+    gout = TopicFactory(name="Gout", other_names=["podagra"])
+    bump_version()
+    before = topic_phrases(current_version())
+    psoriasis = TopicFactory(name="Psoriasis", other_names=[])
+
+    # when
+    stale = topic_phrases(current_version())
+    bump_version()
+    fresh = topic_phrases(current_version())
+
+    # then
+    assert stale is before
+    assert _focus_ids("podagra and psoriasis", before) == [gout.pk]
+    assert _focus_ids("podagra and psoriasis", fresh) == [gout.pk, psoriasis.pk]
