@@ -30,7 +30,12 @@ from askwell.search.embeddings import get_embedder
 from askwell.search.indexing import current_version
 from askwell.search.models import SearchDocument
 from askwell.search.text import content_words, words
-from askwell.search.understanding import Understanding, topic_phrases, understand
+from askwell.search.understanding import (
+    Understanding,
+    find_types,
+    topic_phrases,
+    understand,
+)
 from askwell.topics.models import Topic
 
 logger = logging.getLogger(__name__)
@@ -43,6 +48,7 @@ MAX_QUERY_WORDS = 32
 # should find nothing rather than the least unlike answers.
 MIN_COSINE = 0.25
 MAX_SUBTOPICS = 200
+TYPE_AGREEMENT = 0.05
 # Long messages are embedded from their questions, not their background; this
 # also keeps a query's embedding under about 10 ms on two cores.
 EMBED_QUERY_WORDS = 48
@@ -348,30 +354,23 @@ def _answered_questions(question_ids: list[int]) -> list[Question]:
 def similarity(a: str, b: str) -> float:
     """How likely two questions ask the same thing, from 0 to 1.
 
-    The semantic cosine of the two texts, adjusted by what understanding
-    finds: a different focus or a different question type makes them less
-    alike, the same focus and type more. Used by similar-question detection
-    and duplicate detection; `askwell similarity` prints it for tuning.
+    The cosine of the two texts' embeddings, nudged by whether they ask the
+    same type of question ("what causes X" and "how is X treated" share
+    words but not meaning). Measured on the development pairs (mqp.csv), a
+    type term of ±0.05 helped (ROC-AUC 0.853 → 0.858) and a same-focus
+    term hurt, so only the type is used. Without an embedding model it
+    falls back to word overlap. Used by similar-question detection and
+    duplicate detection; `askwell similarity` prints it for tuning.
     """
+    first, second = find_types(a), find_types(b)
+    agreement = 0.0
+    if first and second:
+        agreement = TYPE_AGREEMENT if first[0][0] == second[0][0] else -TYPE_AGREEMENT
     embedder = get_embedder()
-    version = current_version()
-    phrases = topic_phrases(version)
-    first, second = understand(a, phrases), understand(b, phrases)
-    if embedder is not None:
-        va, vb = embedder.embed([a, b])
-        base = float(np.clip(va @ vb, -1.0, 1.0))
-    else:
+    if embedder is None:
         wa, wb = set(content_words(a)), set(content_words(b))
-        base = len(wa & wb) / max(len(wa | wb), 1)
-    adjust = 0.0
-    if first.type and second.type:
-        adjust += 0.08 if first.type == second.type else -0.12
-    if first.focus and second.focus:
-        adjust += 0.05 if set(first.focus_ids) & set(second.focus_ids) else -0.1
-    return float(
-        np.clip(
-            (base + adjust + 1.0) / 2.0 if embedder is not None else base + adjust,
-            0.0,
-            1.0,
-        )
-    )
+        overlap = len(wa & wb) / max(len(wa | wb), 1)
+        return float(np.clip(overlap + 2 * agreement, 0.0, 1.0))
+    va, vb = embedder.embed([a, b])
+    cosine = float(np.clip(va @ vb, -1.0, 1.0)) + agreement
+    return float(np.clip((cosine + 1.0) / 2.0, 0.0, 1.0))
