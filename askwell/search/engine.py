@@ -40,9 +40,9 @@ from askwell.topics.models import Topic
 
 logger = logging.getLogger(__name__)
 
-CANDIDATES = 200
+CANDIDATES = 100
 QUESTION_CANDIDATES = 100
-FOCUS_CANDIDATES = 200
+FOCUS_CANDIDATES = 100
 MAX_QUERY_WORDS = 32
 # Below this cosine a semantic neighbour is noise, not a match: gibberish
 # should find nothing rather than the least unlike answers.
@@ -251,34 +251,34 @@ def _fetch_hits(
     hidden since it was indexed can appear.
     """
     ids = [answer_id for _, answer_id in scored]
-    answers = (
-        Answer.objects.published()
-        .filter(pk__in=ids)
-        .select_related("question", "contributor")
-    )
+    # A light query over every candidate (visibility, filters, verified);
+    # full rows only for the few that are returned.
+    rows = Answer.objects.published().filter(pk__in=ids)
     if topic_ids:
-        answers = answers.filter(question__topics__in=list(topic_ids))
+        rows = rows.filter(question__topics__in=list(topic_ids))
     if question_types:
-        answers = answers.filter(question__question_type__in=list(question_types))
+        rows = rows.filter(question__question_type__in=list(question_types))
     if contributor_kinds:
-        answers = answers.filter(contributor__kind__in=list(contributor_kinds))
-    by_id = {a.pk: a for a in answers}
-    # Verified contributors get their small boost once their rows are known;
-    # candidates filtered out or no longer published drop here.
+        rows = rows.filter(contributor__kind__in=list(contributor_kinds))
+    verified = dict(rows.values_list("pk", "contributor__is_verified"))
     weights = ranking.weights()
     rescored = []
     for value, answer_id in scored:
-        answer = by_id.get(answer_id)
-        if answer is None:
+        if answer_id not in verified:
             continue
-        if answer.contributor.is_verified:
+        if verified[answer_id]:
             features[answer_id].verified = 1.0
             value = ranking.score(features[answer_id], weights)
         rescored.append((value, answer_id))
-    scored = sorted(rescored, key=lambda item: (-item[0], item[1]))
+    top = sorted(rescored, key=lambda item: (-item[0], item[1]))[:limit]
+    answers = Answer.objects.filter(pk__in=[pk for _, pk in top]).select_related(
+        "question", "contributor"
+    )
+    by_id = {a.pk: a for a in answers}
     return [
         Hit(by_id[answer_id], value, features[answer_id])
-        for value, answer_id in scored[:limit]
+        for value, answer_id in top
+        if answer_id in by_id
     ]
 
 
