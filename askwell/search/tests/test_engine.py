@@ -13,10 +13,7 @@ import logging
 import threading
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
-from askwell.demo.loader import load_demo_content
 from askwell.experts.tests.factories import ContributorFactory, OrganizationFactory
 from askwell.questions.models import Answer, Question
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
@@ -42,34 +39,12 @@ from askwell.search.text import text_hash
 from askwell.topics.models import Topic
 from askwell.topics.tests.factories import TopicFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("indexed_demo")]
 
 PLASMAPHERESIS = "can-plasmapheresis-help-treat-multiple-sclerosis-ms"
 TARGET_QUERY = "my mom was told she has MS, would having her plasma cleaned help?"
 DEMO_ANSWERS = 78
 DEMO_ANSWERED_QUESTIONS = 38
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo content, indexed and embedded, in a transaction rolled back after
-    the module's last test."""
-    media = tmp_path_factory.mktemp("media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media),
-        transaction.atomic(),
-    ):
-        load_demo_content()
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def lexical_only(settings):
-    """No embedding model: get_embedder() caches one embedder per setting value,
-    so switching the setting is enough (nothing to reset)."""
-    settings.ASKWELL_EMBEDDING_MODEL = "none"
 
 
 def _answer(title: str, body: str, **question_fields: object) -> Answer:

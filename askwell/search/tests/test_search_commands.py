@@ -14,17 +14,14 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
-from django.test import override_settings
 
-from askwell.demo.loader import load_demo_content
 from askwell.questions.models import Answer
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 from askwell.search.engine import search
 from askwell.search.indexing import count_pending_embeddings, index_answers
 from askwell.search.models import SearchDocument
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("indexed_demo")]
 
 TARGET_QUERY = "my mom was told she has MS, would having her plasma cleaned help?"
 PLASMAPHERESIS = "Can plasmapheresis help treat multiple sclerosis (MS)?"
@@ -36,21 +33,6 @@ RESULT_KEYS = {
     "contributor",
     "score",
 }
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo content, indexed and embedded, in a transaction rolled back after
-    the module's last test."""
-    media = tmp_path_factory.mktemp("media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media),
-        transaction.atomic(),
-    ):
-        load_demo_content()
-        yield
-        transaction.set_rollback(True)
 
 
 def _run(*args: str) -> tuple[str, str]:

@@ -12,16 +12,13 @@ import re
 from pathlib import Path
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
-from askwell.demo.loader import load_demo_content
 from askwell.questions.models import Question
 from askwell.search.indexing import current_version
 from askwell.search.spelling import suggest
 from askwell.topics.models import Topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("indexed_demo")]
 
 SEARCH = "/search/"
 SIMILAR = "/search/similar/"
@@ -32,26 +29,6 @@ EMPTY_STATE = "Try fewer words, the name of the condition or medicine"
 PROMPT = "Type a question in your own words"
 # The Big List of Naughty Strings, in the shared data next to the repository.
 BLNS = Path(__file__).resolve().parents[4] / "shared" / "data" / "blns.json"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo content, indexed and embedded, in a transaction rolled back after
-    the module's last test."""
-    media = tmp_path_factory.mktemp("media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media),
-        transaction.atomic(),
-    ):
-        load_demo_content()
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def lexical_only(settings):
-    settings.ASKWELL_EMBEDDING_MODEL = "none"
 
 
 def _titles(html: str) -> list[str]:
