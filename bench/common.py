@@ -56,7 +56,30 @@ def machine() -> dict[str, object]:
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        "code": code_version(),
     }
+
+
+def code_version() -> str:
+    """The commit the measured code is at, "+changes" when askwell/ has uncommitted edits."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", "askwell"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{commit}+changes" if changed else commit
 
 
 def _cpu_name() -> str:
@@ -72,7 +95,7 @@ def _cpu_name() -> str:
 def machine_line(info: dict[str, object]) -> str:
     return (
         f"{info['date']} · {info['platform']} · {info['processor']} · "
-        f"{info['cpu_count']} CPUs · Python {info['python']} · "
+        f"{info['cpu_count']} CPUs · Python {info['python']} · code {info['code']} · "
         f"load average {info['load_average']} (timings are noisy on a shared machine)"
     )
 
@@ -133,6 +156,12 @@ def prepare_data_dir(
         record = import_record(data_dir)
         if record is not None:
             print(f"Reusing the MedQuAD import in {data_dir} (from {record['date']}).")
+            if record.get("code") != code_version():
+                print(
+                    f"note: imported with code {record.get('code', 'unknown')}, now "
+                    f"{code_version()}; if indexing or embedding changed since, run "
+                    "without --reuse"
+                )
             return record
         print(f"No finished import in {data_dir}: importing MedQuAD.")
     if data_dir.exists():
@@ -149,6 +178,7 @@ def prepare_data_dir(
     record = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "archive": str(archive),
+        "code": code_version(),
         "migrate_seconds": round(migrate_seconds, 1),
         "import_seconds": round(import_seconds, 1),
         "import_output": summary[-12:],
