@@ -24,7 +24,7 @@ import numpy as np
 from django.db.models import Prefetch
 
 from askwell.questions.models import Answer, Question
-from askwell.search import ranking, vector_index
+from askwell.search import ranking, snapshot, vector_index
 from askwell.search.backends import LexicalQuery, backend
 from askwell.search.embeddings import get_embedder
 from askwell.search.indexing import current_version
@@ -36,7 +36,6 @@ from askwell.search.understanding import (
     topic_phrases,
     understand,
 )
-from askwell.topics.models import Topic
 
 logger = logging.getLogger(__name__)
 
@@ -111,8 +110,11 @@ def _lexical_query(text: str, understanding: Understanding) -> LexicalQuery:
     terms = content_words(text)[:MAX_QUERY_WORDS]
     single = [t for t in understanding.expansions if len(t.split()) == 1]
     phrases = [t for t in understanding.expansions if len(t.split()) > 1]
+    focus_words = {w for m in understanding.focus for w in content_words(m.phrase)}
     return LexicalQuery(
-        tuple(dict.fromkeys([*terms, *(w.casefold() for w in single)])), tuple(phrases)
+        tuple(dict.fromkeys([*terms, *(w.casefold() for w in single)])),
+        tuple(phrases),
+        frozenset(focus_words),
     )
 
 
@@ -133,7 +135,7 @@ def search(
     features: dict[int, ranking.Features] = defaultdict(ranking.Features)
 
     for rank, (answer_id, _) in enumerate(
-        backend().search(_lexical_query(text, understanding), CANDIDATES), 1
+        backend().search(_lexical_query(text, understanding), CANDIDATES, version), 1
     ):
         features[answer_id].rank_lexical = rank
 
@@ -155,19 +157,19 @@ def search(
             if cos >= MIN_COSINE
         }
 
-    focus_weight = _focus_weights(understanding.focus_ids)
-    documents = _candidate_documents(
-        features.keys(), question_scores.keys(), list(focus_weight)
-    )
-    topic_links = _topic_links({d[1] for d in documents})
+    snap = snapshot.get(version)
+    focus_weight = _focus_weights(snap, understanding.focus_ids)
     types = dict(understanding.types[:2])
     best_type = understanding.type
-    for answer_id, question_id, question_type in documents:
+    for answer_id, question_id, question_type, verified in _candidate_documents(
+        snap, features.keys(), question_scores.keys(), list(focus_weight)
+    ):
         f = features[answer_id]
+        f.verified = 1.0 if verified else 0.0
         if question_id in question_scores:
             f.rank_question, f.question_cosine = question_scores[question_id]
         f.focus_match = max(
-            (focus_weight.get(t, 0.0) for t in topic_links.get(question_id, ())),
+            (focus_weight.get(t, 0.0) for t in snap.topics_of(question_id)),
             default=0.0,
         )
         if question_type == best_type:
@@ -178,7 +180,7 @@ def search(
     weights = ranking.weights()
     scored = sorted(
         ((ranking.score(f, weights), answer_id) for answer_id, f in features.items()),
-        reverse=True,
+        key=lambda item: (-item[0], item[1]),
     )
     hits = _fetch_hits(
         scored, features, topic_ids, question_types, contributor_kinds, limit
@@ -187,7 +189,7 @@ def search(
     return results
 
 
-def _focus_weights(focus_ids: list[int]) -> dict[int, float]:
+def _focus_weights(snap: snapshot.Snapshot, focus_ids: list[int]) -> dict[int, float]:
     """Each focus topic and its subtopics, weighted by the focus's rank.
 
     A question filed under "Multiple Sclerosis Treatment" is about multiple
@@ -196,45 +198,24 @@ def _focus_weights(focus_ids: list[int]) -> dict[int, float]:
     weights: dict[int, float] = {}
     for rank, topic_id in enumerate(focus_ids):
         base = 1.0 / (rank + 1)
-        topic = Topic.objects.filter(pk=topic_id).first()
-        below = topic.descendant_ids()[1:MAX_SUBTOPICS] if topic else []
-        for pk in below:
+        for pk in snap.descendants(topic_id, MAX_SUBTOPICS):
             weights.setdefault(pk, 0.8 * base)
         weights[topic_id] = max(weights.get(topic_id, 0.0), base)
     return weights
 
 
 def _candidate_documents(
-    answer_ids: Iterable[int], question_ids: Iterable[int], focus_ids: list[int]
-) -> list[tuple[int, int, str]]:
-    """(answer_id, question_id, question_type) of every candidate, including the
+    snap: snapshot.Snapshot,
+    answer_ids: Iterable[int],
+    question_ids: Iterable[int],
+    focus_ids: list[int],
+) -> list[tuple[int, int, str, bool]]:
+    """(answer_id, question_id, question_type, verified) of every candidate, including the
     answers of semantically close questions and of questions about the focus."""
-    docs = SearchDocument.objects.values_list(
-        "answer_id", "question_id", "question_type"
+    about_focus = snap.questions_about(focus_ids, FOCUS_CANDIDATES)
+    return snap.documents(
+        [*answer_ids, *snap.answers_of([*question_ids, *about_focus])]
     )
-    found = {row[0]: row for row in docs.filter(answer_id__in=list(answer_ids))}
-    question_ids = list(question_ids)
-    if question_ids:
-        found.update((row[0], row) for row in docs.filter(question_id__in=question_ids))
-    if focus_ids:
-        about_focus = Question.topics.through.objects.filter(
-            topic_id__in=focus_ids
-        ).values("question_id")
-        found.update(
-            (row[0], row)
-            for row in docs.filter(question_id__in=about_focus)[:FOCUS_CANDIDATES]
-        )
-    return list(found.values())
-
-
-def _topic_links(question_ids: set[int]) -> dict[int, list[int]]:
-    links: dict[int, list[int]] = defaultdict(list)
-    rows = Question.topics.through.objects.filter(
-        question_id__in=list(question_ids)
-    ).values_list("question_id", "topic_id")
-    for question_id, topic_id in rows:
-        links[question_id].append(topic_id)
-    return links
 
 
 def _fetch_hits(
@@ -245,41 +226,33 @@ def _fetch_hits(
     contributor_kinds: Iterable[str] | None,
     limit: int,
 ) -> list[Hit]:
-    """The published answers among the best `scored`, with what pages show.
+    """The best `limit` of `scored` that are published and pass the filters.
 
     Visibility is checked here, against the live answer rows, so nothing
-    hidden since it was indexed can appear.
+    hidden since it was indexed can appear. Candidates are fetched best
+    first in growing slices; unless filters reject most of them, the first
+    slice fills the page.
     """
-    ids = [answer_id for _, answer_id in scored]
-    # A light query over every candidate (visibility, filters, verified);
-    # full rows only for the few that are returned.
-    rows = Answer.objects.published().filter(pk__in=ids)
-    if topic_ids:
-        rows = rows.filter(question__topics__in=list(topic_ids))
-    if question_types:
-        rows = rows.filter(question__question_type__in=list(question_types))
-    if contributor_kinds:
-        rows = rows.filter(contributor__kind__in=list(contributor_kinds))
-    verified = dict(rows.values_list("pk", "contributor__is_verified"))
-    weights = ranking.weights()
-    rescored = []
-    for value, answer_id in scored:
-        if answer_id not in verified:
-            continue
-        if verified[answer_id]:
-            features[answer_id].verified = 1.0
-            value = ranking.score(features[answer_id], weights)
-        rescored.append((value, answer_id))
-    top = sorted(rescored, key=lambda item: (-item[0], item[1]))[:limit]
-    answers = Answer.objects.filter(pk__in=[pk for _, pk in top]).select_related(
-        "question", "contributor"
-    )
-    by_id = {a.pk: a for a in answers}
-    return [
-        Hit(by_id[answer_id], value, features[answer_id])
-        for value, answer_id in top
-        if answer_id in by_id
-    ]
+    hits: list[Hit] = []
+    checked, size = 0, max(2 * limit, 20)
+    while checked < len(scored) and len(hits) < limit:
+        chunk = scored[checked : checked + size]
+        checked += len(chunk)
+        size *= 2
+        rows = Answer.objects.published().filter(pk__in=[pk for _, pk in chunk])
+        if topic_ids:
+            rows = rows.filter(question__topics__in=list(topic_ids))
+        if question_types:
+            rows = rows.filter(question__question_type__in=list(question_types))
+        if contributor_kinds:
+            rows = rows.filter(contributor__kind__in=list(contributor_kinds))
+        found = {a.pk: a for a in rows.select_related("question", "contributor")}
+        hits.extend(
+            Hit(found[answer_id], value, features[answer_id])
+            for value, answer_id in chunk
+            if answer_id in found
+        )
+    return hits[:limit]
 
 
 # --- questions ---------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Lexical search backends: SQLite FTS5 and PostgreSQL full-text search.
 
 Both take the same `LexicalQuery` and return `(answer_id, score)` pairs, best
-first, for published answers only. `backend()` picks the one for the default
+first, for indexed (published) answers. `backend()` picks the one for the default
 database connection.
 """
 
@@ -15,10 +15,15 @@ from django.db import connection
 
 @dataclass(frozen=True)
 class LexicalQuery:
-    """Words and phrases, any of which may match (OR), best matches first."""
+    """Words and phrases, any of which may match (OR), best matches first.
+
+    A backend may leave out common words; never those in `keep` (the words
+    naming the question's focus).
+    """
 
     words: tuple[str, ...]
     phrases: tuple[str, ...] = field(default=())
+    keep: frozenset[str] = field(default=frozenset())
 
     def __bool__(self) -> bool:
         return bool(self.words or self.phrases)
@@ -36,7 +41,9 @@ class LexicalBackend(Protocol):
     def write(self, documents: list[DocumentText]) -> None: ...
     def delete(self, answer_ids: list[int]) -> None: ...
     def clear(self) -> None: ...
-    def search(self, query: LexicalQuery, limit: int) -> list[tuple[int, float]]: ...
+    def search(
+        self, query: LexicalQuery, limit: int, version: int
+    ) -> list[tuple[int, float]]: ...
     def highlight_terms(self, query: LexicalQuery) -> list[str]: ...
 
 

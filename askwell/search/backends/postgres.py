@@ -20,7 +20,9 @@ class PostgresBackend:
     def clear(self) -> None:
         return None
 
-    def search(self, query: LexicalQuery, limit: int) -> list[tuple[int, float]]:
+    def search(
+        self, query: LexicalQuery, limit: int, version: int
+    ) -> list[tuple[int, float]]:
         if not query:
             return []
         parts = ["plainto_tsquery('english', %s)"] * len(query.words) + [
@@ -31,10 +33,9 @@ class PostgresBackend:
             cursor.execute(
                 f"""
                 SELECT d.answer_id, ts_rank_cd(d.search_vector, q, 1) AS rank
-                FROM search_searchdocument AS d
-                JOIN questions_answer AS a ON a.id = d.answer_id,
+                FROM search_searchdocument AS d,
                      ({"SELECT " + tsquery} AS q) AS query
-                WHERE d.search_vector @@ query.q AND a.status = 'published'
+                WHERE d.search_vector @@ query.q
                 ORDER BY rank DESC
                 LIMIT %s
                 """,  # noqa: S608 - only placeholders are interpolated
