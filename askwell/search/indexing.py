@@ -33,7 +33,7 @@ from askwell.search.vectors import to_blob
 from askwell.topics.models import Topic
 
 BATCH = 500
-EMBED_BATCH = 128
+EMBED_BATCH = 512
 INLINE_EMBED_LIMIT = 64
 # The passage embedded for an answer: its question, then the opening of the answer.
 PASSAGE_WORDS = 48

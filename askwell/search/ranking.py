@@ -27,7 +27,7 @@ from django.conf import settings
 RRF_K = 60
 
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "lexical": 30.0,
+    "lexical": 20.0,
     "passage": 20.0,
     "passage_cosine": 1.0,
     "question": 20.0,

@@ -10,13 +10,14 @@ more than background. Both feed the ranking (see ranking.py).
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from askwell.search.text import STOPWORDS, words
+from askwell.search.text import STOPWORDS, WORD, words
 from askwell.search.vocabulary import load_vocabulary
 from askwell.topics.models import Topic
 
@@ -59,15 +60,17 @@ class TopicPhrases:
     def __init__(self, rows: Iterable[tuple[int, str, list[str], int]]) -> None:
         self.phrases: dict[tuple[str, ...], list[tuple[int, int]]] = defaultdict(list)
         self.names: dict[int, str] = {}
+        ranks: dict[tuple[str, ...], list[tuple[bool, int, int]]] = defaultdict(list)
         for topic_id, name, other_names, weight in rows:
             self.names[topic_id] = name
-            for phrase in {name, *other_names}:
-                key = tuple(words(phrase))
+            primary = tuple(words(name))
+            for key in {primary, *(tuple(words(p)) for p in other_names)}:
                 if _usable(key):
-                    self.phrases[key].append((topic_id, weight))
-        for candidates in self.phrases.values():
-            # The most answered topic first when several share a name.
-            candidates.sort(key=lambda c: (-c[1], c[0]))
+                    ranks[key].append((key != primary, -weight, topic_id))
+        # When several topics share a phrase: the one it names first (not an
+        # "also called"), then the most answered.
+        for key, candidates in ranks.items():
+            self.phrases[key] = [(pk, -w) for _, w, pk in sorted(candidates)]
 
     def find(self, tokens: list[str]) -> list[tuple[int, int, int]]:
         """(start, length, topic_id) for longest non-overlapping matches, left to right."""
@@ -113,22 +116,43 @@ def topic_phrases(version: int) -> TopicPhrases:
     return _phrases[1]
 
 
+# How much each cue adds to a topic's salience (see find_focus). Set on the
+# LiveQA development questions (bench/search_quality.py, focus accuracy).
+FIRST_SENTENCE = 1.0
+ASKED = 0.5
+REPEATED = 0.5
+MAX_REPEATS = 2
+# ...and what a topic loses when the only words naming it are the ones that
+# say what kind of question this is ("side effects" naming Drug Reactions,
+# "blood test" naming Venipuncture, "surgery", "my doctor").
+TYPE_WORDS = 1.0
+
+
 def find_focus(
     text: str, phrases: TopicPhrases, *, limit: int = 3
 ) -> tuple[list[FocusMatch], list[str]]:
-    """Topics named in `text`, best first, and the vocabulary's equivalent terms."""
+    """Topics named in `text`, most salient first, and the vocabulary's equivalent terms.
+
+    A topic's salience: the words of its longest mention ("type 2 diabetes"
+    beats "diabetes"), plus a bonus when it is named in the first sentence
+    (a subject line or an opening question), in a sentence that asks ("?"),
+    and when it is named again. A long message names much in passing
+    ("after my surgery", "my doctor"); what it is about is usually in its
+    subject and its question, and comes back.
+    """
     tokens = words(text)
-    matches: dict[int, FocusMatch] = {}
+    sentence_of, asking = _sentences(text)
+    cue_words = _type_cue_positions(text)
+    mentions: dict[int, list[FocusMatch]] = defaultdict(list)
     for start, length, topic_id in phrases.find(tokens):
-        _keep(
-            matches,
+        mentions[topic_id].append(
             FocusMatch(
                 topic_id,
                 phrases.names[topic_id],
                 " ".join(tokens[start : start + length]),
                 length,
                 start,
-            ),
+            )
         )
     expansions: list[str] = []
     for expansion in load_vocabulary().expand(text):
@@ -137,32 +161,90 @@ def find_focus(
             key = tuple(words(term))
             candidates = phrases.phrases.get(key)
             if candidates and _usable(key):
-                position = len(words(text[: expansion.start]))
                 # The reader's own words decide how strong the match is,
                 # not the length of the topic's name.
                 said = words(text[expansion.start : expansion.end])
                 topic_id = candidates[0][0]
-                _keep(
-                    matches,
+                mentions[topic_id].append(
                     FocusMatch(
                         topic_id,
                         phrases.names[topic_id],
                         text[expansion.start : expansion.end],
                         len(said),
-                        position,
+                        len(words(text[: expansion.start])),
                         True,
-                    ),
+                    )
                 )
+
+    def salience(found: list[FocusMatch]) -> float:
+        sentences = {sentence_of(m.position) for m in found}
+        only_cues = all(
+            cue_words.issuperset(range(m.position, m.position + m.length))
+            for m in found
+        )
+        return (
+            (1 if only_cues else max(m.length for m in found))
+            + FIRST_SENTENCE * (0 in sentences)
+            + ASKED * bool(sentences & asking)
+            + REPEATED * min(len(sentences) - 1, MAX_REPEATS)
+            - TYPE_WORDS * only_cues
+        )
+
     ranked = sorted(
-        matches.values(), key=lambda m: (-m.length, m.via_vocabulary, m.position)
+        mentions.values(),
+        key=lambda found: (
+            -salience(found),
+            _best(found).via_vocabulary,
+            _first(found),
+        ),
     )
-    return ranked[:limit], list(dict.fromkeys(expansions))
+    return [_best(found) for found in ranked[:limit]], list(dict.fromkeys(expansions))
 
 
-def _keep(matches: dict[int, FocusMatch], match: FocusMatch) -> None:
-    old = matches.get(match.topic_id)
-    if old is None or (match.length, -match.position) > (old.length, -old.position):
-        matches[match.topic_id] = match
+def _best(found: list[FocusMatch]) -> FocusMatch:
+    """The longest mention, the earliest of equals; the reader's own words over the vocabulary's."""
+    return min(found, key=lambda m: (-m.length, m.via_vocabulary, m.position))
+
+
+def _first(found: list[FocusMatch]) -> int:
+    return min(m.position for m in found)
+
+
+def _type_cue_positions(text: str) -> set[int]:
+    """Indexes of the words that the question-type rules match on."""
+    lowered = text.casefold()
+    spans = [
+        match.span()
+        for _, pattern, _ in _COMPILED
+        for match in pattern.finditer(lowered)
+    ]
+    if not spans:
+        return set()
+    return {
+        i
+        for i, word in enumerate(WORD.finditer(lowered))
+        if any(start <= word.start() < end for start, end in spans)
+    }
+
+
+_SENTENCE_SPLIT = re.compile(r"[^.?!\n]+[.?!]*")
+
+
+def _sentences(text: str) -> tuple[Callable[[int], int], set[int]]:
+    """Which sentence each word index falls in, and the sentences that ask."""
+    ends: list[int] = []  # word index just past each sentence
+    asking: set[int] = set()
+    count = 0
+    for number, sentence in enumerate(_SENTENCE_SPLIT.findall(text)):
+        count += len(words(sentence))
+        ends.append(count)
+        if sentence.rstrip().endswith("?"):
+            asking.add(number)
+
+    def sentence_of(position: int) -> int:
+        return bisect.bisect_right(ends, position)
+
+    return sentence_of, asking
 
 
 # --- question type ------------------------------------------------------------------
@@ -178,6 +260,11 @@ TYPE_RULES: list[tuple[str, str, float]] = [
         "treatment",
         r"\b(would|will|does|can|could|do) [\w\s']{0,40}\b(help|work)\b",
         0.8,
+    ),
+    (
+        "treatment",
+        r"\b(help (him|her|me|my|with|them|us)|what (can|should) (i|we|he|she) (do|give|take|use)|how (can|do|to) (i |we )?(stop|fix|reduce|ease|improve|get better)|any (advice|suggestions?)|need (help|advice)|medicines?|medications?|pills?|what to do)\b",
+        0.5,
     ),
     (
         "causes",
@@ -265,7 +352,7 @@ TYPE_RULES: list[tuple[str, str, float]] = [
     ("dietary", r"\b(diet|eat(ing)?|foods?|drink(ing)?|nutrition)\b", 0.6),
     (
         "information",
-        r"\b(what (is|are)|tell me (about|more)|information (on|about)|literature|learn (more )?about|explain)\b",
+        r"\b(what (is|are)|tell me (about|more)|info(rmation)?|literature|learn (more )?about|know (more )?about|anything about|explain|details|facts)\b",
         0.5,
     ),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable
 
 import snowballstemmer
 from django.db import connection
@@ -65,13 +66,15 @@ class _Frequencies:
 _frequencies = _Frequencies()
 
 
-def choose_words(query: LexicalQuery, version: int) -> list[str]:
-    """The query's words worth asking FTS5 for, rarest first (see module doc)."""
-    _frequencies.load(version)
-    limit = MAX_DOCUMENT_SHARE * _frequencies.documents
-    counted = sorted(
-        ((_frequencies.count(w), i, w) for i, w in enumerate(query.words)),
-    )
+def choose_words(
+    query: LexicalQuery, count: Callable[[str], int], documents: int
+) -> list[str]:
+    """The query's words worth asking FTS5 for (see module doc), rarest first.
+
+    `count(word)` is how many of the `documents` hold the word.
+    """
+    limit = MAX_DOCUMENT_SHARE * documents
+    counted = sorted((count(w), i, w) for i, w in enumerate(query.words))
     kept = [w for n, _, w in counted if n <= limit or w in query.keep]
     if len(kept) < MIN_WORDS:
         kept = [w for _, _, w in counted[:MIN_WORDS]]
@@ -108,7 +111,9 @@ class SqliteBackend:
     ) -> list[tuple[int, float]]:
         if not query:
             return []
-        terms = choose_words(query, version) + list(query.phrases)
+        _frequencies.load(version)
+        terms = choose_words(query, _frequencies.count, _frequencies.documents)
+        terms += query.phrases
         match = " OR ".join(_quote(t) for t in terms)
         with connection.cursor() as cursor:
             # Only published answers have documents; the engine re-checks

@@ -239,6 +239,62 @@ def test_focus_order_does_not_depend_on_a_topics_other_names():
     assert with_synonym_ids == [GOUT, DIABETES]
 
 
+def test_topic_in_the_subject_line_beats_a_longer_one_in_passing():
+    """A long message names much in passing; the topic of its first sentence
+    (a subject line) and named again is what it is about."""
+    # given
+    phrases = TopicPhrases(
+        [(1, "Thalassemia", [], 1), (2, "Blood transfusions", [], 1)]
+    )
+    text = (
+        "Thalassemia treatment. My friend has thalassemia and gets blood "
+        "transfusions every month. Is there anything else?"
+    )
+
+    # when / then
+    assert _focus_ids(text, phrases) == [1, 2]
+
+
+def test_topic_in_the_question_beats_one_in_the_background():
+    """Of two one-word topics, the one in the sentence that asks leads."""
+    # given
+    phrases = TopicPhrases([(1, "Asthma", [], 1), (2, "Chemotherapy", [], 1)])
+    text = "Hello there. I finished chemotherapy last year. Why is my asthma worse now?"
+
+    # when / then
+    assert _focus_ids(text, phrases) == [1, 2]
+
+
+def test_topic_named_only_by_question_type_words_ranks_last():
+    """ "Side effects" says what is asked, not what about: a topic it names
+    (here one called Drug Reactions) comes after the drug."""
+    # given
+    phrases = TopicPhrases(
+        [(1, "Drug Reactions", ["side effects"], 1), (2, "Simvastatin", [], 1)]
+    )
+
+    # when
+    ids = _focus_ids("What are the side effects of simvastatin?", phrases)
+
+    # then
+    assert ids == [2, 1]
+
+
+def test_topic_named_as_an_other_name_yields_to_the_topic_of_that_name():
+    """ "Acetaminophen" names the Acetaminophen topic before the more answered
+    topic that only lists it as an other name."""
+    # given
+    phrases = TopicPhrases(
+        [
+            (1, "Acetaminophen dosing for children", ["acetaminophen"], 9),
+            (2, "Acetaminophen", [], 1),
+        ]
+    )
+
+    # when / then
+    assert _focus_ids("Is acetaminophen safe with an ulcer?", phrases) == [2]
+
+
 # --- type ---------------------------------------------------------------------------
 
 
@@ -277,6 +333,10 @@ def test_focus_order_does_not_depend_on_a_topics_other_names():
         ("How common is celiac disease?", "frequency"),
         ("Is it safe to take ibuprofen while pregnant?", "contraindication"),
         ("What is lupus?", "information"),
+        ("What can I give my father to help him sleep?", "treatment"),
+        ("Any advice for my mouth ulcers?", "treatment"),
+        ("I need information on hypothyroidism.", "information"),
+        ("Please send me any info about Lewy body dementia", "information"),
     ],
 )
 def test_question_type_of_realistic_questions(question, qtype):
