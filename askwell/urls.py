@@ -14,6 +14,8 @@ urlpatterns = [
     path("topics/", include("askwell.topics.urls")),
     path("questions/", include("askwell.questions.urls")),
     path("", include("askwell.experts.urls")),
+    path("accounts/", include("askwell.accounts.urls")),
+    path("notifications/", include("askwell.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # Uploaded photos and covers. In production a reverse proxy should serve

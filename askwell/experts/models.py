@@ -64,6 +64,12 @@ class Contributor(Importable, Timestamped):
         related_name="contributor",
         help_text="The account that posts as this person, if any.",
     )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="organizations",
+        help_text="For an organization: the accounts that may post as it.",
+    )
 
     objects = ContributorQuerySet.as_manager()
 
