@@ -53,10 +53,15 @@ def posting_contributors(user: User | AnonymousUser) -> list[Contributor]:
 
     if not is_reader(user):
         return []
-    found = Contributor.objects.filter(is_verified=True).filter(
-        Q(user=user) | Q(members=user)
-    )
-    return sorted(set(found), key=lambda c: (c.is_organization, c.name, c.pk))
+    cached = getattr(user, "_askwell_contributors", None)
+    if cached is None:
+        found = Contributor.objects.filter(is_verified=True).filter(
+            Q(user=user) | Q(members=user)
+        )
+        cached = sorted(set(found), key=lambda c: (c.is_organization, c.name, c.pk))
+        # Read once per user object (one request): pages ask for every answer.
+        user._askwell_contributors = cached  # type: ignore[union-attr]
+    return list(cached)
 
 
 def is_expert(user: User | AnonymousUser) -> bool:

@@ -5,9 +5,10 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from askwell.core.models import Importable, Timestamped, importable_constraint
 from askwell.experts.models import Contributor
@@ -173,21 +174,56 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
     def ordered_for_display(self) -> AnswerQuerySet:
         """The one rule for the order of answers under a question.
 
-        Verified people first, then organizations, then everyone else;
-        newest first within each group.
+        Verified people first, then organizations, then everyone else; within
+        each group, answers more experts endorse (endorsements minus
+        disagreements), then answers more readers found helpful, then the
+        newest. Nothing the asker alone does can move an answer up.
         """
-        return self.annotate(
-            display_group=Case(
-                When(
-                    contributor__kind=Contributor.Kind.PERSON,
-                    contributor__is_verified=True,
-                    then=Value(0),
+        return (
+            self.with_signal_counts()
+            .annotate(
+                display_group=Case(
+                    When(
+                        contributor__kind=Contributor.Kind.PERSON,
+                        contributor__is_verified=True,
+                        then=Value(0),
+                    ),
+                    When(
+                        contributor__kind=Contributor.Kind.ORGANIZATION, then=Value(1)
+                    ),
+                    default=Value(2),
+                    output_field=IntegerField(),
                 ),
-                When(contributor__kind=Contributor.Kind.ORGANIZATION, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
+                net_endorsements=F("endorsement_count") - F("disagreement_count"),
             )
-        ).order_by("display_group", "-created_at", "-pk")
+            .order_by(
+                "display_group",
+                "-net_endorsements",
+                "-helpful_count",
+                "-created_at",
+                "-pk",
+            )
+        )
+
+    def with_signal_counts(self) -> AnswerQuerySet:
+        """helpful_count, endorsement_count and disagreement_count, each one
+        subquery (no GROUP BY over the page's joins)."""
+
+        def count(model: type[models.Model], **filters: object) -> Coalesce:
+            rows = (
+                model.objects.filter(answer=models.OuterRef("pk"), **filters)
+                .order_by()
+                .values("answer")
+                .annotate(n=models.Count("pk"))
+                .values("n")
+            )
+            return Coalesce(models.Subquery(rows), Value(0))
+
+        return self.annotate(
+            helpful_count=count(HelpfulMark),
+            endorsement_count=count(Endorsement, kind=Endorsement.Kind.ENDORSE),
+            disagreement_count=count(Endorsement, kind=Endorsement.Kind.DISAGREE),
+        )
 
 
 class Answer(Importable, Timestamped):
@@ -228,6 +264,14 @@ class Answer(Importable, Timestamped):
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PUBLISHED
     )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answers_written",
+        help_text="The account that wrote it (for an organization, which member).",
+    )
 
     objects = AnswerQuerySet.as_manager()
 
@@ -253,6 +297,198 @@ class Answer(Importable, Timestamped):
 
     def excerpt(self, length: int = 240) -> str:
         return excerpt(self.body_html, length)
+
+
+class Reference(models.Model):
+    """A source an answer cites: a web page, a DOI or a PubMed ID."""
+
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, related_name="references"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    url = models.URLField(max_length=500, blank=True, verbose_name="URL")
+    doi = models.CharField(max_length=200, blank=True, verbose_name="DOI")
+    pmid = models.CharField(max_length=12, blank=True, verbose_name="PubMed ID")
+    title = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["answer", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.link
+
+    @property
+    def link(self) -> str:
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return self.url
+
+    @property
+    def label(self) -> str:
+        """What the link shows: its title, else "DOI 10.1/x", "PubMed 123" or the URL."""
+        if self.title:
+            return self.title
+        if self.doi:
+            return f"DOI {self.doi}"
+        if self.pmid:
+            return f"PubMed {self.pmid}"
+        return self.url
+
+    def as_line(self) -> str:
+        """The line an author types for it in the answer form."""
+        source = (
+            f"doi:{self.doi}"
+            if self.doi
+            else f"pmid:{self.pmid}"
+            if self.pmid
+            else self.url
+        )
+        return f"{source} | {self.title}" if self.title else source
+
+
+class Revision(models.Model):
+    """One saved state of a question or an answer, kept on every edit."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="revisions"
+    )
+    answer = models.ForeignKey(
+        Answer,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        help_text="Empty for a revision of the question itself.",
+    )
+    number = models.PositiveIntegerField(help_text="1 for the first version.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True, help_text="Question details or answer text.")
+    extra = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Other fields at this revision: topics, stance, references, book.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            # Numbers count per question (its own revisions) and per answer.
+            models.UniqueConstraint(
+                fields=["question", "number"],
+                condition=models.Q(answer=None),
+                name="question_revision_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["answer", "number"],
+                condition=~models.Q(answer=None),
+                name="answer_revision_number_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = f"answer {self.answer_id}" if self.answer_id else "question"
+        return f"revision {self.number} of {target} on question {self.question_id}"
+
+
+class HelpfulMark(models.Model):
+    """A reader found an answer helpful (one mark per reader)."""
+
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, related_name="helpful_marks"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer", "user"], name="helpful_once_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} found answer {self.answer_id} helpful"
+
+
+class Endorsement(models.Model):
+    """A verified expert's endorsement of, or disagreement with, another's answer."""
+
+    class Kind(models.TextChoices):
+        ENDORSE = "endorse", "Endorses"
+        DISAGREE = "disagree", "Disagrees"
+
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, related_name="endorsements"
+    )
+    contributor = models.ForeignKey(
+        Contributor,
+        on_delete=models.CASCADE,
+        related_name="endorsements_given",
+        help_text="The verified expert or organization who endorses.",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer", "contributor"], name="endorse_once_per_contributor"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contributor} {self.kind}s answer {self.answer_id}"
+
+
+class Comment(Timestamped):
+    """A short clarification under an answer, from the asker or an expert."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        HIDDEN = "hidden", "Hidden"
+
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(max_length=1000)
+    body_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PUBLISHED
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on answer {self.answer_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        _render_on_save(self, "body", "body_html", kwargs)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.answer.question.get_absolute_url()}#comment-{self.pk}"
 
 
 STANCE_WORDS = {

@@ -1,12 +1,43 @@
 from __future__ import annotations
 
-from django.db.models import F
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from askwell.accounts.roles import is_editor
 from askwell.core.pagination import paginate
-from askwell.questions.models import Question, summarize_stances
+from askwell.lib.markdown import render_markdown
+from askwell.lib.pii import remove_personal_details
+from askwell.questions import actions, permissions
+from askwell.questions.diff import word_diff
+from askwell.questions.forms import (
+    AnswerForm,
+    AskForm,
+    CommentForm,
+    EditAnswerForm,
+    EditQuestionForm,
+    EndorseForm,
+    RestoreForm,
+)
+from askwell.questions.models import (
+    Answer,
+    Comment,
+    Endorsement,
+    HelpfulMark,
+    Question,
+    Revision,
+    summarize_stances,
+)
 from askwell.questions.related import related_questions, related_videos
+from askwell.questions.writing import TARGET_GRADE, find_jargon, reading_level
+from askwell.search.emergency import suggests_emergency
+from askwell.search.indexing import current_version
+from askwell.search.understanding import find_focus, topic_phrases
+from askwell.topics.models import Topic
 
 
 def question_list(request: HttpRequest) -> HttpResponse:
@@ -22,14 +53,49 @@ def question_list(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     question = get_object_or_404(
-        Question.objects.visible().prefetch_related("topics"), slug=slug
+        Question.objects.visible().select_related("asker").prefetch_related("topics"),
+        slug=slug,
     )
     Question.objects.filter(pk=question.pk).update(view_count=F("view_count") + 1)
     answers = list(
         question.answers.published()
         .ordered_for_display()
         .select_related("contributor", "source_book")
+        .prefetch_related(
+            "references",
+            Prefetch(
+                "endorsements",
+                queryset=Endorsement.objects.select_related("contributor"),
+            ),
+            Prefetch(
+                "comments",
+                queryset=Comment.objects.filter(
+                    status=Comment.Status.PUBLISHED
+                ).select_related("author"),
+                to_attr="published_comments",
+            ),
+        )
     )
+    user = request.user
+    marked: set[int] = set()
+    if user.is_authenticated and answers:
+        marked = set(
+            HelpfulMark.objects.filter(
+                user=user, answer__in=[a.pk for a in answers]
+            ).values_list("answer_id", flat=True)
+        )
+    for answer in answers:
+        answer.marked_helpful = answer.pk in marked
+        answer.endorsed_by = [
+            e for e in answer.endorsements.all() if e.kind == Endorsement.Kind.ENDORSE
+        ]
+        answer.disputed_by = [
+            e for e in answer.endorsements.all() if e.kind == Endorsement.Kind.DISAGREE
+        ]
+        answer.can_edit = permissions.can_edit_answer(user, answer)
+        answer.can_comment = permissions.can_comment(user, answer)
+        answer.can_endorse = permissions.can_endorse(user, answer)
+        answer.can_mark_helpful = permissions.can_mark_helpful(user, answer)
     topic = question.primary_topic()
     return render(
         request,
@@ -42,5 +108,372 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "topic_path": topic.path() if topic else [],
             "related_questions": related_questions(question),
             "related_videos": related_videos(question),
+            "show_asker": permissions.can_see_asker(user, question),
+            "can_answer": permissions.can_answer(user, question),
+            "can_edit": permissions.can_edit_question(user, question),
+            "emergency": suggests_emergency(f"{question.title}\n{question.details}"),
         },
+    )
+
+
+# --- asking -------------------------------------------------------------------------
+
+
+@login_required
+def ask(request: HttpRequest) -> HttpResponse:
+    permissions.check_can_ask(request.user)
+    form = AskForm(request.POST or None)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        choice = request.POST.get("personal_details", "")
+        if choice == "remove":
+            # Take the details out and show the form again to check and post.
+            form = AskForm(
+                initial={
+                    "title": remove_personal_details(data["title"]),
+                    "details": remove_personal_details(data["details"]),
+                    "topics": data["topics"],
+                    "anonymous": data["anonymous"],
+                }
+            )
+            messages.info(
+                request,
+                "We replaced the personal details with “[removed]”. Check your question, then post it.",
+            )
+            context["form"] = form
+        elif form.personal_details() and choice != "keep":
+            context["personal_details"] = form.personal_details()
+        else:
+            question = actions.ask_question(
+                request.user,
+                title=data["title"],
+                details=data["details"],
+                topics=data["topics"],
+                anonymous=data["anonymous"],
+            )
+            messages.success(
+                request,
+                "Your question is posted. We will tell you when an expert answers.",
+            )
+            return redirect(question)
+    text = f"{request.POST.get('title', '')}\n{request.POST.get('details', '')}"
+    context["emergency"] = suggests_emergency(text)
+    context["suggested_topics"] = (
+        _suggested_topics(text) if request.method == "POST" else []
+    )
+    return render(request, "questions/ask.html", context)
+
+
+def suggest_topics(request: HttpRequest) -> HttpResponse:
+    """htmx: topics named in the question being typed, as checkboxes of the form."""
+    text = f"{request.GET.get('title', '')}\n{request.GET.get('details', '')}"[:5000]
+    chosen = {v for v in request.GET.getlist("topics") if v.isdigit()}
+    return render(
+        request,
+        "questions/_topic_suggestions.html",
+        {
+            "suggested_topics": [
+                t for t in _suggested_topics(text) if str(t.pk) not in chosen
+            ]
+        },
+    )
+
+
+def _suggested_topics(text: str) -> list[Topic]:
+    focus, _ = find_focus(text, topic_phrases(current_version()), limit=5)
+    found = {t.pk: t for t in Topic.objects.filter(pk__in=[m.topic_id for m in focus])}
+    return [found[m.topic_id] for m in focus if m.topic_id in found]
+
+
+@login_required
+def edit_question(request: HttpRequest, slug: str) -> HttpResponse:
+    question = get_object_or_404(Question.objects.visible(), slug=slug)
+    permissions.check_can_edit_question(request.user, question)
+    form = EditQuestionForm(
+        request.POST or None,
+        initial={
+            "title": question.title,
+            "details": question.details,
+            "topics": list(question.topics.all()),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.edit_question(
+                request.user,
+                question,
+                title=data["title"],
+                details=data["details"],
+                topics=data["topics"],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect(question)
+    return render(
+        request, "questions/edit_question.html", {"form": form, "question": question}
+    )
+
+
+# --- answering ----------------------------------------------------------------------
+
+
+@login_required
+def answer(request: HttpRequest, slug: str) -> HttpResponse:
+    question = get_object_or_404(Question.objects.visible(), slug=slug)
+    contributors = permissions.answering_contributors(request.user, question)
+    if not contributors:
+        raise PermissionDenied(
+            "Only verified experts, or members of a verified organization, can answer "
+            "— and each of them once per question."
+        )
+    form = AnswerForm(request.POST or None, contributors=contributors)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            posted = actions.post_answer(
+                request.user,
+                question,
+                contributor=data["contributor"],
+                body=data["body"],
+                references=data["references"],
+                source_book=data["source_book"],
+                stance=data["stance"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your answer is published.")
+            return redirect(posted.get_absolute_url())
+    return render(
+        request,
+        "questions/answer_form.html",
+        {"form": form, "question": question, "editing": None},
+    )
+
+
+@login_required
+def edit_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    existing = get_object_or_404(
+        Answer.objects.select_related("question", "contributor"), pk=pk
+    )
+    permissions.check_can_edit_answer(request.user, existing)
+    form = EditAnswerForm(
+        request.POST or None,
+        contributors=[existing.contributor],
+        initial={
+            "contributor": existing.contributor_id,
+            "body": existing.body,
+            "references": "\n".join(r.as_line() for r in existing.references.all()),
+            "source_book": existing.source_book_id,
+            "stance": existing.stance,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.edit_answer(
+                request.user,
+                existing,
+                body=data["body"],
+                references=data["references"],
+                source_book=data["source_book"],
+                stance=data["stance"],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect(existing.get_absolute_url())
+    return render(
+        request,
+        "questions/answer_form.html",
+        {"form": form, "question": existing.question, "editing": existing},
+    )
+
+
+@require_POST
+def preview(request: HttpRequest) -> HttpResponse:
+    """htmx: the answer as it will look, its reading level and jargon to explain."""
+    body = request.POST.get("body", "")[:30_000]
+    return render(
+        request,
+        "questions/_preview.html",
+        {
+            "html": render_markdown(body),
+            "level": reading_level(body),
+            "target_grade": TARGET_GRADE,
+            "jargon": find_jargon(body),
+        },
+    )
+
+
+# --- revisions ----------------------------------------------------------------------
+
+
+def question_history(request: HttpRequest, slug: str) -> HttpResponse:
+    question = get_object_or_404(Question.objects.visible(), slug=slug)
+    revisions = list(
+        question.revisions.filter(answer=None)
+        .select_related("author")
+        .order_by("number")
+    )
+    return _history(request, question, None, revisions)
+
+
+def answer_history(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(
+        Answer.objects.published().select_related("question", "contributor"), pk=pk
+    )
+    revisions = list(shown.revisions.select_related("author").order_by("number"))
+    return _history(request, shown.question, shown, revisions)
+
+
+def _history(
+    request: HttpRequest,
+    question: Question,
+    shown: Answer | None,
+    revisions: list[Revision],
+) -> HttpResponse:
+    entries = []
+    previous: Revision | None = None
+    hide_asker = not permissions.can_see_asker(request.user, question)
+    for revision in revisions:
+        entries.append(
+            {
+                "revision": revision,
+                "title_diff": word_diff(
+                    previous.title if previous else "", revision.title
+                )
+                if shown is None
+                else [],
+                "body_diff": word_diff(
+                    previous.body if previous else "", revision.body
+                ),
+                "anonymous": hide_asker
+                and revision.author_id is not None
+                and revision.author_id == question.asker_id,
+            }
+        )
+        previous = revision
+    entries.reverse()
+    return render(
+        request,
+        "questions/history.html",
+        {
+            "question": question,
+            "answer": shown,
+            "entries": entries,
+            "can_restore": is_editor(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, pk: int) -> HttpResponse:
+    revision = get_object_or_404(Revision.objects.select_related("question"), pk=pk)
+    form = RestoreForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    actions.restore_revision(request.user, revision, reason=reason)
+    messages.success(
+        request, f"Revision {revision.number} is restored as a new revision."
+    )
+    if revision.answer_id:
+        return redirect("questions:answer-history", pk=revision.answer_id)
+    return redirect("questions:history", slug=revision.question.slug)
+
+
+# --- helpful, endorse, comment ------------------------------------------------------
+
+
+def _published_answer(pk: int) -> Answer:
+    """The answer with its question and contributor (saves two queries in the checks)."""
+    return get_object_or_404(
+        Answer.objects.published().select_related("question", "contributor"), pk=pk
+    )
+
+
+@require_POST
+def helpful(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _published_answer(pk)
+    if not request.user.is_authenticated:
+        return redirect(f"{_login_url()}?next={target.get_absolute_url()}")
+    if request.POST.get("undo"):
+        actions.unmark_helpful(request.user, target)
+    else:
+        actions.mark_helpful(request.user, target)
+    if request.htmx:
+        target = Answer.objects.with_signal_counts().get(pk=target.pk)
+        target.marked_helpful = HelpfulMark.objects.filter(
+            answer=target, user=request.user
+        ).exists()
+        target.can_mark_helpful = True
+        return render(request, "questions/_helpful.html", {"answer": target})
+    return redirect(target.get_absolute_url())
+
+
+def _login_url() -> str:
+    from django.conf import settings
+    from django.shortcuts import resolve_url
+
+    return resolve_url(settings.LOGIN_URL)
+
+
+@login_required
+def endorse(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _published_answer(pk)
+    contributors = permissions.endorsing_contributors(request.user, target)
+    if not contributors:
+        raise PermissionDenied("Only verified experts can endorse or dispute answers.")
+    form = EndorseForm(request.POST or None, contributors=contributors)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("withdraw"):
+            actions.withdraw_endorsement(
+                request.user, target, contributor=data["contributor"]
+            )
+            messages.success(request, "Your endorsement is withdrawn.")
+            return redirect(target.get_absolute_url())
+        try:
+            actions.endorse_answer(
+                request.user,
+                target,
+                contributor=data["contributor"],
+                kind=data["kind"],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Thank you: your view is shown with the answer.")
+            return redirect(target.get_absolute_url())
+    return render(request, "questions/endorse.html", {"form": form, "answer": target})
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _published_answer(pk)
+    permissions.check_can_comment(request.user, target)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            posted = actions.post_comment(
+                request.user, target, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(posted.get_absolute_url())
+    return render(
+        request,
+        "questions/comment_error.html",
+        {"form": form, "answer": target},
+        status=400,
     )

@@ -69,7 +69,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 def similar(request: HttpRequest) -> HttpResponse:
     """The htmx fragment of similar, answered questions for a question being typed."""
-    text = request.GET.get("q", "").strip()[:MAX_QUERY]
+    # The search box sends q; the ask form sends its title and details.
+    text = (
+        request.GET.get("q")
+        or f"{request.GET.get('title', '')}\n{request.GET.get('details', '')}"
+    ).strip()[: MAX_QUERY * 4]
     questions = (
         engine.similar_questions(text, limit=5) if len(text.split()) >= 3 else []
     )
@@ -80,6 +84,8 @@ def similar(request: HttpRequest) -> HttpResponse:
             "questions": [q for q, _ in questions],
             "text": text,
             "emergency": suggests_emergency(text),
+            # The ask page shows the notice at its top, out of band.
+            "emergency_out_of_band": request.GET.get("oob") == "1",
         },
     )
 

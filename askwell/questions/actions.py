@@ -1,0 +1,393 @@
+"""Every write to questions and answers: one function per action.
+
+Each checks permission (permissions.py), writes inside one transaction,
+keeps a Revision of every version of a question or answer, and schedules
+what follows the commit (search indexing, notifications' mail). Pages, the
+API and the admin call these, so they all behave the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from askwell.notifications import actions as notifications
+from askwell.questions import permissions
+from askwell.questions.models import (
+    Answer,
+    Comment,
+    Endorsement,
+    HelpfulMark,
+    Question,
+    QuestionType,
+    Reference,
+    Revision,
+)
+from askwell.search import indexing
+from askwell.search.understanding import find_types
+
+if TYPE_CHECKING:
+    from askwell.accounts.models import User
+    from askwell.experts.models import Book, Contributor
+    from askwell.topics.models import Topic
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    """One cited source: exactly one of url, doi, pmid, plus an optional title."""
+
+    url: str = ""
+    doi: str = ""
+    pmid: str = ""
+    title: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "url": self.url,
+            "doi": self.doi,
+            "pmid": self.pmid,
+            "title": self.title,
+        }
+
+
+# --- questions ----------------------------------------------------------------------
+
+
+def ask_question(
+    user: User,
+    *,
+    title: str,
+    details: str = "",
+    topics: Iterable[Topic] = (),
+    anonymous: bool = False,
+) -> Question:
+    """Post a reader's question; its type is read from its wording."""
+    permissions.check_can_ask(user)
+    topics = list(topics)
+    with transaction.atomic():
+        question = Question(
+            title=title,
+            slug=_unique_slug(title),
+            details=details,
+            asker=user,
+            is_anonymous=anonymous,
+            question_type=_question_type(title, details),
+            status=Question.Status.OPEN,
+        )
+        question.full_clean(exclude=["slug"])
+        question.save()
+        question.topics.set(topics)
+        _record_question_revision(question, user, reason="Asked")
+        notifications.notify_question_asked(question, actor=user)
+    return question
+
+
+def edit_question(
+    user: User,
+    question: Question,
+    *,
+    title: str,
+    details: str,
+    topics: Iterable[Topic],
+    reason: str = "",
+) -> Question:
+    permissions.check_can_edit_question(user, question)
+    topics = list(topics)
+    with transaction.atomic():
+        question = Question.objects.select_for_update().get(pk=question.pk)
+        question.title = title
+        question.details = details
+        question.full_clean(exclude=["slug"])
+        question.save(update_fields=["title", "details", "updated_at"])
+        question.topics.set(topics)
+        _record_question_revision(question, user, reason=reason or "Edited")
+        indexing.schedule_questions([question.pk])
+        notifications.notify_question_changed(question, actor=user, what="was edited")
+    return question
+
+
+def _question_type(title: str, details: str) -> str:
+    types = find_types(f"{title}\n{details}")
+    return types[0][0] if types else QuestionType.OTHER
+
+
+# Paths under /questions/ that are not questions (see urls.py).
+RESERVED_SLUGS = frozenset({"ask", "preview", "answers", "revisions"})
+
+
+def _unique_slug(title: str) -> str:
+    max_length = Question._meta.get_field("slug").max_length - 8
+    base = slugify(title)[:max_length].strip("-") or "question"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-question"
+    taken = set(
+        Question.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _record_question_revision(
+    question: Question, user: User, *, reason: str
+) -> Revision:
+    return Revision.objects.create(
+        question=question,
+        answer=None,
+        number=_next_number(Revision.objects.filter(question=question, answer=None)),
+        author=user,
+        reason=reason[:200],
+        title=question.title,
+        body=question.details,
+        extra={"topics": sorted(t.pk for t in question.topics.all())},
+    )
+
+
+# --- answers ------------------------------------------------------------------------
+
+
+def post_answer(
+    user: User,
+    question: Question,
+    *,
+    contributor: Contributor,
+    body: str,
+    references: Sequence[ReferenceData] = (),
+    source_book: Book | None = None,
+    stance: str = "",
+) -> Answer:
+    """Publish an answer signed by `contributor` (one answer per contributor)."""
+    with transaction.atomic():
+        # Serialise answers to one question so two clicks cannot post twice.
+        question = Question.objects.select_for_update().get(pk=question.pk)
+        permissions.check_can_answer(user, question, contributor)
+        _check_book(source_book, contributor)
+        answer = Answer(
+            question=question,
+            contributor=contributor,
+            author=user,
+            body=body,
+            source_book=source_book,
+            stance=stance,
+            status=Answer.Status.PUBLISHED,
+        )
+        answer.full_clean(exclude=["question", "contributor", "author", "source_book"])
+        answer.save()
+        _write_references(answer, references)
+        _record_answer_revision(answer, user, reason="Answered")
+        if question.status == Question.Status.OPEN:
+            question.status = Question.Status.ANSWERED
+            question.save(update_fields=["status", "updated_at"])
+        indexing.schedule_answers([answer.pk])
+        notifications.notify_answer_posted(answer, actor=user)
+    return answer
+
+
+def edit_answer(
+    user: User,
+    answer: Answer,
+    *,
+    body: str,
+    references: Sequence[ReferenceData] = (),
+    source_book: Book | None = None,
+    stance: str = "",
+    reason: str = "",
+) -> Answer:
+    permissions.check_can_edit_answer(user, answer)
+    with transaction.atomic():
+        answer = Answer.objects.select_for_update().get(pk=answer.pk)
+        _check_book(source_book, answer.contributor)
+        answer.body = body
+        answer.source_book = source_book
+        answer.stance = stance
+        answer.full_clean(exclude=["question", "contributor", "author", "source_book"])
+        answer.save(update_fields=["body", "source_book", "stance", "updated_at"])
+        answer.references.all().delete()
+        _write_references(answer, references)
+        _record_answer_revision(answer, user, reason=reason or "Edited")
+        indexing.schedule_answers([answer.pk])
+        notifications.notify_question_changed(
+            answer.question,
+            actor=user,
+            what=f"has an edited answer from {answer.contributor.signature}",
+        )
+    return answer
+
+
+def _check_book(book: Book | None, contributor: Contributor) -> None:
+    if book is not None and not book.authors.filter(pk=contributor.pk).exists():
+        raise ValidationError(
+            {
+                "source_book": f"“{book.title}” is not a book by {contributor.signature}."
+            },
+            code="not_their_book",
+        )
+
+
+def _write_references(answer: Answer, references: Sequence[ReferenceData]) -> None:
+    Reference.objects.bulk_create(
+        Reference(answer=answer, position=i, **ref.as_dict())
+        for i, ref in enumerate(references)
+    )
+
+
+def _record_answer_revision(answer: Answer, user: User, *, reason: str) -> Revision:
+    return Revision.objects.create(
+        question_id=answer.question_id,
+        answer=answer,
+        number=_next_number(Revision.objects.filter(answer=answer)),
+        author=user,
+        reason=reason[:200],
+        body=answer.body,
+        extra={
+            "stance": answer.stance,
+            "source_book": answer.source_book_id,
+            "references": [r.as_dict() for r in _references_of(answer)],
+        },
+    )
+
+
+def _references_of(answer: Answer) -> list[ReferenceData]:
+    return [
+        ReferenceData(url=r.url, doi=r.doi, pmid=r.pmid, title=r.title)
+        for r in answer.references.all()
+    ]
+
+
+def _next_number(revisions: object) -> int:
+    return (revisions.aggregate(n=Max("number"))["n"] or 0) + 1  # type: ignore[attr-defined]
+
+
+# --- revisions ----------------------------------------------------------------------
+
+
+def restore_revision(user: User, revision: Revision, *, reason: str = "") -> Revision:
+    """Bring back an earlier version; the restore is itself a new revision."""
+    permissions.check_can_restore_revision(user, revision)
+    note = reason or f"Restored revision {revision.number}"
+    if revision.answer_id is None:
+        question = revision.question
+        topic_ids = revision.extra.get("topics", [])
+        from askwell.topics.models import Topic
+
+        with transaction.atomic():
+            question = Question.objects.select_for_update().get(pk=question.pk)
+            question.title = revision.title
+            question.details = revision.body
+            question.save(update_fields=["title", "details", "updated_at"])
+            question.topics.set(Topic.objects.filter(pk__in=topic_ids))
+            restored = _record_question_revision(question, user, reason=note)
+            indexing.schedule_questions([question.pk])
+        return restored
+    from askwell.experts.models import Book
+
+    with transaction.atomic():
+        answer = Answer.objects.select_for_update().get(pk=revision.answer_id)
+        answer.body = revision.body
+        answer.stance = revision.extra.get("stance", "")
+        book_id = revision.extra.get("source_book")
+        answer.source_book = (
+            Book.objects.filter(pk=book_id).first() if book_id else None
+        )
+        answer.save(update_fields=["body", "stance", "source_book", "updated_at"])
+        answer.references.all().delete()
+        _write_references(
+            answer, [ReferenceData(**r) for r in revision.extra.get("references", [])]
+        )
+        restored = _record_answer_revision(answer, user, reason=note)
+        indexing.schedule_answers([answer.pk])
+    return restored
+
+
+# --- signals of quality -------------------------------------------------------------
+
+
+def mark_helpful(user: User, answer: Answer) -> bool:
+    """Mark `answer` helpful for `user`; False when it already was (one mark each)."""
+    permissions.check_can_mark_helpful(user, answer)
+    with transaction.atomic():
+        _, created = HelpfulMark.objects.get_or_create(answer=answer, user=user)
+    return created
+
+
+def unmark_helpful(user: User, answer: Answer) -> bool:
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to change your marks.")
+    with transaction.atomic():
+        deleted, _ = HelpfulMark.objects.filter(answer=answer, user=user).delete()
+    return bool(deleted)
+
+
+def endorse_answer(
+    user: User,
+    answer: Answer,
+    *,
+    contributor: Contributor,
+    kind: str = Endorsement.Kind.ENDORSE,
+    reason: str,
+) -> Endorsement:
+    """Endorse (or dispute) `answer` as `contributor`, with a short reason.
+
+    One stand per contributor per answer: endorsing again replaces it.
+    """
+    permissions.check_can_endorse(user, answer, contributor)
+    if kind not in Endorsement.Kind.values:
+        raise ValidationError({"kind": "Choose endorse or disagree."}, code="invalid")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Say in a few words why you endorse or dispute this answer."},
+            code="required",
+        )
+    if len(reason) > 300:
+        raise ValidationError(
+            {"reason": "Keep the reason under 300 characters."}, code="max_length"
+        )
+    with transaction.atomic():
+        endorsement, _ = Endorsement.objects.update_or_create(
+            answer=answer,
+            contributor=contributor,
+            defaults={"user": user, "kind": kind, "reason": reason},
+        )
+    return endorsement
+
+
+def withdraw_endorsement(
+    user: User, answer: Answer, *, contributor: Contributor
+) -> bool:
+    permissions.check_can_endorse(user, answer, contributor)
+    with transaction.atomic():
+        deleted, _ = Endorsement.objects.filter(
+            answer=answer, contributor=contributor
+        ).delete()
+    return bool(deleted)
+
+
+# --- comments -----------------------------------------------------------------------
+
+COMMENT_MAX = 1000
+
+
+def post_comment(user: User, answer: Answer, *, body: str) -> Comment:
+    permissions.check_can_comment(user, answer)
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": "Write a comment first."}, code="required")
+    if len(body) > COMMENT_MAX:
+        raise ValidationError(
+            {
+                "body": f"Keep comments under {COMMENT_MAX} characters ({len(body)} now)."
+            },
+            code="max_length",
+        )
+    with transaction.atomic():
+        comment = Comment.objects.create(answer=answer, author=user, body=body)
+        notifications.notify_comment_posted(comment, actor=user)
+    return comment

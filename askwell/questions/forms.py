@@ -1,0 +1,291 @@
+"""Forms for asking, answering, endorsing and commenting.
+
+Forms validate and say exactly what is wrong; the writes themselves are in
+actions.py.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from askwell.experts.models import Book, Contributor
+from askwell.lib.pii import find_personal_details
+from askwell.questions.actions import COMMENT_MAX, ReferenceData
+from askwell.questions.models import Answer, Endorsement
+from askwell.topics.models import Topic
+
+QUESTION_WORDS = frozenset(
+    [
+        "what",
+        "why",
+        "how",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "is",
+        "are",
+        "am",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "has",
+        "have",
+        "had",
+    ]
+)
+MAX_TOPICS = 5
+MAX_REFERENCES = 30
+_DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.I)
+_PMID = re.compile(
+    r"^(?:pmid:\s*|https?://pubmed\.ncbi\.nlm\.nih\.gov/)(\d{1,9})/?$", re.I
+)
+
+
+class TopicChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Topic) -> str:  # type: ignore[override]
+        return obj.name
+
+
+class AskForm(forms.Form):
+    title = forms.CharField(
+        max_length=300,
+        label="Your question",
+        help_text="One sentence that asks what you want to know, ending with a question mark.",
+    )
+    details = forms.CharField(
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Details (optional)",
+        help_text="Background that helps an expert answer. Leave out names, contact details and record numbers.",
+    )
+    topics = TopicChoiceField(
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=f"Up to {MAX_TOPICS}.",
+    )
+    anonymous = forms.BooleanField(
+        required=False,
+        label="Post anonymously",
+        help_text="Your name is hidden from everyone except Askwell's editors.",
+    )
+    # Set when the asker has seen the personal-details warning and posts anyway.
+    keep_personal_details = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_title(self) -> str:
+        title = " ".join(self.cleaned_data["title"].split())
+        words = title.split()
+        if len(words) < 3:
+            raise ValidationError(
+                "Ask in a few more words, e.g. “Can plasma exchange help MS?”",
+                code="too_short",
+            )
+        if not title.endswith("?") and words[0].casefold() not in QUESTION_WORDS:
+            raise ValidationError(
+                "Write the title as a question: end it with “?”.", code="not_a_question"
+            )
+        return title if title.endswith("?") else f"{title}?"
+
+    def clean_topics(self) -> list[Topic]:
+        topics = list(self.cleaned_data["topics"])
+        if len(topics) > MAX_TOPICS:
+            raise ValidationError(
+                f"Choose at most {MAX_TOPICS} topics ({len(topics)} chosen).",
+                code="too_many",
+            )
+        return topics
+
+    def personal_details(self) -> list[str]:
+        """Labels of personal details found in the title and details, in order."""
+        if not self.is_bound or not hasattr(self, "cleaned_data"):
+            return []
+        text = f"{self.cleaned_data.get('title', '')}\n{self.cleaned_data.get('details', '')}"
+        return list(dict.fromkeys(f.label for f in find_personal_details(text)))
+
+
+class EditQuestionForm(AskForm):
+    reason = forms.CharField(
+        max_length=200,
+        required=False,
+        label="What did you change?",
+        help_text="A few words shown in the question's history.",
+    )
+
+    field_order = ["title", "details", "topics", "reason"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["anonymous"]
+        del self.fields["keep_personal_details"]
+
+
+def parse_references(text: str) -> list[ReferenceData]:
+    """One source per line: a URL, "doi:10.1000/xyz" or "pmid:12345",
+    optionally followed by " | title". Errors name the line."""
+    references: list[ReferenceData] = []
+    errors: list[ValidationError] = []
+    validate_url = URLValidator(schemes=["http", "https"])
+    lines = [line.strip() for line in (text or "").splitlines()]
+    for number, line in enumerate(lines, 1):
+        if not line:
+            continue
+        source, _, title = (part.strip() for part in line.partition("|"))
+        if len(title) > 300:
+            errors.append(
+                ValidationError(
+                    "Line %(n)s: the title is longer than 300 characters.",
+                    code="title_too_long",
+                    params={"n": number},
+                )
+            )
+            continue
+        if match := _DOI.match(source):
+            references.append(ReferenceData(doi=match.group(1), title=title))
+        elif match := _PMID.match(source):
+            references.append(ReferenceData(pmid=match.group(1), title=title))
+        else:
+            try:
+                validate_url(source)
+                if len(source) > 500 or not urlsplit(source).netloc:
+                    raise ValidationError("too long")
+            except ValidationError:
+                errors.append(
+                    ValidationError(
+                        "Line %(n)s: “%(source)s” is not a web address (https://…), "
+                        "a DOI (doi:10.…) or a PubMed ID (pmid:…).",
+                        code="bad_reference",
+                        params={"n": number, "source": source[:80]},
+                    )
+                )
+                continue
+            references.append(ReferenceData(url=source, title=title))
+    if errors:
+        raise ValidationError(errors)
+    if len(references) > MAX_REFERENCES:
+        raise ValidationError(
+            f"List at most {MAX_REFERENCES} references.", code="too_many"
+        )
+    return references
+
+
+class AnswerForm(forms.Form):
+    contributor = forms.ModelChoiceField(
+        queryset=Contributor.objects.none(),
+        empty_label=None,
+        label="Answer as",
+    )
+    body = forms.CharField(
+        max_length=30_000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        label="Your answer",
+        help_text="Markdown: *italic*, **bold**, lists with “-”, links as [text](https://…).",
+    )
+    references = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One per line: a web address, doi:10.… or pmid:…, then optionally “| title”.",
+    )
+    source_book = forms.ModelChoiceField(
+        queryset=Book.objects.none(),
+        required=False,
+        label="From your book (optional)",
+    )
+    stance = forms.ChoiceField(
+        choices=[("", "No particular stance"), *Answer.Stance.choices],
+        required=False,
+        label="Your position on what is asked",
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        contributors: list[Contributor],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        ids = [c.pk for c in contributors]
+        self.fields["contributor"].queryset = Contributor.objects.filter(pk__in=ids)
+        self.fields["source_book"].queryset = Book.objects.filter(
+            authors__in=ids
+        ).distinct()
+        if len(contributors) == 1:
+            self.fields["contributor"].widget = forms.HiddenInput()
+            self.fields["contributor"].initial = contributors[0].pk
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        if len(body.split()) < 5:
+            raise ValidationError(
+                "An answer needs at least a couple of sentences.", code="too_short"
+            )
+        return body
+
+    def clean_references(self) -> list[ReferenceData]:
+        return parse_references(self.cleaned_data["references"])
+
+
+class EditAnswerForm(AnswerForm):
+    reason = forms.CharField(
+        max_length=200,
+        required=False,
+        label="What did you change?",
+        help_text="A few words shown in the answer's history.",
+    )
+
+
+class EndorseForm(forms.Form):
+    contributor = forms.ModelChoiceField(
+        queryset=Contributor.objects.none(), empty_label=None, label="As"
+    )
+    kind = forms.ChoiceField(
+        choices=Endorsement.Kind.choices, widget=forms.RadioSelect, initial="endorse"
+    )
+    reason = forms.CharField(
+        max_length=300,
+        label="Why",
+        help_text="One or two sentences readers will see with your name.",
+    )
+
+    def __init__(
+        self, *args: object, contributors: list[Contributor], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contributor"].queryset = Contributor.objects.filter(
+            pk__in=[c.pk for c in contributors]
+        )
+        if len(contributors) == 1:
+            self.fields["contributor"].widget = forms.HiddenInput()
+            self.fields["contributor"].initial = contributors[0].pk
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Add a comment",
+        help_text="For clarifying the answer. Be brief and kind.",
+    )
+
+
+class RestoreForm(forms.Form):
+    reason = forms.CharField(max_length=200, required=False, label="Why restore it?")
