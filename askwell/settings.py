@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "askwell.core.context_processors.site",
+                "askwell.notifications.context_processors.unread",
             ],
         },
     },

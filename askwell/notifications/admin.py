@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from askwell.notifications.models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: notifications are made by the site, not by hand."""
+
+    list_display = ["text", "recipient", "kind", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    search_fields = ["text", "recipient__username", "recipient__email"]
+    raw_id_fields = ["recipient", "actor", "question"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

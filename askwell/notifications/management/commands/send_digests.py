@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from askwell.notifications.actions import send_digests
+
+
+class Command(BaseCommand):
+    help = (
+        "Email each reader who chose the daily digest one message with their "
+        "notifications not yet emailed. Run once a day (cron or a systemd timer)."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        summary = send_digests()
+        self.stdout.write(
+            f"Sent {summary.digests} digest{'s' if summary.digests != 1 else ''} "
+            f"covering {summary.notifications} "
+            f"notification{'s' if summary.notifications != 1 else ''}"
+        )

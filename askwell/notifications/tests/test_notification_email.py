@@ -1,0 +1,140 @@
+"""Notification email: sent after the commit, as each reader chose."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+
+from askwell.notifications import actions
+from askwell.notifications.models import Notification
+from askwell.notifications.tests.factories import (
+    PreferenceFactory,
+    QuestionFollowFactory,
+    UserFactory,
+)
+from askwell.questions.tests.factories import QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class FailingBackend(BaseEmailBackend):
+    """An SMTP server that is down."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("SMTP server down")
+
+
+@pytest.fixture
+def question(reader):
+    question = QuestionFactory(title="Is MS inherited?", slug="is-ms-inherited")
+    QuestionFollowFactory(user=reader, question=question)
+    return question
+
+
+def test_email_goes_out_only_after_the_commit(
+    question, reader, settings, django_capture_on_commit_callbacks
+):
+    # given
+    settings.ASKWELL_SITE_URL = "https://askwell.example.org"
+    # when
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        actions.notify_question_changed(question, actor=None, what="was edited")
+        # then: nothing is sent while the transaction is open
+        assert mail.outbox == []
+    assert len(callbacks) == 1
+    [message] = mail.outbox
+    assert message.to == [reader.email]
+    assert message.subject == "Askwell: “Is MS inherited?” was edited"
+    assert message.body == (
+        "“Is MS inherited?” was edited\n"
+        "\n"
+        "Open it: https://askwell.example.org/questions/is-ms-inherited/\n"
+        "\n"
+        "Choose what we send you: https://askwell.example.org/notifications/preferences/"
+    )
+    assert Notification.objects.get().emailed_at is not None
+
+
+def test_each_recipient_gets_their_own_email(
+    question, reader, stranger, django_capture_on_commit_callbacks
+):
+    # given
+    QuestionFollowFactory(user=stranger, question=question)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.notify_question_changed(question, actor=None, what="was edited")
+    # then
+    assert sorted(m.to[0] for m in mail.outbox) == [reader.email, stranger.email]
+
+
+@pytest.mark.parametrize(
+    "preference",
+    [
+        {"followed_question_changed_email": False},
+        {"email_frequency": "never"},
+        {"email_frequency": "daily"},
+    ],
+    ids=["kind-off", "never", "daily-digest"],
+)
+def test_no_immediate_email_when_the_reader_chose_otherwise(
+    preference, question, reader, django_capture_on_commit_callbacks
+):
+    # given
+    PreferenceFactory(user=reader, **preference)
+    # when
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        actions.notify_question_changed(question, actor=None, what="was edited")
+    # then
+    assert callbacks == []
+    assert mail.outbox == []
+    notification = Notification.objects.get()
+    assert notification.in_app is True
+    assert notification.emailed_at is None
+
+
+def test_email_only_preference_sends_email_without_an_inbox_entry(
+    question, reader, django_capture_on_commit_callbacks
+):
+    # given
+    PreferenceFactory(user=reader, followed_question_changed_in_app=False)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.notify_question_changed(question, actor=None, what="was edited")
+    # then
+    assert len(mail.outbox) == 1
+    assert not Notification.objects.inbox(reader).exists()
+
+
+def test_a_reader_without_email_address_gets_no_email(
+    question, reader, django_capture_on_commit_callbacks
+):
+    # given
+    no_address = UserFactory(email="")
+    QuestionFollowFactory(user=no_address, question=question)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.notify_question_changed(question, actor=None, what="was edited")
+    # then
+    assert Notification.objects.get(recipient=no_address).emailed_at is None
+    assert [m.to for m in mail.outbox] == [[reader.email]]
+
+
+def test_a_failed_send_is_logged_and_left_pending(
+    question, settings, caplog, django_capture_on_commit_callbacks
+):
+    # given
+    settings.EMAIL_BACKEND = (
+        "askwell.notifications.tests.test_notification_email.FailingBackend"
+    )
+    # when
+    with (
+        caplog.at_level(logging.ERROR, logger="askwell.notifications.actions"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        actions.notify_question_changed(question, actor=None, what="was edited")
+    # then
+    assert Notification.objects.get().emailed_at is None
+    assert "Sending 1 notification email(s) failed" in caplog.text

@@ -1,0 +1,86 @@
+"""Preferences: defaults without a row, the row made on first change."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from askwell.notifications import actions
+from askwell.notifications.models import Kind, Preference
+from askwell.notifications.tests.factories import PreferenceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_reader_without_a_row_has_every_kind_on_and_email_immediately(reader):
+    # when
+    preference = Preference.for_user(reader)
+    # then
+    assert preference.pk is None
+    assert all(preference.wants_in_app(kind) for kind in Kind.values)
+    assert all(preference.wants_email(kind) for kind in Kind.values)
+    assert preference.email_frequency == Preference.EmailFrequency.IMMEDIATELY
+
+
+def test_update_preferences_creates_the_row_with_the_changes(reader):
+    # when
+    actions.update_preferences(
+        reader, comment_posted_email=False, email_frequency="daily"
+    )
+    # then
+    preference = Preference.objects.get(user=reader)
+    assert preference.comment_posted_email is False
+    assert preference.comment_posted_in_app is True
+    assert preference.email_frequency == Preference.EmailFrequency.DAILY
+    assert preference.email_kinds() == [
+        "answer_posted",
+        "question_in_followed_topic",
+        "followed_question_changed",
+    ]
+
+
+def test_update_preferences_changes_only_what_is_given(reader):
+    # given
+    PreferenceFactory(user=reader, answer_posted_in_app=False)
+    # when
+    actions.update_preferences(reader, answer_posted_email=False)
+    # then
+    preference = Preference.objects.get(user=reader)
+    assert preference.answer_posted_in_app is False
+    assert preference.answer_posted_email is False
+    assert preference.followed_question_changed_in_app is True
+
+
+def test_email_frequency_never_switches_off_every_email(reader):
+    # when
+    preference = actions.update_preferences(reader, email_frequency="never")
+    # then
+    assert preference.email_kinds() == []
+    assert all(preference.wants_in_app(kind) for kind in Kind.values)
+
+
+def test_an_unknown_frequency_is_rejected_and_nothing_saved(reader):
+    # when
+    with pytest.raises(ValidationError) as error:
+        actions.update_preferences(reader, email_frequency="hourly")
+    # then
+    assert error.value.code == "invalid_frequency"
+    assert not Preference.objects.exists()
+
+
+def test_an_unknown_preference_is_a_programming_error(reader):
+    with pytest.raises(TypeError, match="Unknown preferences: email_everyone"):
+        actions.update_preferences(reader, email_everyone=True)
+    assert not Preference.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["anonymous", "inactive"])
+def test_update_preferences_needs_a_reader(who, inactive_user):
+    # given
+    user = AnonymousUser() if who == "anonymous" else inactive_user
+    # when
+    with pytest.raises(PermissionDenied):
+        actions.update_preferences(user, answer_posted_email=False)
+    # then
+    assert not Preference.objects.exists()
