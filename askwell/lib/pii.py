@@ -37,7 +37,7 @@ PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:mrn|medical record|record|patient id|patient number|nhs number|"
             r"ssn|social security|insurance|member id|policy)(?:\s*(?:no\.?|number|#|id))?"
-            r"\s*[:#]?\s*[A-Z0-9][A-Z0-9-]{4,}\b",
+            r"\s*[:#]?\s*[A-Z0-9](?:[A-Z0-9-]| (?=\d)){4,}\b",
             re.IGNORECASE,
         ),
     ),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import transaction
 
 from askwell.search import indexing
 from askwell.topics.models import Topic
@@ -19,3 +20,5 @@ class TopicAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # Topic names and other names are part of every search document under it.
         indexing.schedule_questions(obj.questions.values_list("pk", flat=True))
+        # ...and of the focus table, even for a topic with no questions yet.
+        transaction.on_commit(indexing.bump_version)

@@ -1,0 +1,410 @@
+"""The pages for asking, answering, editing, history, helpful marks,
+endorsements and comments, through the Django test client."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from askwell.questions import actions
+from askwell.questions.models import (
+    Answer,
+    Comment,
+    Endorsement,
+    HelpfulMark,
+    Question,
+    Revision,
+)
+from askwell.search.indexing import bump_version
+from askwell.topics.tests.factories import TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+ASK = reverse("questions:ask")
+BODY = "Plasma exchange can help in a severe relapse that steroids did not calm."
+
+
+def _answer(expert, question, **kwargs):
+    return actions.post_answer(
+        expert, question, contributor=expert.contributor, body=BODY, **kwargs
+    )
+
+
+# --- asking -------------------------------------------------------------------------
+
+
+def test_asking_needs_signing_in(client):
+    response = client.get(ASK)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_reader_asks_and_lands_on_the_question(client, asker):
+    # given
+    topic = TopicFactory(name="Multiple Sclerosis")
+    client.force_login(asker)
+
+    # when
+    response = client.post(
+        ASK,
+        {"title": "Can plasma exchange help MS", "details": "", "topics": [topic.pk]},
+        follow=True,
+    )
+
+    # then
+    question = Question.objects.get()
+    assert question.title == "Can plasma exchange help MS?"
+    assert response.redirect_chain == [(question.get_absolute_url(), 302)]
+    assert "Your question is posted" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [
+        ("Gout", "Ask in a few more words"),
+        ("My toe hurts a lot at night", "Write the title as a question"),
+        ("", "This field is required."),
+    ],
+)
+def test_a_title_that_is_not_a_question_is_refused_with_a_reason(
+    client, asker, title, message
+):
+    client.force_login(asker)
+
+    response = client.post(ASK, {"title": title})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Question.objects.exists()
+
+
+def test_personal_details_are_pointed_out_before_posting(client, asker):
+    client.force_login(asker)
+    data = {
+        "title": "Is my rash serious?",
+        "details": "Call me on 555-123-4567 or write to jo@example.com. Born 03/14/1962.",
+    }
+
+    # when: first submit
+    response = client.post(ASK, data)
+
+    # then: nothing posted, the warning names each kind of detail
+    html = response.content.decode()
+    assert "Your question seems to include personal details" in html
+    assert "a phone number, an email address, a full date of birth" in html
+    assert not Question.objects.exists()
+
+    # when: the reader asks for them to be removed
+    response = client.post(ASK, {**data, "personal_details": "remove"})
+
+    # then: the form comes back cleaned, still not posted
+    html = response.content.decode()
+    assert "Call me on [removed] or write to [removed]. Born [removed]." in html
+    assert not Question.objects.exists()
+
+    # when: they post as written after all
+    client.post(ASK, {**data, "personal_details": "keep"})
+
+    # then
+    assert Question.objects.get().details == data["details"]
+
+
+def test_emergency_wording_shows_the_notice_first(client, asker):
+    client.force_login(asker)
+
+    response = client.post(
+        ASK,
+        {
+            "title": "Should I worry about this?",
+            "details": "Crushing chest pain and I am short of breath and sweating.",
+            "personal_details": "keep",
+        },
+    )
+
+    # The question is still posted; its page opens with the notice.
+    question = Question.objects.get()
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert page.index("If this is an emergency, get help now") < page.index("<h1>")
+    assert response.status_code == 302
+
+
+def test_similar_questions_and_the_emergency_notice_come_while_typing(client, asker):
+    client.force_login(asker)
+
+    response = client.get(
+        reverse("search-similar"),
+        {"title": "I want to end my life", "details": "", "oob": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    html = response.content.decode()
+    assert '<div id="emergency-live" hx-swap-oob="true">' in html
+    assert "crisis line" in html
+
+
+def test_topics_are_suggested_from_the_words_typed(client, asker):
+    gout = TopicFactory(name="Gout")
+    TopicFactory(name="Asthma")
+    bump_version()  # as saving a topic in the admin does
+
+    response = client.get(
+        reverse("questions:suggest-topics"), {"title": "Does gout run in families?"}
+    )
+
+    html = response.content.decode()
+    assert f'name="topics" value="{gout.pk}"' in html
+    assert "Asthma" not in html
+
+
+def test_anonymous_asker_is_hidden_from_readers_but_not_from_editors(
+    client, asker, editor, stranger
+):
+    question = actions.ask_question(asker, title="Is this lump cancer?", anonymous=True)
+
+    for user, shows_name in (
+        (None, False),
+        (stranger, False),
+        (editor, True),
+        (asker, True),
+    ):
+        client.logout()
+        if user:
+            client.force_login(user)
+        html = client.get(question.get_absolute_url()).content.decode()
+        assert ("asker" in html.split("Asked", 1)[1][:200]) is shows_name, user
+        assert "anonymously" in html
+
+
+# --- answering ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["asker", "stranger", "unverified"])
+def test_answer_page_is_for_verified_experts_only(client, request, open_question, who):
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.get(reverse("questions:answer", args=[open_question.slug]))
+
+    assert response.status_code == 403
+    assert "Only verified experts" in response.content.decode()
+
+
+def test_expert_publishes_an_answer_with_references(client, expert, open_question):
+    client.force_login(expert)
+    url = reverse("questions:answer", args=[open_question.slug])
+
+    response = client.post(
+        url,
+        {
+            "contributor": expert.contributor.pk,
+            "body": BODY,
+            "references": "doi:10.1000/xyz | A trial\npmid:12345\nhttps://example.org/ms",
+            "stance": "supports",
+        },
+    )
+
+    answer = Answer.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == answer.get_absolute_url()
+    page = client.get(open_question.get_absolute_url()).content.decode()
+    assert (
+        '<a href="https://doi.org/10.1000/xyz" rel="nofollow ugc noopener">A trial</a>'
+        in page
+    )
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/12345/"' in page
+
+
+def test_a_bad_reference_line_is_named(client, expert, open_question):
+    client.force_login(expert)
+
+    response = client.post(
+        reverse("questions:answer", args=[open_question.slug]),
+        {
+            "contributor": expert.contributor.pk,
+            "body": BODY,
+            "references": "https://ok.org\nnot a link",
+        },
+    )
+
+    assert "Line 2: “not a link” is not a web address" in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_preview_renders_safely_with_reading_level_and_jargon(client):
+    body = (
+        "After a myocardial infarction <script>alert(1)</script> most people go home "
+        "within a week. They take medicine every day. They walk a little more each day."
+    )
+
+    response = client.post(reverse("questions:preview"), {"body": body})
+
+    html = response.content.decode()
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "Reading level: <strong>grade" in html
+    assert "<mark>myocardial infarction</mark> → “heart attack”" in html
+
+
+def test_author_edits_the_answer_and_history_shows_the_change(
+    client, expert, open_question
+):
+    answer = _answer(expert, open_question)
+    client.force_login(expert)
+
+    client.post(
+        reverse("questions:edit-answer", args=[answer.pk]),
+        {
+            "contributor": expert.contributor.pk,
+            "body": BODY.replace("can help", "may help"),
+            "reason": "Softer wording",
+        },
+    )
+
+    html = client.get(
+        reverse("questions:answer-history", args=[answer.pk])
+    ).content.decode()
+    assert "<del>can</del><ins>may</ins>" in html
+    assert "“Softer wording”" in html
+
+
+def test_editor_restores_from_the_history_page(client, expert, editor, open_question):
+    answer = _answer(expert, open_question)
+    actions.edit_answer(expert, answer, body="Second text of the answer, rather worse.")
+    first = Revision.objects.get(answer=answer, number=1)
+    client.force_login(editor)
+
+    assert (
+        "Restore revision 1"
+        in client.get(
+            reverse("questions:answer-history", args=[answer.pk])
+        ).content.decode()
+    )
+    client.post(
+        reverse("questions:restore", args=[first.pk]), {"reason": "Reviewed text"}
+    )
+
+    answer.refresh_from_db()
+    assert answer.body == BODY
+
+
+def test_non_editors_cannot_restore(client, expert, open_question):
+    answer = _answer(expert, open_question)
+    actions.edit_answer(expert, answer, body="Second text of the answer, rather worse.")
+    client.force_login(expert)
+
+    response = client.post(
+        reverse(
+            "questions:restore", args=[Revision.objects.get(answer=answer, number=1).pk]
+        )
+    )
+
+    assert response.status_code == 403
+    answer.refresh_from_db()
+    assert answer.body == "Second text of the answer, rather worse."
+
+
+# --- helpful, endorse, comment ------------------------------------------------------
+
+
+def test_helpful_toggles_with_htmx(client, expert, stranger, open_question):
+    answer = _answer(expert, open_question)
+    client.force_login(stranger)
+    url = reverse("questions:helpful", args=[answer.pk])
+
+    marked = client.post(url, HTTP_HX_REQUEST="true").content.decode()
+    undone = client.post(url, {"undo": "1"}, HTTP_HX_REQUEST="true").content.decode()
+
+    assert "1 found this helpful" in marked
+    assert 'aria-pressed="true"' in marked
+    assert "0 found this helpful" in undone
+    assert not HelpfulMark.objects.exists()
+
+
+def test_helpful_without_javascript_redirects_back(
+    client, expert, stranger, open_question
+):
+    answer = _answer(expert, open_question)
+    client.force_login(stranger)
+
+    response = client.post(reverse("questions:helpful", args=[answer.pk]))
+
+    assert response["Location"] == answer.get_absolute_url()
+    assert HelpfulMark.objects.filter(answer=answer, user=stranger).exists()
+
+
+def test_signed_out_helpful_click_goes_to_sign_in(client, expert, open_question):
+    answer = _answer(expert, open_question)
+
+    response = client.post(reverse("questions:helpful", args=[answer.pk]))
+
+    assert response["Location"].startswith(reverse("accounts:login"))
+    assert not HelpfulMark.objects.exists()
+
+
+def test_endorsement_shows_with_name_and_reason(
+    client, expert, other_expert, open_question
+):
+    answer = _answer(expert, open_question)
+    client.force_login(other_expert)
+
+    client.post(
+        reverse("questions:endorse", args=[answer.pk]),
+        {
+            "contributor": other_expert.contributor.pk,
+            "kind": "endorse",
+            "reason": "Matches the trials.",
+        },
+    )
+
+    assert Endorsement.objects.get().reason == "Matches the trials."
+    page = client.get(open_question.get_absolute_url()).content.decode()
+    assert "Endorsed by 1 expert" in page
+    assert "Sam Lee, MD</a>: “Matches the trials.”" in page
+
+
+def test_comment_is_posted_and_shown(client, expert, asker, open_question):
+    answer = _answer(expert, open_question)
+    client.force_login(asker)
+
+    response = client.post(
+        reverse("questions:comment", args=[answer.pk]),
+        {"body": "Does this help *PPMS* too?"},
+    )
+
+    comment = Comment.objects.get()
+    assert response["Location"] == comment.get_absolute_url()
+    page = client.get(open_question.get_absolute_url()).content.decode()
+    assert "Does this help <em>PPMS</em> too?" in page
+
+
+def test_empty_comment_is_refused_with_the_form_again(
+    client, expert, asker, open_question
+):
+    answer = _answer(expert, open_question)
+    client.force_login(asker)
+
+    response = client.post(reverse("questions:comment", args=[answer.pk]), {"body": ""})
+
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_question_page_query_count_stays_flat_for_a_signed_in_expert(
+    client, expert, other_expert, stranger, open_question, django_assert_max_num_queries
+):
+    """Permission checks per answer read the user's contributors once."""
+    for _ in range(6):
+        from askwell.questions.tests.factories import AnswerFactory
+
+        AnswerFactory(question=open_question)
+    client.force_login(expert)
+    client.get(
+        open_question.get_absolute_url()
+    )  # warm caches (index version, matrices)
+
+    with django_assert_max_num_queries(24):
+        response = client.get(open_question.get_absolute_url())
+
+    assert response.status_code == 200
+    assert len(response.context["answers"]) == 6
