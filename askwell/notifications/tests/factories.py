@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import factory
 
 from askwell.accounts.models import User
+from askwell.accounts.tests.factories import UserFactory
 from askwell.notifications.models import (
     Kind,
     Notification,
@@ -15,22 +16,6 @@ from askwell.notifications.models import (
 )
 from askwell.questions.tests.factories import QuestionFactory
 from askwell.topics.tests.factories import TopicFactory
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    """An active reader with an email address.
-
-    Minimal and local: askwell/accounts/tests/factories.py was not committed
-    when this app was written.
-    """
-
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"member{n}")
-    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    is_active = True
 
 
 class PreferenceFactory(factory.django.DjangoModelFactory):

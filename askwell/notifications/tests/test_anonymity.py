@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
+from askwell.accounts.tests.factories import UserFactory
 from askwell.experts.tests.factories import ContributorFactory
 from askwell.notifications import actions
 from askwell.notifications.models import Notification
 from askwell.notifications.tests.factories import (
     QuestionFollowFactory,
     TopicFollowFactory,
-    UserFactory,
     comment_on,
 )
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory

@@ -8,12 +8,12 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 
+from askwell.accounts.tests.factories import UserFactory
 from askwell.notifications import actions
 from askwell.notifications.models import Notification
 from askwell.notifications.tests.factories import (
     PreferenceFactory,
     QuestionFollowFactory,
-    UserFactory,
 )
 from askwell.questions.tests.factories import QuestionFactory
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from askwell.accounts.tests.factories import UserFactory
 from askwell.experts.tests.factories import ContributorFactory, OrganizationFactory
 from askwell.notifications import actions
 from askwell.notifications.models import Kind, Notification
 from askwell.notifications.tests.factories import (
     PreferenceFactory,
     QuestionFollowFactory,
-    UserFactory,
     comment_on,
 )
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory

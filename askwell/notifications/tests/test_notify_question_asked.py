@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from askwell.accounts.tests.factories import UserFactory
 from askwell.notifications import actions
 from askwell.notifications.models import Kind, Notification
-from askwell.notifications.tests.factories import (
-    PreferenceFactory,
-    TopicFollowFactory,
-    UserFactory,
-)
+from askwell.notifications.tests.factories import PreferenceFactory, TopicFollowFactory
 from askwell.questions.tests.factories import QuestionFactory
 from askwell.topics.tests.factories import TopicFactory
 

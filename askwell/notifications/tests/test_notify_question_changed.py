@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from askwell.accounts.tests.factories import UserFactory
 from askwell.notifications import actions
 from askwell.notifications.models import Kind, Notification
-from askwell.notifications.tests.factories import QuestionFollowFactory, UserFactory
+from askwell.notifications.tests.factories import QuestionFollowFactory
 from askwell.questions.tests.factories import QuestionFactory
 
 pytestmark = pytest.mark.django_db
