@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from askwell.core.models import Importable, Timestamped, importable_constraint
+
+if TYPE_CHECKING:
+    from askwell.accounts.models import User
 
 
 class ContributorQuerySet(models.QuerySet["Contributor"]):
@@ -148,3 +153,112 @@ class Video(Importable, Timestamped):
             return ""
         minutes, seconds = divmod(int(self.duration.total_seconds()), 60)
         return f"{minutes}:{seconds:02d}"
+
+
+class CredentialApplicationQuerySet(models.QuerySet["CredentialApplication"]):
+    def pending(self) -> CredentialApplicationQuerySet:
+        return self.filter(status=CredentialApplication.Status.PENDING)
+
+    def review_queue(self) -> CredentialApplicationQuerySet:
+        """Pending applications, oldest first, with the applicant loaded."""
+        return self.pending().select_related("applicant").order_by("created_at", "pk")
+
+    def latest_for(self, user: User) -> CredentialApplication | None:
+        return self.filter(applicant=user).order_by("-created_at", "-pk").first()
+
+
+class CredentialApplication(Timestamped):
+    """A reader's request to be shown as a verified expert.
+
+    An editor checks the licence against the issuing body's register and the
+    evidence link, then approves (which verifies the applicant's person
+    contributor) or rejects with a reason the applicant is told.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="credential_applications",
+    )
+    full_name = models.CharField(
+        max_length=200, help_text="Your name as it appears on your licence."
+    )
+    credentials = models.CharField(
+        max_length=100,
+        help_text="Shown after your name, e.g. 'MD', 'RN' or 'MD, PhD'.",
+    )
+    degree = models.CharField(
+        max_length=200,
+        help_text="Your highest relevant degree, e.g. 'Doctor of Medicine'.",
+    )
+    licence_number = models.CharField(max_length=100)
+    licence_issuer = models.CharField(
+        max_length=200,
+        verbose_name="issuing body",
+        help_text="The board or register that issued the licence, e.g. 'General Medical Council'.",
+    )
+    specialty = models.CharField(max_length=120)
+    evidence_url = models.URLField(
+        max_length=500,
+        verbose_name="evidence link",
+        help_text="A public page that confirms your licence, such as the register's entry for you.",
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    reason = models.TextField(
+        blank=True, help_text="Why the application was rejected; the applicant sees it."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The editor who approved or rejected the application.",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    contributor = models.ForeignKey(
+        Contributor,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="applications",
+        help_text="The person contributor the approval verified.",
+    )
+
+    objects = CredentialApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The editors' queue: pending applications, oldest first.
+            models.Index(
+                fields=["status", "created_at"], name="experts_application_queue_idx"
+            ),
+        ]
+        constraints = [
+            # One application waits at a time; the applicant may apply again
+            # once it is decided.
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=models.Q(status="pending"),
+                name="experts_application_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}, {self.credentials} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def signature(self) -> str:
+        return f"{self.full_name}, {self.credentials}"

@@ -8,7 +8,18 @@ app_name = "experts"
 urlpatterns = [
     path("contributors/", views.contributor_list, name="contributors"),
     path("contributors/<slug:slug>/", views.contributor, name="contributor"),
+    path("contributors/<slug:slug>/members/", views.members, name="members"),
+    path(
+        "contributors/<slug:slug>/members/remove/",
+        views.remove_member,
+        name="remove_member",
+    ),
     path("books/<slug:slug>/", views.book, name="book"),
     path("videos/", views.video_list, name="videos"),
     path("videos/<slug:slug>/", views.video, name="video"),
+    path("experts/apply/", views.apply, name="apply"),
+    path("experts/applications/", views.review_queue, name="review_queue"),
+    path("experts/applications/<int:pk>/", views.application, name="application"),
+    path("experts/applications/<int:pk>/approve/", views.approve, name="approve"),
+    path("experts/applications/<int:pk>/reject/", views.reject, name="reject"),
 ]

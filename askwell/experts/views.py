@@ -1,12 +1,43 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
+from askwell.accounts.models import User
 from askwell.core.pagination import paginate
-from askwell.experts.models import Book, Contributor, Video
+from askwell.experts import actions, permissions
+from askwell.experts.forms import ApplicationForm, MemberForm, RejectForm
+from askwell.experts.models import Book, Contributor, CredentialApplication, Video
 from askwell.questions.models import Answer
+
+View = Callable[..., HttpResponse]
+
+
+def _explain_denial(view: View) -> View:
+    """Show PermissionDenied's message on the 403 page instead of a bare error."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as denial:
+            return render(
+                request,
+                "experts/forbidden.html",
+                {"message": str(denial) or "You may not do this."},
+                status=403,
+            )
+
+    return wrapper
 
 
 def contributor_list(request: HttpRequest) -> HttpResponse:
@@ -38,6 +69,7 @@ def contributor(request: HttpRequest, slug: str) -> HttpResponse:
             "books": person.books.all(),
             "videos": person.videos.all(),
             "page": paginate(request, answers),
+            "can_manage_members": permissions.can_manage_members(request.user, person),
         },
     )
 
@@ -69,3 +101,183 @@ def video(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "experts/video.html", {"video": item, "topics": item.topics.all()}
     )
+
+
+@login_required
+@_explain_denial
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    latest = CredentialApplication.objects.latest_for(user)
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.apply_for_verification(user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                "Thank you. An editor will check your credentials and email you "
+                "the decision.",
+            )
+            return redirect("experts:apply")
+    return render(
+        request,
+        "experts/apply.html",
+        {
+            "form": form,
+            "latest": latest,
+            "contributor": getattr(user, "contributor", None),
+        },
+    )
+
+
+@login_required
+@_explain_denial
+def review_queue(request: HttpRequest) -> HttpResponse:
+    permissions.check_can_review_applications(request.user)
+    queue = CredentialApplication.objects.review_queue()
+    return render(
+        request,
+        "experts/review_queue.html",
+        {"page": paginate(request, queue)},
+    )
+
+
+def _application_page(
+    request: HttpRequest,
+    application: CredentialApplication,
+    reject_form: RejectForm,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "experts/application.html",
+        {
+            "application": application,
+            "reject_form": reject_form,
+            "can_decide": permissions.can_decide_application(request.user, application),
+        },
+        status=status,
+    )
+
+
+def _get_application(pk: int) -> CredentialApplication:
+    """The application with its applicant and deciding editor in the same query."""
+    return get_object_or_404(
+        CredentialApplication.objects.select_related(
+            "applicant", "decided_by", "contributor"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@_explain_denial
+def application(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.check_can_review_applications(request.user)
+    return _application_page(request, _get_application(pk), RejectForm())
+
+
+@login_required
+@_explain_denial
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    editor: User = request.user  # type: ignore[assignment]
+    item = _get_application(pk)
+    try:
+        actions.approve_application(
+            editor, item, base_url=request.build_absolute_uri("/")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("experts:application", pk=item.pk)
+    messages.success(request, f"{item.signature} is now a verified expert.")
+    return redirect("experts:review_queue")
+
+
+@login_required
+@_explain_denial
+@require_POST
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    editor: User = request.user  # type: ignore[assignment]
+    item = _get_application(pk)
+    permissions.check_can_decide_application(editor, item)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.reject_application(
+                editor,
+                item,
+                reason=form.cleaned_data["reason"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"The application of {item.full_name} was rejected."
+            )
+            return redirect("experts:review_queue")
+    return _application_page(request, item, form, status=400)
+
+
+def _get_organization(slug: str) -> Contributor:
+    return get_object_or_404(Contributor.objects.organizations(), slug=slug)
+
+
+@login_required
+@_explain_denial
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    organization = _get_organization(slug)
+    permissions.check_can_manage_members(actor, organization)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        member: User = form.cleaned_data["username"]
+        try:
+            actions.add_member(actor, organization, member)
+        except ValidationError as error:
+            form.add_error("username", error)
+        else:
+            messages.success(
+                request,
+                f"{member.get_username()} can now post as {organization.name}.",
+            )
+            return redirect("experts:members", slug=organization.slug)
+    return render(
+        request,
+        "experts/members.html",
+        {
+            "organization": organization,
+            "members": organization.members.order_by("username"),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@_explain_denial
+@require_POST
+def remove_member(request: HttpRequest, slug: str) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    organization = _get_organization(slug)
+    permissions.check_can_manage_members(actor, organization)
+    member = get_object_or_404(User, username=request.POST.get("username", ""))
+    try:
+        actions.remove_member(actor, organization, member)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"{member.get_username()} no longer posts as {organization.name}."
+        )
+    if member.pk == actor.pk and not permissions.can_manage_members(
+        actor, organization
+    ):
+        return redirect(organization.get_absolute_url())
+    return redirect("experts:members", slug=organization.slug)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from askwell.experts.models import Book, Contributor, Video
+from askwell.experts.models import Book, Contributor, CredentialApplication, Video
 
 
 class ContributorFactory(factory.django.DjangoModelFactory):
@@ -58,3 +58,19 @@ class VideoFactory(factory.django.DjangoModelFactory):
     def topics(self, create: bool, extracted: list | None, **kwargs: object) -> None:
         if create and extracted:
             self.topics.set(extracted)
+
+
+class CredentialApplicationFactory(factory.django.DjangoModelFactory):
+    """A pending application from a fresh reader."""
+
+    class Meta:
+        model = CredentialApplication
+
+    applicant = factory.SubFactory("askwell.accounts.tests.factories.UserFactory")
+    full_name = factory.Sequence(lambda n: f"Dana Applicant {n}")
+    credentials = "RN"
+    degree = "Bachelor of Science in Nursing"
+    licence_number = factory.Sequence(lambda n: f"RN-{100000 + n}")
+    licence_issuer = "Nursing and Midwifery Council"
+    specialty = "Diabetes care"
+    evidence_url = "https://register.example.org/rn/100000"

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+
+from askwell.accounts.actions import email_in_use
+from askwell.accounts.models import User
+
+# One message for an unknown account and a wrong password, so the form
+# cannot be used to find out who has an account.
+INVALID_LOGIN = (
+    "That username or email address and password do not match an account. "
+    "Check both and try again."
+)
+
+
+class SignUpForm(auth_forms.UserCreationForm):
+    class Meta(auth_forms.UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].label = "Email address"
+        self.fields["email"].help_text = "We send a link to this address to confirm it."
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["username"].help_text = (
+            "Shown on your questions unless you ask anonymously. Letters, digits "
+            "and @ . + - _ only, up to 150 characters."
+        )
+        self.fields["password1"].label = "Password"
+        self.fields["password2"].label = "Password again"
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email_in_use(email):
+            raise ValidationError(
+                "An account with this email address already exists. If it is "
+                "yours, sign in or reset your password.",
+                code="duplicate_email",
+            )
+        return email
+
+
+class SignInForm(forms.Form):
+    login = forms.CharField(
+        label="Username or email address",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    remember = forms.BooleanField(
+        label="Keep me signed in",
+        required=False,
+        help_text="Leave this unticked on a shared computer: you are signed out "
+        "when the browser closes.",
+    )
+
+    def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user: User | None = None
+        self.inactive_user: User | None = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        login, password = cleaned.get("login"), cleaned.get("password")
+        if not login or not password:
+            return cleaned
+        candidate = _find_account(login)
+        if candidate is not None and not candidate.is_active:
+            # An account that never signed in is waiting for its email to be
+            # verified; the right password earns the offer of a new link.
+            # Deactivated accounts get the same answer as a wrong password.
+            if candidate.last_login is None and candidate.check_password(password):
+                self.inactive_user = candidate
+                raise ValidationError(
+                    "This account's email address is not verified yet.",
+                    code="inactive",
+                )
+            raise ValidationError(INVALID_LOGIN, code="invalid_login")
+        username = candidate.get_username() if candidate is not None else login
+        user = authenticate(self.request, username=username, password=password)
+        if user is None:
+            raise ValidationError(INVALID_LOGIN, code="invalid_login")
+        self.user = user
+        return cleaned
+
+
+def _find_account(login: str) -> User | None:
+    """The account `login` names: by email address when it looks like one and
+    an account has it, otherwise by username."""
+    if "@" in login:
+        by_email = User.objects.filter(email__iexact=login.strip()).first()
+        if by_email is not None:
+            return by_email
+    return User.objects.filter(username=login).first()
+
+
+class ResendVerificationForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(
+        label="New email address",
+        help_text="We send a link to this address; your address changes when you follow it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_new_email(self) -> str:
+        email = self.cleaned_data["new_email"].strip()
+        if email.lower() == self.user.email.lower():
+            raise ValidationError(
+                "This is already your email address.", code="unchanged"
+            )
+        if email_in_use(email, exclude=self.user):
+            raise ValidationError(
+                "Another account uses this email address.", code="taken"
+            )
+        return email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(
+                "That is not your current password.", code="password_incorrect"
+            )
+        return password
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, mailing after the commit like all our mail."""
+
+    def send_mail(self, *args: Any, **kwargs: Any) -> None:
+        transaction.on_commit(partial(super().send_mail, *args, **kwargs))

@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from askwell.accounts import actions, roles, tokens
+from askwell.accounts.forms import (
+    EmailChangeForm,
+    PasswordResetForm,
+    ResendVerificationForm,
+    SignInForm,
+    SignUpForm,
+)
+from askwell.accounts.models import User
+from askwell.experts.models import CredentialApplication
+
+# The backend `login()` records when a user is signed in without
+# `authenticate()`, after following their verification link.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after signing in: `next` if it stays on this site."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:settings")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.sign_up(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                base_url=_base_url(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("accounts:verification_sent")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def verification_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "accounts/verification_sent.html", {"form": ResendVerificationForm()}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    form = ResendVerificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.resend_verification(
+            form.cleaned_data["email"], base_url=_base_url(request)
+        )
+        return redirect("accounts:verification_sent")
+    return render(request, "accounts/resend_verification.html", {"form": form})
+
+
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = actions.verify_email(token)
+    except (tokens.TokenExpired, tokens.TokenInvalid) as error:
+        return render(
+            request,
+            "accounts/verify_failed.html",
+            {
+                "expired": isinstance(error, tokens.TokenExpired),
+                "form": ResendVerificationForm(),
+            },
+            status=400,
+        )
+    auth_login(request, user, backend=MODEL_BACKEND)
+    messages.success(request, "Your email address is verified. Welcome to Askwell!")
+    return redirect("accounts:settings")
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest) -> HttpResponse:
+    next_url = _next_url(request)
+    form = SignInForm(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        auth_login(request, form.user)
+        # 0 ends the session when the browser closes.
+        request.session.set_expiry(
+            settings.SESSION_COOKIE_AGE if form.cleaned_data["remember"] else 0
+        )
+        return redirect(next_url)
+    if form.inactive_user is not None:
+        return render(
+            request,
+            "accounts/inactive.html",
+            {
+                "form": ResendVerificationForm(
+                    initial={"email": form.inactive_user.email}
+                )
+            },
+        )
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+@require_http_methods(["GET", "POST"])
+def logout(request: HttpRequest) -> HttpResponse:
+    """Signing out changes state, so it takes a POST; a GET asks first."""
+    if request.method == "POST":
+        auth_logout(request)
+        messages.success(request, "You are signed out.")
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+    return render(request, "accounts/logout.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = EmailChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        new_email = form.cleaned_data["new_email"]
+        try:
+            actions.request_email_change(
+                user, new_email=new_email, base_url=_base_url(request)
+            )
+        except ValidationError as error:
+            form.add_error("new_email", error)
+        else:
+            messages.success(
+                request,
+                f"We sent a link to {new_email}. Your address changes when you follow it.",
+            )
+            return redirect("accounts:settings")
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+@login_required
+def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        actions.confirm_email_change(user, token)
+    except (tokens.TokenExpired, tokens.TokenInvalid, ValidationError) as error:
+        return render(
+            request,
+            "accounts/email_change_failed.html",
+            {
+                "expired": isinstance(error, tokens.TokenExpired),
+                "taken": isinstance(error, ValidationError),
+            },
+            status=400,
+        )
+    messages.success(request, f"Your email address is now {user.email}.")
+    return redirect("accounts:settings")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:settings")
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password was changed.")
+        return response
+
+
+password_reset = auth_views.PasswordResetView.as_view(
+    form_class=PasswordResetForm,
+    template_name="accounts/password_reset.html",
+    email_template_name="accounts/email/password_reset.txt",
+    subject_template_name="accounts/email/password_reset_subject.txt",
+    extra_email_context={"site_name": settings.ASKWELL_SITE_NAME},
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)
+password_change = PasswordChangeView.as_view()
+
+
+@login_required
+def account_settings(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    is_editor = roles.is_editor(user)
+    return render(
+        request,
+        "accounts/settings.html",
+        {
+            "application": CredentialApplication.objects.latest_for(user),
+            "contributor": getattr(user, "contributor", None),
+            "organizations": user.organizations.order_by("name"),
+            "is_editor": is_editor,
+            "pending_applications": (
+                CredentialApplication.objects.pending().count() if is_editor else 0
+            ),
+        },
+    )

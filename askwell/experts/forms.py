@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from askwell.accounts.models import User
+from askwell.experts.models import CredentialApplication
+
+
+class ApplicationForm(forms.ModelForm):
+    class Meta:
+        model = CredentialApplication
+        fields = [
+            "full_name",
+            "credentials",
+            "degree",
+            "licence_number",
+            "licence_issuer",
+            "specialty",
+            "evidence_url",
+        ]
+        labels = {
+            "full_name": "Full name",
+            "credentials": "Credentials shown after your name",
+            "licence_number": "Licence number",
+            "licence_issuer": "Issuing body",
+            "evidence_url": "Link to evidence",
+        }
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "evidence_url": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+
+    def clean_evidence_url(self) -> str:
+        url: str = self.cleaned_data["evidence_url"]
+        if not url.lower().startswith(("https://", "http://")):
+            raise ValidationError(
+                "Give a web address starting with https://.", code="not_web"
+            )
+        return url
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for rejecting",
+        max_length=2000,
+        help_text="The applicant receives this by email: say what would make a "
+        "new application succeed.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Give the applicant a reason for the rejection."},
+    )
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        help_text="The Askwell username of the person to add.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_username(self) -> User:
+        """The account itself, not just its name."""
+        username: str = self.cleaned_data["username"].strip()
+        member = User.objects.filter(username=username).first()
+        if member is None:
+            raise ValidationError(
+                "No account has the username %(username)s.",
+                code="unknown_user",
+                params={"username": username},
+            )
+        return member
