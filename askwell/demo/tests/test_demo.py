@@ -110,3 +110,36 @@ def test_demo_command_sets_up_content_and_admin_and_keeps_the_database_on_rerun(
     assert "Demo content already loaded: keeping the existing database" in second
     assert "http://127.0.0.1:8123/" in second
     assert Question.objects.get(slug=PLASMAPHERESIS).view_count == 777
+
+
+def test_demo_has_a_sign_in_for_every_role():
+    """The README's demo logins work and carry the role they claim."""
+    from django.contrib.auth import authenticate
+
+    from askwell.accounts import roles
+    from askwell.demo.accounts import ACCOUNTS
+    from askwell.experts.models import Contributor
+
+    out = io.StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    printed = out.getvalue()
+
+    users = {}
+    for account in ACCOUNTS:
+        assert f"{account.username:<13} {account.password}" in printed
+        users[account.username] = authenticate(
+            username=account.username, password=account.password
+        )
+        assert users[account.username] is not None, account.username
+    assert roles.is_reader(users["reader"])
+    assert not roles.is_expert(users["reader"])
+    assert [c.slug for c in roles.posting_contributors(users["drokafor"])] == [
+        "samuel-okafor"
+    ]
+    assert [c.slug for c in roles.posting_contributors(users["northfield"])] == [
+        "northfield-ms-society"
+    ]
+    assert not roles.is_expert(users["drwhitaker"])
+    assert Contributor.objects.get(slug="paul-whitaker").user == users["drwhitaker"]
+    assert roles.is_editor(users["editor"])
+    assert not roles.is_editor(users["drokafor"])

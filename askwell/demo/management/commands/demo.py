@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from askwell.demo.accounts import ACCOUNTS, ensure_demo_accounts
 from askwell.demo.loader import demo_content_loaded, load_demo_content
 
 ADMIN_USERNAME = "admin"
@@ -46,11 +47,17 @@ class Command(BaseCommand):
             summary = load_demo_content()
             self.stdout.write(f"  {summary}")
         self._ensure_admin()
+        for account in ensure_demo_accounts():
+            self.stdout.write(f"• Created the demo account {account.username!r}")
         address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         url = f"http://{address}/"
         self.stdout.write(
             self.style.SUCCESS(f"\nAskwell demo: {url}\n")
             + f"Admin: {url}admin/  user {ADMIN_USERNAME!r}, password {ADMIN_PASSWORD!r}\n"
+            + "Demo sign-ins (at /accounts/login/):\n"
+            + "".join(
+                f"  {a.username:<13} {a.password:<24} {a.role}\n" for a in ACCOUNTS
+            )
         )
         if no_serve:
             return

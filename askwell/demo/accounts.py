@@ -1,0 +1,127 @@
+"""Demo sign-ins, one per role, so every flow can be tried on the demo site.
+
+The passwords are public (printed by `askwell demo` and listed in the
+README): these accounts exist only in the demo database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from askwell.accounts import roles
+from askwell.experts.models import Contributor
+from askwell.questions.models import Answer, Endorsement, HelpfulMark
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: str
+    contributor: str = ""  # slug of the contributor profile it posts as
+    member_of: str = ""  # slug of an organization it posts for
+    editor: bool = False
+
+
+ACCOUNTS = [
+    DemoAccount(
+        "reader", "askwell-demo-reader", "reader: asks, marks helpful, follows"
+    ),
+    DemoAccount(
+        "drokafor",
+        "askwell-demo-expert",
+        "verified expert (Dr. Samuel Okafor, MD, neurology)",
+        contributor="samuel-okafor",
+    ),
+    DemoAccount(
+        "nursedelgado",
+        "askwell-demo-expert",
+        "verified expert (Maria Delgado, RN, BSN)",
+        contributor="maria-delgado",
+    ),
+    DemoAccount(
+        "northfield",
+        "askwell-demo-org",
+        "member of an organization (Northfield Multiple Sclerosis Society)",
+        member_of="northfield-ms-society",
+    ),
+    DemoAccount(
+        "drwhitaker",
+        "askwell-demo-applicant",
+        "expert not yet verified (Paul Whitaker, MD)",
+        contributor="paul-whitaker",
+    ),
+    DemoAccount(
+        "editor",
+        "askwell-demo-editor",
+        "editor: verifies experts, restores revisions",
+        editor=True,
+    ),
+]
+# A few signals so the demo shows endorsements and helpful counts.
+ENDORSEMENTS = [
+    (
+        "maria-delgado",
+        "can-plasmapheresis-help-treat-multiple-sclerosis-ms",
+        "samuel-okafor",
+        "Matches what we see on the infusion unit: it is for severe relapses only.",
+    ),
+]
+HELPFUL = [
+    ("reader", "can-plasmapheresis-help-treat-multiple-sclerosis-ms", "samuel-okafor")
+]
+
+
+@transaction.atomic
+def ensure_demo_accounts() -> list[DemoAccount]:
+    """Create the demo accounts that are missing; returns the ones created."""
+    users = get_user_model().objects
+    created = []
+    editors, _ = Group.objects.get_or_create(name=roles.EDITORS)
+    for account in ACCOUNTS:
+        if users.filter(username=account.username).exists():
+            continue
+        user = users.create_user(
+            account.username, f"{account.username}@askwell.invalid", account.password
+        )
+        if account.editor:
+            user.groups.add(editors)
+        if account.contributor:
+            Contributor.objects.filter(slug=account.contributor, user=None).update(
+                user=user
+            )
+        if account.member_of:
+            Contributor.objects.get(slug=account.member_of).members.add(user)
+        created.append(account)
+    _ensure_signals()
+    return created
+
+
+def _ensure_signals() -> None:
+    for by, question, of, reason in ENDORSEMENTS:
+        answer = Answer.objects.filter(
+            question__slug=question, contributor__slug=of
+        ).first()
+        endorser = Contributor.objects.filter(slug=by).first()
+        if answer and endorser:
+            Endorsement.objects.get_or_create(
+                answer=answer,
+                contributor=endorser,
+                defaults={
+                    "kind": Endorsement.Kind.ENDORSE,
+                    "reason": reason,
+                    "user": endorser.user,
+                },
+            )
+    users = get_user_model().objects
+    for username, question, of in HELPFUL:
+        answer = Answer.objects.filter(
+            question__slug=question, contributor__slug=of
+        ).first()
+        user = users.filter(username=username).first()
+        if answer and user:
+            HelpfulMark.objects.get_or_create(answer=answer, user=user)
