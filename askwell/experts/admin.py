@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from askwell.experts.models import Book, Contributor, Video
+from askwell.experts.models import Book, Contributor, CredentialApplication, Video
 
 
 @admin.register(Contributor)
@@ -39,3 +40,22 @@ class VideoAdmin(admin.ModelAdmin):
     search_fields = ["title", "description", "transcript", "external_id"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["presenter", "topics"]
+
+
+@admin.register(CredentialApplication)
+class CredentialApplicationAdmin(admin.ModelAdmin):
+    """Read-only: decisions go through the editors' queue, which mails the
+    applicant and reindexes their answers (experts/actions.py)."""
+
+    list_display = ["full_name", "credentials", "specialty", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["full_name", "licence_number", "applicant__username"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: CredentialApplication | None = None
+    ) -> bool:
+        return False
