@@ -268,6 +268,13 @@ def _next_number(revisions: object) -> int:
 # --- revisions ----------------------------------------------------------------------
 
 
+def record_edit(user: User, obj: Question | Answer, *, reason: str) -> Revision:
+    """Keep a revision of an edit made elsewhere (the admin saves the row itself)."""
+    if isinstance(obj, Answer):
+        return _record_answer_revision(obj, user, reason=reason)
+    return _record_question_revision(obj, user, reason=reason)
+
+
 def restore_revision(user: User, revision: Revision, *, reason: str = "") -> Revision:
     """Bring back an earlier version; the restore is itself a new revision."""
     permissions.check_can_restore_revision(user, revision)

@@ -2,8 +2,18 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from askwell.questions.models import Answer, Question
+from askwell.questions import actions
+from askwell.questions.models import (
+    Answer,
+    Comment,
+    Endorsement,
+    HelpfulMark,
+    Question,
+    Revision,
+)
 from askwell.search import indexing
+
+_ADMIN_REASON = "Edited in the admin"
 
 
 class AnswerInline(admin.StackedInline):
@@ -46,6 +56,15 @@ class QuestionAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         super().save_related(request, form, formsets, change)
         indexing.schedule_questions([form.instance.pk])
+        # Every edit keeps a revision, whichever page it was made on.
+        if form.has_changed() or not change:
+            actions.record_edit(request.user, form.instance, reason=_ADMIN_REASON)
+        for formset in formsets:
+            for answer in [
+                *formset.new_objects,
+                *(o for o, _ in formset.changed_objects),
+            ]:
+                actions.record_edit(request.user, answer, reason=_ADMIN_REASON)
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
         answer_ids = list(obj.answers.values_list("pk", flat=True))
@@ -81,6 +100,8 @@ class AnswerAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)
         indexing.schedule_answers([obj.pk])
+        if form.has_changed() or not change:
+            actions.record_edit(request.user, obj, reason=_ADMIN_REASON)
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
         pk = obj.pk
@@ -91,3 +112,47 @@ class AnswerAdmin(admin.ModelAdmin):
         ids = list(queryset.values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
         indexing.schedule_answers(ids)
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    """Revisions are history: readable here, never edited or deleted."""
+
+    list_display = ["question", "answer", "number", "author", "reason", "created_at"]
+    list_select_related = ["question", "answer", "author"]
+    search_fields = ["question__title", "reason"]
+    readonly_fields = [f.name for f in Revision._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(admin.ModelAdmin):
+    list_display = ["answer", "contributor", "kind", "reason", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["answer__question", "contributor"]
+    raw_id_fields = ["answer", "contributor", "user"]
+
+
+@admin.register(HelpfulMark)
+class HelpfulMarkAdmin(admin.ModelAdmin):
+    list_display = ["answer", "user", "created_at"]
+    list_select_related = ["answer__question", "user"]
+    raw_id_fields = ["answer", "user"]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["answer", "author", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["answer__question", "author"]
+    search_fields = ["body"]
+    raw_id_fields = ["answer", "author"]
+    readonly_fields = ["body_html"]
