@@ -65,6 +65,34 @@ class TopicChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
+# The list offers the top two levels of the hierarchy (an imported corpus has
+# thousands of topics); deeper topics come from the suggestions, which name
+# the topics the question's words match, and any topic id is accepted.
+LISTED_DEPTH = 1
+LISTED_MAX = 400
+
+
+def _topic_choices(initial: list[Topic], posted: list[str]) -> list[tuple[int, str]]:
+    chosen = {t.pk for t in initial} | {int(v) for v in posted if v.isdigit()}
+    listed = list(
+        Topic.objects.filter(depth__lte=LISTED_DEPTH).order_by("depth", "name")[
+            :LISTED_MAX
+        ]
+    )
+    extra = Topic.objects.filter(pk__in=chosen - {t.pk for t in listed})
+    parents = [t for t in listed if t.depth == 0]
+    children: dict[int, list[Topic]] = {}
+    for topic in listed:
+        if topic.depth > 0:
+            children.setdefault(topic.parent_id, []).append(topic)
+    choices: list[tuple[int, str]] = []
+    for parent in parents:
+        choices.append((parent.pk, parent.name))
+        choices.extend((c.pk, f"— {c.name}") for c in children.get(parent.pk, []))
+    choices.extend((t.pk, t.name) for t in extra)
+    return choices
+
+
 class AskForm(forms.Form):
     title = forms.CharField(
         max_length=300,
@@ -91,6 +119,13 @@ class AskForm(forms.Form):
     )
     # Set when the asker has seen the personal-details warning and posts anyway.
     keep_personal_details = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        posted = self.data.getlist("topics") if hasattr(self.data, "getlist") else []
+        self.fields["topics"].widget.choices = _topic_choices(
+            list(self.initial.get("topics") or []), posted
+        )
 
     def clean_title(self) -> str:
         title = " ".join(self.cleaned_data["title"].split())

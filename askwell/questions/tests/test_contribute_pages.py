@@ -408,3 +408,25 @@ def test_question_page_query_count_stays_flat_for_a_signed_in_expert(
 
     assert response.status_code == 200
     assert len(response.context["answers"]) == 6
+
+
+def test_ask_page_lists_the_top_of_the_hierarchy_and_accepts_deeper_topics(
+    client, asker
+):
+    """Thousands of imported topics do not all go into the list; a deeper
+    topic (from the suggestions) is still accepted."""
+    # given
+    ms = TopicFactory(name="Multiple Sclerosis")
+    treatment = TopicFactory(name="MS Treatment", parent=ms)
+    deep = TopicFactory(name="Plasma Exchange for MS", parent=treatment)
+    client.force_login(asker)
+
+    # when
+    page = client.get(ASK).content.decode()
+    client.post(ASK, {"title": "Does plasma exchange help MS?", "topics": [deep.pk]})
+
+    # then
+    assert f'<option value="{ms.pk}">Multiple Sclerosis</option>' in page
+    assert f'<option value="{treatment.pk}">— MS Treatment</option>' in page
+    assert "Plasma Exchange for MS" not in page
+    assert list(Question.objects.get().topics.all()) == [deep]
