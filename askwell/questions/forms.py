@@ -101,6 +101,7 @@ class AskForm(forms.Form):
     )
     details = forms.CharField(
         required=False,
+        strip=False,
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 6}),
         label="Details (optional)",
@@ -128,7 +129,7 @@ class AskForm(forms.Form):
         )
 
     def clean_title(self) -> str:
-        title = " ".join(self.cleaned_data["title"].split())
+        title = self.cleaned_data["title"]
         words = title.split()
         if len(words) < 3:
             raise ValidationError(
@@ -139,7 +140,7 @@ class AskForm(forms.Form):
             raise ValidationError(
                 "Write the title as a question: end it with “?”.", code="not_a_question"
             )
-        return title if title.endswith("?") else f"{title}?"
+        return title
 
     def clean_topics(self) -> list[Topic]:
         topics = list(self.cleaned_data["topics"])
@@ -231,6 +232,7 @@ class AnswerForm(forms.Form):
     )
     body = forms.CharField(
         max_length=30_000,
+        strip=False,
         widget=forms.Textarea(attrs={"rows": 14}),
         label="Your answer",
         help_text="Markdown: *italic*, **bold**, lists with “-”, links as [text](https://…).",

@@ -54,7 +54,7 @@ def test_reader_asks_and_lands_on_the_question(client, asker):
 
     # then
     question = Question.objects.get()
-    assert question.title == "Can plasma exchange help MS?"
+    assert question.title == "Can plasma exchange help MS"
     assert response.redirect_chain == [(question.get_absolute_url(), 302)]
     assert "Your question is posted" in response.content.decode()
 

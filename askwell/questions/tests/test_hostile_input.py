@@ -1,0 +1,96 @@
+"""Every string of ../shared/data/blns.json through the ask, answer and comment
+forms: no server error, and what is stored is exactly what was sent (or the
+form says clearly why not)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from askwell.questions import actions
+from askwell.questions.models import Answer, Comment, Question
+
+pytestmark = pytest.mark.django_db
+
+BLNS = Path(__file__).resolve().parents[4] / "shared" / "data" / "blns.json"
+CLEAR_ERRORS = (
+    "Null characters are not allowed.",
+    "Ensure this value has at most",
+    "Ask in a few more words",
+    "Write the title as a question",
+    "This field is required.",
+    "An answer needs at least a couple of sentences.",
+)
+
+
+@pytest.fixture(scope="module")
+def strings() -> list[str]:
+    if not BLNS.exists():
+        pytest.fail(f"{BLNS} is missing: the shared test data must be checked out")
+    return json.loads(BLNS.read_text(encoding="utf-8"))
+
+
+def _refused_clearly(response) -> bool:
+    html = response.content.decode()
+    return response.status_code in (200, 400) and any(e in html for e in CLEAR_ERRORS)
+
+
+def test_ask_form_stores_hostile_strings_exactly_or_says_why_not(
+    client, asker, strings
+):
+    client.force_login(asker)
+    stored = 0
+    for text in strings:
+        title = f"What about {text}?"
+        response = client.post(
+            reverse("questions:ask"),
+            {"title": title, "details": text, "personal_details": "keep"},
+        )
+        if response.status_code == 302:
+            question = Question.objects.get(slug=response["Location"].split("/")[2])
+            assert (question.title, question.details) == (title.strip(), text), text
+            stored += 1
+        else:
+            assert _refused_clearly(response), (text, response.status_code)
+    # Most strings are ordinary enough to be posted as they are.
+    assert stored > len(strings) * 0.8
+
+
+def test_answers_and_comments_store_hostile_strings_exactly_or_say_why_not(
+    client, expert, asker, open_question, strings
+):
+    # given: one answer to comment on
+    answer = actions.post_answer(
+        expert,
+        open_question,
+        contributor=expert.contributor,
+        body="Rest, fluids and time help most people with this.",
+    )
+    client.force_login(asker)
+    for text in strings:
+        response = client.post(
+            reverse("questions:comment", args=[answer.pk]), {"body": text}
+        )
+        if response.status_code == 302:
+            assert Comment.objects.order_by("-pk").first().body == text.strip(), text
+        else:
+            assert _refused_clearly(response), (text, response.status_code)
+
+    # and answer bodies, through the preview and the edit form
+    client.force_login(expert)
+    edit = reverse("questions:edit-answer", args=[answer.pk])
+    for text in strings:
+        body = f"Here is a careful answer with several words. {text}"
+        assert (
+            client.post(reverse("questions:preview"), {"body": body}).status_code == 200
+        )
+        response = client.post(
+            edit, {"contributor": expert.contributor.pk, "body": body}
+        )
+        if response.status_code == 302:
+            assert Answer.objects.get(pk=answer.pk).body == body, text
+        else:
+            assert _refused_clearly(response), (text, response.status_code)
