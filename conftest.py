@@ -34,6 +34,30 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_search_state(request, django_db_blocker):
+    """Each test starts with no search data cached from an earlier test's
+    rolled-back state (see indexing.forget_cached_state), and ends without
+    leaving lexical index rows behind: a transactional test's flush empties
+    Django's tables but not SQLite's FTS5 table, which no model owns."""
+    from askwell.search.indexing import forget_cached_state
+
+    forget_cached_state()
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        from django.db import connection
+
+        from askwell.search.backends import backend
+
+        with django_db_blocker.unblock():
+            if connection.vendor == "sqlite":
+                backend().clear()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():

@@ -52,6 +52,23 @@ def bump_version() -> None:
         IndexState.objects.update_or_create(pk=1, defaults={"version": version})
 
 
+def forget_cached_state() -> None:
+    """Drop every per-process cache keyed by the index version.
+
+    Versions are random and never come back in normal running, so the caches
+    need no other invalidation. Tests are the exception: rolling a test back
+    restores an earlier version after search data changed without a bump,
+    so the test suite calls this before each test.
+    """
+    from askwell.search import snapshot, understanding
+    from askwell.search.backends import sqlite
+
+    snapshot.forget()
+    understanding.forget_phrases()
+    sqlite.forget_frequencies()
+    vector_index.forget_matrices()
+
+
 def current_version() -> int:
     return (
         IndexState.objects.filter(pk=1).values_list("version", flat=True).first() or 0

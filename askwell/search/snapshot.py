@@ -166,3 +166,8 @@ def get(version: int) -> Snapshot:
                 cached = (version, Snapshot.load())
                 _current = cached
     return cached[1]
+
+
+def forget() -> None:
+    global _current
+    _current = None

@@ -101,6 +101,11 @@ _phrases: tuple[int, TopicPhrases] | None = None
 _lock = threading.Lock()
 
 
+def forget_phrases() -> None:
+    global _phrases
+    _phrases = None
+
+
 def topic_phrases(version: int) -> TopicPhrases:
     """The phrase table, rebuilt when the search data version changes."""
     global _phrases

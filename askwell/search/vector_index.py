@@ -40,6 +40,11 @@ _matrices = {
 }
 
 
+def forget_matrices() -> None:
+    for matrix in _matrices.values():
+        matrix.forget()
+
+
 @cache
 def _pgvector_columns(alias: str) -> bool:
     """Whether migration 0003 added the pgvector columns (checked once per process)."""

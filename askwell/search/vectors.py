@@ -69,6 +69,9 @@ class CachedMatrix:
         self._version: int | None = None
         self._matrix = Matrix.from_rows([])
 
+    def forget(self) -> None:
+        self._version = None
+
     def get(self, version: int) -> Matrix:
         if version != self._version:
             with self._lock:

@@ -54,6 +54,9 @@ class _Frequencies:
             self._counts = counts
             self._version = version
 
+    def forget(self) -> None:
+        self._version = None
+
     def count(self, word: str) -> int:
         return self._counts.get(self._stem(word.casefold()), 0)
 
@@ -64,6 +67,10 @@ class _Frequencies:
 
 
 _frequencies = _Frequencies()
+
+
+def forget_frequencies() -> None:
+    _frequencies.forget()
 
 
 def choose_words(
