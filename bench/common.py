@@ -103,10 +103,17 @@ def machine_line(info: dict[str, object]) -> str:
 # --- the data directory ---------------------------------------------------------
 
 
+# Set by bench/on_postgresql.py: run against that PostgreSQL database instead
+# of the data dir's SQLite file (the data dir still holds the bench's notes).
+BENCH_DATABASE_URL = "BENCH_DATABASE_URL"
+
+
 def askwell_env(data_dir: Path) -> dict[str, str]:
-    """The environment of an `askwell` subprocess on the benchmark's SQLite data dir."""
+    """The environment of an `askwell` subprocess on the benchmark's database."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(ASKWELL_DATA_DIR=str(data_dir), DEBUG="True")
+    if os.environ.get(BENCH_DATABASE_URL):
+        env["DATABASE_URL"] = os.environ[BENCH_DATABASE_URL]
     return env
 
 
@@ -137,7 +144,8 @@ def run_askwell(
 def import_record(data_dir: Path) -> dict[str, object] | None:
     """What `prepare_data_dir` noted about a finished import there, if any."""
     marker = data_dir / IMPORT_MARKER
-    if not (marker.is_file() and (data_dir / DB_NAME).is_file()):
+    on_file = not os.environ.get(BENCH_DATABASE_URL)
+    if not marker.is_file() or (on_file and not (data_dir / DB_NAME).is_file()):
         return None
     return json.loads(marker.read_text())
 
@@ -182,8 +190,10 @@ def prepare_data_dir(
         "migrate_seconds": round(migrate_seconds, 1),
         "import_seconds": round(import_seconds, 1),
         "import_output": summary[-12:],
-        "database_mb": round((data_dir / DB_NAME).stat().st_size / 1e6),
+        "database": "postgresql" if os.environ.get(BENCH_DATABASE_URL) else "sqlite",
     }
+    if (data_dir / DB_NAME).is_file():
+        record["database_mb"] = round((data_dir / DB_NAME).stat().st_size / 1e6)
     (data_dir / IMPORT_MARKER).write_text(json.dumps(record, indent=2) + "\n")
     print(f"Imported in {import_seconds:.0f} s (including embeddings).")
     return record
@@ -192,6 +202,8 @@ def prepare_data_dir(
 def setup_django(data_dir: Path) -> None:
     """Configure Django in this process on the benchmark's SQLite database."""
     os.environ.pop("DATABASE_URL", None)
+    if os.environ.get(BENCH_DATABASE_URL):
+        os.environ["DATABASE_URL"] = os.environ[BENCH_DATABASE_URL]
     os.environ["DJANGO_SETTINGS_MODULE"] = "askwell.settings"
     os.environ["DEBUG"] = "True"
     os.environ["ASKWELL_DATA_DIR"] = str(data_dir)

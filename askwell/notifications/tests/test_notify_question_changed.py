@@ -53,7 +53,7 @@ def test_an_asker_who_does_not_follow_is_not_told_of_changes(asker):
 
 def test_long_titles_and_line_breaks_make_one_short_line(reader):
     # given
-    question = QuestionFactory(title="Why\nis " + "very " * 80 + "long?")
+    question = QuestionFactory(title="Why\nis " + "very " * 55 + "long?")
     QuestionFollowFactory(user=reader, question=question)
     # when
     actions.notify_question_changed(question, actor=None, what="was edited")
