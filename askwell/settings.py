@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "askwell.experts",
     "askwell.questions",
     "askwell.notifications",
+    "askwell.audit",
     "askwell.importers",
     "askwell.search",
     "askwell.api",

@@ -1,0 +1,63 @@
+"""The audit log: entries record who, what, which object and when, mask
+secrets, and can never be changed or deleted."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from askwell.accounts.tests.factories import EditorFactory
+from askwell.audit import log_action
+from askwell.audit.models import LogEntry
+from askwell.questions.tests.factories import AnswerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_entry_records_actor_action_object_and_states():
+    # given
+    editor = EditorFactory()
+    answer = AnswerFactory()
+
+    # when
+    entry = log_action(
+        answer,
+        "answer.hidden",
+        editor,
+        {"reason": "Spam", "token": "abc123"},
+        before={"status": "published"},
+        after={"status": "hidden"},
+    )
+
+    # then
+    entry.refresh_from_db()
+    assert (entry.actor, entry.action, entry.object_id) == (
+        editor,
+        "answer.hidden",
+        str(answer.pk),
+    )
+    assert entry.object_repr == str(answer)
+    assert (entry.before, entry.after) == (
+        {"status": "published"},
+        {"status": "hidden"},
+    )
+    assert entry.data == {"reason": "Spam", "token": "•••"}
+    assert list(LogEntry.objects.for_object(answer)) == [entry]
+
+
+def test_system_actions_have_no_actor():
+    entry = log_action(None, "import.finished", AnonymousUser(), {"records": 3})
+
+    assert (entry.actor, entry.object_repr, entry.content_type) == (None, "", None)
+
+
+def test_entries_are_never_changed_or_deleted():
+    entry = log_action(AnswerFactory(), "answer.approved", EditorFactory())
+
+    entry.action = "answer.rejected"
+    with pytest.raises(ValueError, match="never changed"):
+        entry.save()
+    with pytest.raises(ValueError, match="never deleted"):
+        entry.delete()
+
+    assert LogEntry.objects.get().action == "answer.approved"
