@@ -153,6 +153,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Medical review: answers written on the site appear before review, marked
+# "not yet reviewed" (True), or only once a reviewer approved them (False);
+# a reviewed answer falls due for review again after this many days.
+ASKWELL_SHOW_UNREVIEWED = envbool("ASKWELL_SHOW_UNREVIEWED", "True")
+ASKWELL_REVIEW_DAYS = envint("ASKWELL_REVIEW_DAYS", "365")
+# Hold the first questions of new accounts for an editor's review.
+ASKWELL_HOLD_NEW_QUESTIONS = envbool("ASKWELL_HOLD_NEW_QUESTIONS", "False")
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -42,9 +42,7 @@ def _explain_denial(view: View) -> View:
 
 def contributor_list(request: HttpRequest) -> HttpResponse:
     contributors = Contributor.objects.annotate(
-        published_answers=Count(
-            "answers", filter=Q(answers__status=Answer.Status.PUBLISHED)
-        )
+        published_answers=Count("answers", filter=Answer.published_q("answers__"))
     ).order_by("kind", "name")
     return render(
         request,

@@ -75,8 +75,8 @@ class QuestionType(models.TextChoices):
 
 class QuestionQuerySet(models.QuerySet["Question"]):
     def visible(self) -> QuestionQuerySet:
-        """Questions readers may see: every status but none hidden (issue 6 adds moderation)."""
-        return self.all()
+        """Questions readers may see: not hidden, deleted or held for review."""
+        return self.filter(moderation=Question.Moderation.VISIBLE)
 
     def for_topics(self, topic_ids: Iterable[int]) -> QuestionQuerySet:
         """Questions filed under any of the topics.
@@ -91,9 +91,8 @@ class QuestionQuerySet(models.QuerySet["Question"]):
     def with_published_answer_count(self) -> QuestionQuerySet:
         """Annotate `published_answer_count`, as a correlated subquery (no GROUP BY)."""
         counts = (
-            Answer.objects.filter(
-                question=models.OuterRef("pk"), status=Answer.Status.PUBLISHED
-            )
+            Answer.objects.published()
+            .filter(question=models.OuterRef("pk"))
             .order_by()
             .values("question")
             .annotate(n=models.Count("pk"))
@@ -109,6 +108,12 @@ class Question(Importable, Timestamped):
         OPEN = "open", "Open"
         ANSWERED = "answered", "Answered"
         CLOSED = "closed", "Closed"
+
+    class Moderation(models.TextChoices):
+        VISIBLE = "visible", "Visible"
+        HELD = "held", "Held for a first review"
+        HIDDEN = "hidden", "Hidden by an editor"
+        DELETED = "deleted", "Deleted (restorable)"
 
     title = models.CharField(
         max_length=300, help_text="The question itself, as a reader asks it."
@@ -137,6 +142,20 @@ class Question(Importable, Timestamped):
     )
     is_anonymous = models.BooleanField(
         default=False, help_text="Hide the asker's name from everyone but editors."
+    )
+    moderation = models.CharField(
+        max_length=16,
+        choices=Moderation.choices,
+        default=Moderation.VISIBLE,
+        help_text="Hidden and deleted questions stay in the database, restorable by editors.",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        help_text="Closed as a duplicate of this question.",
     )
 
     objects = QuestionQuerySet.as_manager()
@@ -169,7 +188,8 @@ class Question(Importable, Timestamped):
 
 class AnswerQuerySet(models.QuerySet["Answer"]):
     def published(self) -> AnswerQuerySet:
-        return self.filter(status=Answer.Status.PUBLISHED)
+        """Answers readers may see (the one rule: see Answer.published_q)."""
+        return self.filter(Answer.published_q())
 
     def ordered_for_display(self) -> AnswerQuerySet:
         """The one rule for the order of answers under a question.
@@ -231,6 +251,15 @@ class Answer(Importable, Timestamped):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
         HIDDEN = "hidden", "Hidden"
+        DELETED = "deleted", "Deleted (restorable)"
+
+    class Review(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING = "pending", "Pending review"
+        PUBLISHED = "published", "Medically reviewed"
+        NEEDS_RE_REVIEW = "needs_re_review", "Needs re-review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        REJECTED = "rejected", "Rejected"
 
     class Stance(models.TextChoices):
         SUPPORTS = "supports", "Supports"
@@ -272,6 +301,21 @@ class Answer(Importable, Timestamped):
         related_name="answers_written",
         help_text="The account that wrote it (for an organization, which member).",
     )
+    review_state = models.CharField(
+        max_length=20,
+        choices=Review.choices,
+        default=Review.PUBLISHED,
+        help_text="Medical review of the current text. Imported answers count as "
+        "reviewed by their source; answers written here start pending.",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answers_reviewed",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     objects = AnswerQuerySet.as_manager()
 
@@ -297,6 +341,26 @@ class Answer(Importable, Timestamped):
 
     def excerpt(self, length: int = 240) -> str:
         return excerpt(self.body_html, length)
+
+    @staticmethod
+    def published_q(prefix: str = "") -> models.Q:
+        """The one rule for which answers readers see, as a Q over `prefix`
+        ("answers__" from a question): published, and either medically
+        reviewed (or due again) or, when the operator lets answers appear
+        before review (ASKWELL_SHOW_UNREVIEWED), pending."""
+        shown = [Answer.Review.PUBLISHED, Answer.Review.NEEDS_RE_REVIEW]
+        if settings.ASKWELL_SHOW_UNREVIEWED:
+            shown.append(Answer.Review.PENDING)
+        return models.Q(
+            **{
+                f"{prefix}status": Answer.Status.PUBLISHED,
+                f"{prefix}review_state__in": shown,
+            }
+        )
+
+    @property
+    def is_unreviewed(self) -> bool:
+        return self.review_state == Answer.Review.PENDING
 
 
 class Reference(models.Model):
@@ -464,6 +528,7 @@ class Comment(Timestamped):
     class Status(models.TextChoices):
         PUBLISHED = "published", "Published"
         HIDDEN = "hidden", "Hidden"
+        DELETED = "deleted", "Deleted (restorable)"
 
     answer = models.ForeignKey(
         Answer, on_delete=models.CASCADE, related_name="comments"

@@ -213,7 +213,7 @@ def reindex(*, progress: Progress | None = None) -> int:
     advance = progress or (lambda n: None)
     with transaction.atomic():
         # Documents of answers that are gone or no longer published.
-        SearchDocument.objects.exclude(answer__status=Answer.Status.PUBLISHED).delete()
+        SearchDocument.objects.exclude(Answer.published_q("answer__")).delete()
         backend().clear()
     written = 0
     batch: list[SearchDocument] = []

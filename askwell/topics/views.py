@@ -39,10 +39,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         Contributor.objects.annotate(
             topic_answers=Count(
                 "answers",
-                filter=Q(
-                    answers__status=Answer.Status.PUBLISHED,
-                    answers__question__topics__in=topic_ids,
-                ),
+                filter=Answer.published_q("answers__")
+                & Q(answers__question__topics__in=topic_ids),
                 distinct=True,
             )
         )
