@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("askwell.experts.urls")),
     path("accounts/", include("askwell.accounts.urls")),
     path("notifications/", include("askwell.notifications.urls")),
+    path("review/", include("askwell.review.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # Uploaded photos and covers. In production a reverse proxy should serve

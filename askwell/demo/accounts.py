@@ -15,6 +15,7 @@ from django.db import transaction
 from askwell.accounts import roles
 from askwell.experts.models import Contributor
 from askwell.questions.models import Answer, Endorsement, HelpfulMark
+from askwell.review.permissions import REVIEWERS
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ ACCOUNTS = [
     DemoAccount(
         "editor",
         "askwell-demo-editor",
-        "editor: verifies experts, restores revisions",
+        "editor and medical reviewer: verifies experts, reviews answers, restores revisions",
         editor=True,
     ),
 ]
@@ -89,7 +90,7 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             account.username, f"{account.username}@askwell.invalid", account.password
         )
         if account.editor:
-            user.groups.add(editors)
+            user.groups.add(editors, Group.objects.get(name=REVIEWERS))
         if account.contributor:
             Contributor.objects.filter(slug=account.contributor, user=None).update(
                 user=user

@@ -177,6 +177,7 @@ def post_answer(
             source_book=source_book,
             stance=stance,
             status=Answer.Status.PUBLISHED,
+            review_state=Answer.Review.PENDING,
         )
         answer.full_clean(exclude=["question", "contributor", "author", "source_book"])
         answer.save()
@@ -207,8 +208,12 @@ def edit_answer(
         answer.body = body
         answer.source_book = source_book
         answer.stance = stance
+        # New text has not been reviewed: back to the queue.
+        answer.review_state = Answer.Review.PENDING
         answer.full_clean(exclude=["question", "contributor", "author", "source_book"])
-        answer.save(update_fields=["body", "source_book", "stance", "updated_at"])
+        answer.save(
+            update_fields=["body", "source_book", "stance", "review_state", "updated_at"]
+        )
         answer.references.all().delete()
         _write_references(answer, references)
         _record_answer_revision(answer, user, reason=reason or "Edited")
@@ -303,7 +308,10 @@ def restore_revision(user: User, revision: Revision, *, reason: str = "") -> Rev
         answer.source_book = (
             Book.objects.filter(pk=book_id).first() if book_id else None
         )
-        answer.save(update_fields=["body", "stance", "source_book", "updated_at"])
+        answer.review_state = Answer.Review.PENDING
+        answer.save(
+            update_fields=["body", "stance", "source_book", "review_state", "updated_at"]
+        )
         answer.references.all().delete()
         _write_references(
             answer, [ReferenceData(**r) for r in revision.extra.get("references", [])]

@@ -34,6 +34,7 @@ from askwell.questions.models import (
 )
 from askwell.questions.related import related_questions, related_videos
 from askwell.questions.writing import TARGET_GRADE, find_jargon, reading_level
+from askwell.review.queries import is_overdue
 from askwell.search.emergency import suggests_emergency
 from askwell.search.indexing import current_version
 from askwell.search.understanding import find_focus, topic_phrases
@@ -60,7 +61,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     answers = list(
         question.answers.published()
         .ordered_for_display()
-        .select_related("contributor", "source_book")
+        .select_related("contributor", "source_book", "reviewed_by__contributor")
         .prefetch_related(
             "references",
             Prefetch(
@@ -96,6 +97,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         answer.can_comment = permissions.can_comment(user, answer)
         answer.can_endorse = permissions.can_endorse(user, answer)
         answer.can_mark_helpful = permissions.can_mark_helpful(user, answer)
+        answer.review_overdue = is_overdue(answer)
     topic = question.primary_topic()
     return render(
         request,
@@ -293,7 +295,12 @@ def edit_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "questions/answer_form.html",
-        {"form": form, "question": existing.question, "editing": existing},
+        {
+            "form": form,
+            "question": existing.question,
+            "editing": existing,
+            "last_review": existing.reviews.select_related("reviewer").first(),
+        },
     )
 
 

@@ -1,0 +1,111 @@
+"""Medical review decisions: approve, request changes, reject.
+
+Each checks the reviewer's permission, records a MedicalReview and an audit
+entry in the same transaction as the answer's new state, reindexes the
+answer (what readers see may change), and mails the author after commit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from askwell.accounts.mail import send_after_commit
+from askwell.audit import log_action
+from askwell.questions.models import Answer
+from askwell.review.models import MedicalReview
+from askwell.review.permissions import check_can_review
+from askwell.search import indexing
+
+if TYPE_CHECKING:
+    from askwell.accounts.models import User
+
+REVIEWABLE = {
+    Answer.Review.PENDING,
+    Answer.Review.NEEDS_RE_REVIEW,
+    Answer.Review.PUBLISHED,  # a reviewed answer falling due again
+}
+OUTCOME = {
+    MedicalReview.Decision.APPROVED: Answer.Review.PUBLISHED,
+    MedicalReview.Decision.CHANGES_REQUESTED: Answer.Review.CHANGES_REQUESTED,
+    MedicalReview.Decision.REJECTED: Answer.Review.REJECTED,
+}
+
+
+def approve_answer(reviewer: User, answer: Answer, *, note: str = "") -> MedicalReview:
+    return _decide(reviewer, answer, MedicalReview.Decision.APPROVED, note)
+
+
+def request_changes(reviewer: User, answer: Answer, *, note: str) -> MedicalReview:
+    return _decide(reviewer, answer, MedicalReview.Decision.CHANGES_REQUESTED, note)
+
+
+def reject_answer(reviewer: User, answer: Answer, *, note: str) -> MedicalReview:
+    return _decide(reviewer, answer, MedicalReview.Decision.REJECTED, note)
+
+
+def _decide(reviewer: User, answer: Answer, decision: str, note: str) -> MedicalReview:
+    check_can_review(reviewer, answer)
+    note = note.strip()
+    if decision != MedicalReview.Decision.APPROVED and not note:
+        raise ValidationError(
+            {"note": "Tell the author what to change, or why the answer is rejected."},
+            code="required",
+        )
+    with transaction.atomic():
+        answer = (
+            Answer.objects.select_for_update()
+            .select_related("question", "contributor", "author")
+            .get(pk=answer.pk)
+        )
+        if answer.review_state not in REVIEWABLE:
+            raise ValidationError(
+                f"This answer is {answer.get_review_state_display().lower()}: "
+                "it waits for its author, not for a review.",
+                code="not_reviewable",
+            )
+        before = {"review_state": answer.review_state}
+        answer.review_state = OUTCOME[decision]
+        fields = ["review_state"]
+        if decision == MedicalReview.Decision.APPROVED:
+            answer.reviewed_by = reviewer
+            answer.reviewed_at = timezone.now()
+            fields += ["reviewed_by", "reviewed_at"]
+        answer.save(update_fields=fields)
+        review = MedicalReview.objects.create(
+            answer=answer,
+            revision=answer.revisions.order_by("-number").first(),
+            reviewer=reviewer,
+            decision=decision,
+            note=note,
+        )
+        log_action(
+            answer,
+            f"answer.review.{decision}",
+            reviewer,
+            {"note": note},
+            before=before,
+            after={"review_state": answer.review_state},
+        )
+        indexing.schedule_answers([answer.pk])
+        _tell_author(answer, review)
+    return review
+
+
+def _tell_author(answer: Answer, review: MedicalReview) -> None:
+    author = answer.author or answer.contributor.user
+    if author is None:
+        return
+    send_after_commit(
+        author.email,
+        "review/email/decision",
+        {
+            "answer": answer,
+            "review": review,
+            "url": settings.ASKWELL_SITE_URL.rstrip("/") + answer.get_absolute_url(),
+        },
+    )

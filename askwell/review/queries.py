@@ -1,0 +1,65 @@
+"""The review queues: pending answers and answers due for review again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from askwell.questions.models import Answer, Question
+from askwell.topics.models import Topic
+
+
+def due_cutoff() -> timezone.datetime:
+    return timezone.now() - timedelta(days=settings.ASKWELL_REVIEW_DAYS)
+
+
+def _base() -> QuerySet[Answer]:
+    return Answer.objects.filter(status=Answer.Status.PUBLISHED).select_related(
+        "question", "contributor"
+    )
+
+
+def pending(*, topic: Topic | None = None, specialty: str = "") -> QuerySet[Answer]:
+    """Answers waiting for a first review of their current text, oldest first."""
+    rows = _base().filter(review_state=Answer.Review.PENDING)
+    return _filtered(rows, topic, specialty).order_by("updated_at", "pk")
+
+
+def due(*, topic: Topic | None = None, specialty: str = "") -> QuerySet[Answer]:
+    """Reviewed answers whose review is older than ASKWELL_REVIEW_DAYS, or
+    marked for re-review; the longest overdue first."""
+    rows = (
+        _base()
+        .annotate(last_review=Coalesce("reviewed_at", "created_at"))
+        .filter(
+            Q(review_state=Answer.Review.NEEDS_RE_REVIEW)
+            | Q(review_state=Answer.Review.PUBLISHED, last_review__lt=due_cutoff())
+        )
+    )
+    return _filtered(rows, topic, specialty).order_by("last_review", "pk")
+
+
+def _filtered(
+    rows: QuerySet[Answer], topic: Topic | None, specialty: str
+) -> QuerySet[Answer]:
+    if topic is not None:
+        rows = rows.filter(
+            question__in=Question.objects.for_topics(topic.descendant_ids())
+        )
+    if specialty:
+        rows = rows.filter(contributor__specialty__iexact=specialty)
+    return rows
+
+
+def is_overdue(answer: Answer) -> bool:
+    """A reviewed answer whose last review (or, never reviewed here, its
+    publication) is older than the review period."""
+    if answer.review_state == Answer.Review.NEEDS_RE_REVIEW:
+        return True
+    if answer.review_state != Answer.Review.PUBLISHED:
+        return False
+    return (answer.reviewed_at or answer.created_at) < due_cutoff()

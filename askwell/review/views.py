@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from askwell.core.pagination import paginate
+from askwell.experts.models import Contributor
+from askwell.questions.diff import word_diff
+from askwell.questions.models import Answer
+from askwell.review import actions, queries
+from askwell.review.forms import DecisionForm, QueueFilterForm
+from askwell.review.models import MedicalReview
+from askwell.review.permissions import check_can_review, check_is_reviewer
+from askwell.topics.models import Topic
+
+DECIDE = {
+    MedicalReview.Decision.APPROVED: actions.approve_answer,
+    MedicalReview.Decision.CHANGES_REQUESTED: actions.request_changes,
+    MedicalReview.Decision.REJECTED: actions.reject_answer,
+}
+
+
+@login_required
+def queue(request: HttpRequest, kind: str = "pending") -> HttpResponse:
+    check_is_reviewer(request.user)
+    filters = QueueFilterForm(request.GET)
+    topic = None
+    specialty = ""
+    if filters.is_valid():
+        slug = filters.cleaned_data["topic"]
+        topic = Topic.objects.filter(slug=slug).first() if slug else None
+        specialty = filters.cleaned_data["specialty"]
+    rows: QuerySet[Answer] = (queries.due if kind == "due" else queries.pending)(
+        topic=topic, specialty=specialty
+    )
+    specialties = (
+        Contributor.objects.exclude(specialty="")
+        .order_by("specialty")
+        .values_list("specialty", flat=True)
+        .distinct()
+    )
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "kind": kind,
+            "page": paginate(request, rows),
+            "filters": filters,
+            "topic": topic,
+            "specialty": specialty,
+            "specialties": list(specialties),
+            "pending_count": queries.pending().count(),
+            "due_count": queries.due().count(),
+        },
+    )
+
+
+@login_required
+def review_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = get_object_or_404(
+        Answer.objects.select_related("question", "contributor", "reviewed_by"), pk=pk
+    )
+    check_can_review(request.user, answer)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decide = DECIDE[form.cleaned_data["decision"]]
+        try:
+            decide(request.user, answer, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your decision is recorded and the author told.")
+            return redirect("review:queue")
+    last_reviewed = (
+        answer.reviews.filter(decision=MedicalReview.Decision.APPROVED)
+        .select_related("revision")
+        .first()
+    )
+    changes = (
+        word_diff(last_reviewed.revision.body, answer.body)
+        if last_reviewed and last_reviewed.revision
+        else []
+    )
+    return render(
+        request,
+        "review/answer.html",
+        {
+            "answer": answer,
+            "form": form,
+            "history": answer.reviews.select_related("reviewer"),
+            "changes": changes,
+            "overdue": queries.is_overdue(answer),
+        },
+    )
