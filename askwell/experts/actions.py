@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from askwell.accounts.mail import absolute, send_after_commit
 from askwell.accounts.models import User
+from askwell.audit import log_action
 from askwell.experts.models import Contributor, CredentialApplication
 from askwell.experts.permissions import (
     check_can_apply_for_verification,
@@ -151,6 +152,13 @@ def approve_application(
             },
         )
         schedule_answers(contributor.answers.values_list("pk", flat=True))
+        log_action(
+            contributor,
+            "expert.verified",
+            editor,
+            {"application": application.pk, "credentials": application.credentials},
+            after={"is_verified": True},
+        )
     return application
 
 
@@ -186,6 +194,9 @@ def reject_application(
                 else "",
             },
         )
+        log_action(
+            application, "expert.application_rejected", editor, {"reason": reason}
+        )
     return application
 
 
@@ -206,6 +217,12 @@ def add_member(actor: User, organization: Contributor, user: User) -> None:
                 params={"username": user.get_username()},
             )
         organization.members.add(user)
+        log_action(
+            organization,
+            "organization.member_added",
+            actor,
+            {"member": user.get_username()},
+        )
         send_after_commit(
             user.email,
             "experts/email/member_added",
@@ -224,6 +241,12 @@ def remove_member(actor: User, organization: Contributor, user: User) -> None:
                 params={"username": user.get_username()},
             )
         organization.members.remove(user)
+        log_action(
+            organization,
+            "organization.member_removed",
+            actor,
+            {"member": user.get_username()},
+        )
         send_after_commit(
             user.email,
             "experts/email/member_removed",

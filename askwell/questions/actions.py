@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
+from askwell.audit import log_action
 from askwell.notifications import actions as notifications
 from askwell.questions import permissions
 from askwell.questions.models import (
@@ -212,7 +213,13 @@ def edit_answer(
         answer.review_state = Answer.Review.PENDING
         answer.full_clean(exclude=["question", "contributor", "author", "source_book"])
         answer.save(
-            update_fields=["body", "source_book", "stance", "review_state", "updated_at"]
+            update_fields=[
+                "body",
+                "source_book",
+                "stance",
+                "review_state",
+                "updated_at",
+            ]
         )
         answer.references.all().delete()
         _write_references(answer, references)
@@ -297,6 +304,12 @@ def restore_revision(user: User, revision: Revision, *, reason: str = "") -> Rev
             question.topics.set(Topic.objects.filter(pk__in=topic_ids))
             restored = _record_question_revision(question, user, reason=note)
             indexing.schedule_questions([question.pk])
+            log_action(
+                question,
+                "revision.restored",
+                user,
+                {"revision": revision.number, "reason": note},
+            )
         return restored
     from askwell.experts.models import Book
 
@@ -310,7 +323,13 @@ def restore_revision(user: User, revision: Revision, *, reason: str = "") -> Rev
         )
         answer.review_state = Answer.Review.PENDING
         answer.save(
-            update_fields=["body", "stance", "source_book", "review_state", "updated_at"]
+            update_fields=[
+                "body",
+                "stance",
+                "source_book",
+                "review_state",
+                "updated_at",
+            ]
         )
         answer.references.all().delete()
         _write_references(
@@ -318,6 +337,12 @@ def restore_revision(user: User, revision: Revision, *, reason: str = "") -> Rev
         )
         restored = _record_answer_revision(answer, user, reason=note)
         indexing.schedule_answers([answer.pk])
+        log_action(
+            answer,
+            "revision.restored",
+            user,
+            {"revision": revision.number, "reason": note},
+        )
     return restored
 
 

@@ -61,3 +61,39 @@ def test_entries_are_never_changed_or_deleted():
         entry.delete()
 
     assert LogEntry.objects.get().action == "answer.approved"
+
+
+def test_editorial_actions_write_entries():
+    """Restoring a revision and verifying an expert are audited."""
+    from askwell.accounts.tests.factories import UserFactory
+    from askwell.experts.actions import apply_for_verification, approve_application
+    from askwell.experts.models import CredentialApplication
+    from askwell.questions import actions
+    from askwell.questions.models import Revision
+
+    # given
+    editor = EditorFactory()
+    answer = AnswerFactory()
+    Revision.objects.create(question=answer.question, answer=answer, number=1, body="Old.")
+    applicant = UserFactory()
+    apply_for_verification(
+        applicant,
+        full_name="Ana Applicant",
+        credentials="RN",
+        degree="BSN",
+        licence_number="RN-1",
+        licence_issuer="Board",
+        specialty="Neurology",
+        evidence_url="https://example.org/rn",
+    )
+
+    # when
+    actions.restore_revision(editor, Revision.objects.get(), reason="Back")
+    other_editor = EditorFactory()
+    approve_application(other_editor, CredentialApplication.objects.get())
+
+    # then
+    assert list(LogEntry.objects.order_by("pk").values_list("action", "actor")) == [
+        ("revision.restored", editor.pk),
+        ("expert.verified", other_editor.pk),
+    ]
