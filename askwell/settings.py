@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "askwell.questions",
     "askwell.notifications",
     "askwell.audit",
+    "askwell.moderation",
     "askwell.review",
     "askwell.importers",
     "askwell.search",

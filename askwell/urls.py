@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("askwell.experts.urls")),
     path("accounts/", include("askwell.accounts.urls")),
     path("notifications/", include("askwell.notifications.urls")),
+    path("moderation/", include("askwell.moderation.urls")),
     path("review/", include("askwell.review.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -13,6 +13,7 @@ from askwell.core.pagination import paginate
 from askwell.lib.markdown import render_markdown
 from askwell.lib.pii import remove_personal_details
 from askwell.questions import actions, permissions
+from askwell.moderation.queries import question_pages_visible_to
 from askwell.questions.diff import word_diff
 from askwell.questions.forms import (
     AnswerForm,
@@ -54,7 +55,9 @@ def question_list(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     question = get_object_or_404(
-        Question.objects.visible().select_related("asker").prefetch_related("topics"),
+        question_pages_visible_to(request.user)
+        .select_related("asker")
+        .prefetch_related("topics"),
         slug=slug,
     )
     Question.objects.filter(pk=question.pk).update(view_count=F("view_count") + 1)

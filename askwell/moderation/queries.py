@@ -1,0 +1,110 @@
+"""Reads that depend on moderation: what each person may see, and the queues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from askwell.accounts.roles import is_reader
+from askwell.moderation.permissions import can_moderate
+from askwell.questions.models import Answer, Comment, Question
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from askwell.accounts.models import User
+
+
+def questions_visible_to(user: User | AnonymousUser) -> QuerySet[Question]:
+    """Questions `user` may open: visible ones for everyone, every one for
+    editors (hidden and deleted pages show a banner), and their own held
+    questions for askers (with a "waiting for review" note).
+
+    No extra query for anonymous readers; for others the editor check is read
+    once per request (roles.is_editor caches it on the user).
+    """
+    questions = Question.objects.all()
+    if can_moderate(user):
+        return questions
+    if is_reader(user):
+        return questions.filter(
+            Q(moderation=Question.Moderation.VISIBLE)
+            | Q(moderation=Question.Moderation.HELD, asker=user)
+        )
+    return questions.visible()
+
+
+def held_questions() -> QuerySet[Question]:
+    """The first-review queue: held questions, oldest first, with their askers."""
+    return (
+        Question.objects.filter(moderation=Question.Moderation.HELD)
+        .select_related("asker")
+        .order_by("created_at", "pk")
+    )
+
+
+def removed_questions() -> QuerySet[Question]:
+    return Question.objects.filter(
+        moderation__in=[Question.Moderation.HIDDEN, Question.Moderation.DELETED]
+    ).order_by("-updated_at", "-pk")
+
+
+def removed_answers() -> QuerySet[Answer]:
+    return (
+        Answer.objects.filter(status__in=[Answer.Status.HIDDEN, Answer.Status.DELETED])
+        .select_related("question", "contributor")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def removed_comments() -> QuerySet[Comment]:
+    return (
+        Comment.objects.filter(
+            status__in=[Comment.Status.HIDDEN, Comment.Status.DELETED]
+        )
+        .select_related("answer__question", "author")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def question_pages_visible_to(user: User | AnonymousUser) -> QuerySet[Question]:
+    """`questions_visible_to(user)`, each annotated with `has_duplicates`.
+
+    The question page lists the questions closed as duplicates of it; the
+    EXISTS in the same query saves a query on every page that has none.
+    """
+    duplicates = Question.objects.visible().filter(duplicate_of=OuterRef("pk"))
+    return questions_visible_to(user).annotate(has_duplicates=Exists(duplicates))
+
+
+@dataclass
+class QuestionModeration:
+    """What the question page shows about moderation, to one person."""
+
+    can_moderate: bool
+    duplicate_of: Question | None = None
+    duplicates: list[Question] = field(default_factory=list)
+
+
+def question_moderation(
+    user: User | AnonymousUser, question: Question
+) -> QuestionModeration:
+    """The duplicate links and the editor's controls of one question page.
+
+    No query for a question that is neither a duplicate nor has duplicates,
+    when it comes from `question_pages_visible_to` (`has_duplicates`).
+    """
+    state = QuestionModeration(can_moderate=can_moderate(user))
+    if question.duplicate_of_id is not None:
+        state.duplicate_of = (
+            Question.objects.visible().filter(pk=question.duplicate_of_id).first()
+        )
+    if getattr(question, "has_duplicates", True):
+        state.duplicates = list(
+            Question.objects.visible()
+            .filter(duplicate_of=question)
+            .order_by("created_at", "pk")
+        )
+    return state
