@@ -1,0 +1,311 @@
+"""Every URL × anonymous, reader, expert, editor, admin: allowed or denied.
+
+ROUTES holds one entry per named route: how to build its URL, the method,
+and the expected outcome for each role. A test fails when a route exists
+without an entry, so a new page cannot ship without a decision here.
+
+Outcomes: "ok" (the page or action works: 200, a redirect that is not to
+sign-in, or 400 for a form refused for its content), "login" (redirected to
+sign in), "deny" (403), "404" (not found for this person).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from askwell.accounts.tests.factories import EditorFactory, UserFactory
+from askwell.experts.models import CredentialApplication
+from askwell.experts.tests.factories import (
+    BookFactory,
+    ContributorFactory,
+    OrganizationFactory,
+    VideoFactory,
+)
+from askwell.notifications.models import Notification
+from askwell.questions.models import Revision
+from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
+from askwell.review.permissions import REVIEWERS
+from askwell.topics.tests.factories import TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "reader", "expert", "editor", "admin"]
+ALLOWED = {200, 201, 204, 400}
+
+
+def _all(outcome: str) -> dict[str, str]:
+    return dict.fromkeys(ROLES, outcome)
+
+
+PUBLIC = _all("ok")
+SIGNED_IN = {**_all("ok"), "anonymous": "login"}
+# Follow and save buttons: signed-out visitors see a sign-in link instead;
+# a direct POST is refused.
+READERS_POST = {**_all("ok"), "anonymous": "deny"}
+EDITORS = {
+    "anonymous": "login",
+    "reader": "deny",
+    "expert": "deny",
+    "editor": "ok",
+    "admin": "ok",
+}
+EXPERTS_ONLY = {
+    "anonymous": "login",
+    "reader": "deny",
+    "expert": "ok",
+    "editor": "deny",
+    "admin": "deny",
+}
+
+
+@dataclass
+class World:
+    """Content owned by other people than the acting user."""
+
+    topic: Any
+    question: Any
+    answer: Any
+    revision: Any
+    person: Any
+    organization: Any
+    book: Any
+    video: Any
+    application: Any
+    user: Any = None
+    notification: Any = None
+
+
+@dataclass(frozen=True)
+class Route:
+    expected: dict[str, str]
+    kwargs: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
+    method: str = "get"
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _question(w: World) -> dict[str, Any]:
+    return {"slug": w.question.slug}
+
+
+def _answer(w: World) -> dict[str, Any]:
+    return {"pk": w.answer.pk}
+
+
+ROUTES: dict[str, Route] = {
+    "home": Route(PUBLIC),
+    "search": Route(PUBLIC),
+    "search-similar": Route(PUBLIC),
+    "media": Route(_all("404"), lambda w: {"path": "nothing/here.png"}),
+    "topics:directory": Route(PUBLIC),
+    "topics:detail": Route(PUBLIC, lambda w: {"slug": w.topic.slug}),
+    "topics:subtopics": Route(PUBLIC, lambda w: {"slug": w.topic.slug}),
+    "questions:list": Route(PUBLIC),
+    "questions:detail": Route(PUBLIC, _question),
+    "questions:history": Route(PUBLIC, _question),
+    "questions:answer-history": Route(PUBLIC, _answer),
+    "questions:suggest-topics": Route(PUBLIC),
+    "questions:preview": Route(PUBLIC, method="post", data={"body": "Rest helps."}),
+    "questions:ask": Route(SIGNED_IN),
+    "questions:answer": Route(EXPERTS_ONLY, _question),
+    "questions:edit": Route(EDITORS, _question),
+    "questions:edit-answer": Route(EDITORS, _answer),
+    "questions:helpful": Route(SIGNED_IN, _answer, method="post"),
+    "questions:endorse": Route(EXPERTS_ONLY, _answer),
+    "questions:comment": Route(
+        {**EDITORS, "expert": "ok"}, _answer, method="post", data={"body": "Why?"}
+    ),
+    "questions:restore": Route(EDITORS, lambda w: {"pk": w.revision.pk}, method="post"),
+    "experts:contributors": Route(PUBLIC),
+    "experts:contributor": Route(PUBLIC, lambda w: {"slug": w.person.slug}),
+    "experts:book": Route(PUBLIC, lambda w: {"slug": w.book.slug}),
+    "experts:videos": Route(PUBLIC),
+    "experts:video": Route(PUBLIC, lambda w: {"slug": w.video.slug}),
+    "experts:members": Route(EDITORS, lambda w: {"slug": w.organization.slug}),
+    "experts:remove_member": Route(
+        EDITORS,
+        lambda w: {"slug": w.organization.slug},
+        method="post",
+        data={"username": "orgmember"},
+    ),
+    "experts:apply": Route(SIGNED_IN),
+    "experts:review_queue": Route(EDITORS),
+    "experts:application": Route(EDITORS, lambda w: {"pk": w.application.pk}),
+    "experts:approve": Route(
+        EDITORS, lambda w: {"pk": w.application.pk}, method="post"
+    ),
+    "experts:reject": Route(
+        EDITORS,
+        lambda w: {"pk": w.application.pk},
+        method="post",
+        data={"reason": "Licence not found."},
+    ),
+    "accounts:signup": Route(PUBLIC),
+    "accounts:verification_sent": Route(PUBLIC),
+    "accounts:resend_verification": Route(PUBLIC),
+    "accounts:verify_email": Route(PUBLIC, lambda w: {"token": "not-a-token"}),
+    "accounts:login": Route(PUBLIC),
+    "accounts:logout": Route(PUBLIC),
+    "accounts:settings": Route(SIGNED_IN),
+    "accounts:email_change": Route(SIGNED_IN),
+    "accounts:email_change_confirm": Route(
+        SIGNED_IN, lambda w: {"token": "not-a-token"}
+    ),
+    "accounts:password_change": Route(SIGNED_IN),
+    "accounts:password_reset": Route(PUBLIC),
+    "accounts:password_reset_done": Route(PUBLIC),
+    "accounts:password_reset_complete": Route(PUBLIC),
+    "accounts:password_reset_confirm": Route(
+        PUBLIC, lambda w: {"uidb64": "MQ", "token": "set-password"}
+    ),
+    "notifications:inbox": Route(SIGNED_IN),
+    "notifications:mark-all-read": Route(SIGNED_IN, method="post"),
+    "notifications:open": Route(
+        SIGNED_IN, lambda w: {"pk": w.notification.pk if w.notification else 1}
+    ),
+    "notifications:preferences": Route(SIGNED_IN),
+    "notifications:saved": Route(SIGNED_IN),
+    "notifications:follow-topic": Route(
+        READERS_POST, lambda w: {"slug": w.topic.slug}, method="post"
+    ),
+    "notifications:unfollow-topic": Route(
+        READERS_POST, lambda w: {"slug": w.topic.slug}, method="post"
+    ),
+    "notifications:follow-question": Route(READERS_POST, _question, method="post"),
+    "notifications:unfollow-question": Route(READERS_POST, _question, method="post"),
+    "notifications:save-question": Route(READERS_POST, _question, method="post"),
+    "notifications:unsave-question": Route(READERS_POST, _question, method="post"),
+    "review:queue": Route(EDITORS),
+    "review:due": Route(EDITORS),
+    "review:answer": Route(EDITORS, _answer),
+    "api:api-root": Route(_all("404")),
+    "api:openapi-json": Route(PUBLIC),
+    "api:openapi-view": Route(PUBLIC),
+    "api:search": Route(PUBLIC, data={"q": "gout"}),
+}
+
+
+def _named_routes(
+    patterns: list[Any], namespace: str = "", prefix: str = ""
+) -> list[str]:
+    names = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = (
+                    f"{namespace}:{pattern.namespace}"
+                    if namespace
+                    else pattern.namespace
+                )
+            if str(pattern.pattern).startswith("admin/"):
+                continue  # Django's admin: staff only, its own permission system
+            names += _named_routes(
+                pattern.url_patterns, inner, prefix + str(pattern.pattern)
+            )
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.append(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_every_route_has_an_entry_in_the_matrix():
+    routes = set(_named_routes(get_resolver().url_patterns))
+
+    assert sorted(routes - set(ROUTES)) == []
+    assert sorted(set(ROUTES) - routes) == []
+
+
+def _world() -> World:
+    topic = TopicFactory()
+    author = UserFactory()
+    person = ContributorFactory(user=author)
+    question = QuestionFactory(topics=[topic], asker=UserFactory(), status="open")
+    answer = AnswerFactory(question=question, contributor=person, author=author)
+    revision = Revision.objects.create(
+        question=question, answer=answer, number=1, body=answer.body
+    )
+    application = CredentialApplication.objects.create(
+        applicant=UserFactory(),
+        full_name="Pat Applicant",
+        credentials="RN",
+        degree="BSN",
+        licence_number="RN-1",
+        licence_issuer="Board",
+        specialty="Neurology",
+        evidence_url="https://example.org/rn",
+    )
+    return World(
+        topic=topic,
+        question=question,
+        answer=answer,
+        revision=revision,
+        person=person,
+        organization=_organization(),
+        book=BookFactory(),
+        video=VideoFactory(),
+        application=application,
+    )
+
+
+def _organization():
+    organization = OrganizationFactory()
+    organization.members.add(UserFactory(username="orgmember"))
+    return organization
+
+
+def _acting(role: str):
+    if role == "anonymous":
+        return None
+    if role == "admin":
+        return UserFactory(is_superuser=True, is_staff=True)
+    if role == "editor":
+        editor = EditorFactory()
+        editor.groups.add(Group.objects.get(name=REVIEWERS))
+        return editor
+    user = UserFactory()
+    if role == "expert":
+        ContributorFactory(user=user)
+    return user
+
+
+def _outcome(response) -> str:
+    if response.status_code in (301, 302):
+        return (
+            "login"
+            if response["Location"].startswith(reverse("accounts:login"))
+            else "ok"
+        )
+    if response.status_code in ALLOWED:
+        return "ok"
+    if response.status_code == 403:
+        return "deny"
+    return str(response.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_authorization_matrix(client, name, role):
+    # given
+    route = ROUTES[name]
+    world = _world()
+    user = _acting(role)
+    if user is not None:
+        client.force_login(user)
+        world.user = user
+        world.notification = Notification.objects.create(
+            recipient=user, kind="answer_posted", url="/", text="Answered"
+        )
+    url = reverse(name, kwargs=route.kwargs(world))
+
+    # when
+    response = getattr(client, route.method)(url, route.data)
+
+    # then
+    assert _outcome(response) == route.expected[role], (
+        f"{route.method.upper()} {url} as {role}: {response.status_code}"
+    )
