@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files get the policies too.
+    "askwell.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "askwell.core.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "askwell.urls"
@@ -162,6 +165,74 @@ ASKWELL_SHOW_UNREVIEWED = envbool("ASKWELL_SHOW_UNREVIEWED", "True")
 ASKWELL_REVIEW_DAYS = envint("ASKWELL_REVIEW_DAYS", "365")
 # Hold the first questions of new accounts for an editor's review.
 ASKWELL_HOLD_NEW_QUESTIONS = envbool("ASKWELL_HOLD_NEW_QUESTIONS", "False")
+
+# Security (see README, "Security"). HTTPS settings come from the
+# environment and never force HTTPS when unset, so DEBUG runs, the tests and
+# `askwell demo` work over plain http://127.0.0.1. Cookies are Secure by
+# default when DEBUG is off; ASKWELL_HTTPS=False turns that default off for
+# a plain-HTTP run.
+ASKWELL_HTTPS = envbool("ASKWELL_HTTPS", "False" if DEBUG else "True")
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", str(ASKWELL_HTTPS))
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", str(ASKWELL_HTTPS))
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "False")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "False")
+# Behind a TLS-terminating proxy: the header it sets and the value meaning
+# HTTPS, e.g. "HTTP_X_FORWARDED_PROTO,https". Only set this when the proxy
+# always sets or strips that header.
+if _proxy_ssl := envlist("SECURE_PROXY_SSL_HEADER"):
+    if len(_proxy_ssl) != 2:
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER must be HEADER,value, e.g. HTTP_X_FORWARDED_PROTO,https"
+        )
+    SECURE_PROXY_SSL_HEADER = (_proxy_ssl[0], _proxy_ssl[1])
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+# Django's defaults, stated because check --deploy and the README rely on them.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Rate limits (askwell/core/ratelimit.py): per limit, a rate per key it is
+# counted under ("ip", "user" when signed in, "ip+<posted field>"). Rates
+# are "<count>/<period>" with s, m, h or d, e.g. "5/15m". ASKWELL_RATE_LIMITS
+# in the environment is a JSON object whose entries replace these by name.
+ASKWELL_RATE_LIMITS: dict[str, dict[str, str]] = {
+    "signup": {"ip": "10/h"},
+    # Per address and account name, and per address: enough to mistype a
+    # password, and every window ends, so no one is locked out for long.
+    "login": {"ip+login": "10/15m", "ip": "50/15m"},
+    "password_reset": {"ip": "10/h"},
+    "ask": {"user": "10/h", "ip": "30/h"},
+    "answer": {"user": "30/h", "ip": "60/h"},
+    "comment": {"user": "30/h", "ip": "60/h"},
+    "flag": {"user": "30/h", "ip": "60/h"},
+    # Helpful marks and endorsements.
+    "vote": {"user": "120/h", "ip": "300/h"},
+    # The search page and GET /api/v1/search.
+    "search": {"user": "60/m", "ip": "60/m"},
+}
+try:
+    ASKWELL_RATE_LIMITS |= json.loads(os.environ.get("ASKWELL_RATE_LIMITS", "{}"))
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(
+        f"ASKWELL_RATE_LIMITS is not valid JSON: {error}"
+    ) from None
+# Proxies in front of Askwell that append to X-Forwarded-For (0: clients
+# connect directly and REMOTE_ADDR is their address).
+ASKWELL_PROXY_COUNT = envint("ASKWELL_PROXY_COUNT", "0")
+
+# Spam checks (askwell/core/antispam.py) on sign-up, ask, answer and comment
+# forms: a form sent sooner than this many seconds after it was shown is
+# refused, and accounts younger than ASKWELL_NEW_ACCOUNT_DAYS, or with
+# nothing published yet, may include at most ASKWELL_NEW_ACCOUNT_MAX_LINKS
+# links in a question, answer or comment.
+ASKWELL_FORM_MIN_SECONDS = envint("ASKWELL_FORM_MIN_SECONDS", "3")
+ASKWELL_NEW_ACCOUNT_DAYS = envint("ASKWELL_NEW_ACCOUNT_DAYS", "7")
+ASKWELL_NEW_ACCOUNT_MAX_LINKS = envint("ASKWELL_NEW_ACCOUNT_MAX_LINKS", "2")
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from askwell.accounts.actions import email_in_use
 from askwell.accounts.models import User
+from askwell.core.antispam import SpamCheckMixin
 
 # One message for an unknown account and a wrong password, so the form
 # cannot be used to find out who has an account.
@@ -21,7 +22,7 @@ INVALID_LOGIN = (
 )
 
 
-class SignUpForm(auth_forms.UserCreationForm):
+class SignUpForm(SpamCheckMixin, auth_forms.UserCreationForm):
     class Meta(auth_forms.UserCreationForm.Meta):
         model = User
         fields = ("username", "email")

@@ -24,6 +24,7 @@ from askwell.accounts.forms import (
     SignUpForm,
 )
 from askwell.accounts.models import User
+from askwell.core.ratelimit import rate_limit
 from askwell.experts.models import CredentialApplication
 
 # The backend `login()` records when a user is signed in without
@@ -47,6 +48,7 @@ def _next_url(request: HttpRequest) -> str:
 
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
+@rate_limit("signup")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:settings")
@@ -103,6 +105,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
+@rate_limit("login")
 def login(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     form = SignInForm(request, request.POST or None)
@@ -187,13 +190,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-password_reset = auth_views.PasswordResetView.as_view(
-    form_class=PasswordResetForm,
-    template_name="accounts/password_reset.html",
-    email_template_name="accounts/email/password_reset.txt",
-    subject_template_name="accounts/email/password_reset_subject.txt",
-    extra_email_context={"site_name": settings.ASKWELL_SITE_NAME},
-    success_url=reverse_lazy("accounts:password_reset_done"),
+password_reset = rate_limit("password_reset")(
+    auth_views.PasswordResetView.as_view(
+        form_class=PasswordResetForm,
+        template_name="accounts/password_reset.html",
+        email_template_name="accounts/email/password_reset.txt",
+        subject_template_name="accounts/email/password_reset_subject.txt",
+        extra_email_context={"site_name": settings.ASKWELL_SITE_NAME},
+        success_url=reverse_lazy("accounts:password_reset_done"),
+    )
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"

@@ -8,6 +8,7 @@ from ninja.errors import ValidationError
 from pydantic import Field
 
 from askwell.api.schemas import Error, SearchResponse
+from askwell.core.ratelimit import RateLimited, hit
 from askwell.search.engine import search as run_search
 from askwell.search.management.commands.search import hit_to_dict
 
@@ -47,6 +48,19 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     )
 
 
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = error_response(
+        request,
+        429,
+        "rate_limited",
+        f"Too many requests; try again in {exc.retry_after} seconds.",
+        {"retry_after": exc.retry_after},
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 class SearchParams(Schema):
     q: str = Field(
         min_length=1,
@@ -57,9 +71,14 @@ class SearchParams(Schema):
 
 
 @api.get(
-    "/search", response={200: SearchResponse, 422: Error}, summary="Search answers"
+    "/search",
+    response={200: SearchResponse, 422: Error, 429: Error},
+    summary="Search answers",
 )
 def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, object]:
     """Published answers ranked best first: the same results as `askwell search`."""
+    # Counted in the body, not by a wrapping decorator: django-ninja reads a
+    # view's annotations through the globals of the function it is given.
+    hit(request, "search")
     hits = run_search(params.q, limit=params.limit).hits
     return {"query": params.q, "results": [hit_to_dict(h) for h in hits]}

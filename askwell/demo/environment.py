@@ -24,6 +24,8 @@ def prepare_demo_environment(args: list[str]) -> None:
             key_file.write_text(secrets.token_urlsafe(50))
             key_file.chmod(0o600)
         os.environ["SECRET_KEY"] = key_file.read_text().strip()
+    # runserver speaks plain HTTP: Secure-only cookies would never come back.
+    os.environ.setdefault("ASKWELL_HTTPS", "False")
     if not os.environ.get("ALLOWED_HOSTS"):
         hosts = [*LOCAL_HOSTS, *_host_argument(args)]
         os.environ["ALLOWED_HOSTS"] = ",".join(dict.fromkeys(hosts))

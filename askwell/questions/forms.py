@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from askwell.core.antispam import SpamCheckMixin
 from askwell.experts.models import Book, Contributor
 from askwell.lib.pii import find_personal_details
 from askwell.questions.actions import COMMENT_MAX, ReferenceData
@@ -93,7 +94,9 @@ def _topic_choices(initial: list[Topic], posted: list[str]) -> list[tuple[int, s
     return choices
 
 
-class AskForm(forms.Form):
+class AskForm(SpamCheckMixin, forms.Form):
+    link_fields = ("title", "details")
+
     title = forms.CharField(
         max_length=300,
         label="Your question",
@@ -224,7 +227,9 @@ def parse_references(text: str) -> list[ReferenceData]:
     return references
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(SpamCheckMixin, forms.Form):
+    link_fields = ("body",)
+
     contributor = forms.ModelChoiceField(
         queryset=Contributor.objects.none(),
         empty_label=None,
@@ -315,7 +320,9 @@ class EndorseForm(forms.Form):
             self.fields["contributor"].initial = contributors[0].pk
 
 
-class CommentForm(forms.Form):
+class CommentForm(SpamCheckMixin, forms.Form):
+    link_fields = ("body",)
+
     body = forms.CharField(
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 
 from askwell.accounts.roles import is_editor
 from askwell.core.pagination import paginate
+from askwell.core.ratelimit import rate_limit
 from askwell.lib.markdown import render_markdown
 from askwell.lib.pii import remove_personal_details
-from askwell.questions import actions, permissions
 from askwell.moderation.queries import question_pages_visible_to
+from askwell.questions import actions, permissions
 from askwell.questions.diff import word_diff
 from askwell.questions.forms import (
     AnswerForm,
@@ -125,9 +126,10 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@rate_limit("ask")
 def ask(request: HttpRequest) -> HttpResponse:
     permissions.check_can_ask(request.user)
-    form = AskForm(request.POST or None)
+    form = AskForm(request.POST or None, author=request.user)
     context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -197,6 +199,7 @@ def edit_question(request: HttpRequest, slug: str) -> HttpResponse:
     permissions.check_can_edit_question(request.user, question)
     form = EditQuestionForm(
         request.POST or None,
+        author=request.user,
         initial={
             "title": question.title,
             "details": question.details,
@@ -228,6 +231,7 @@ def edit_question(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@rate_limit("answer")
 def answer(request: HttpRequest, slug: str) -> HttpResponse:
     question = get_object_or_404(Question.objects.visible(), slug=slug)
     contributors = permissions.answering_contributors(request.user, question)
@@ -236,7 +240,9 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
             "Only verified experts, or members of a verified organization, can answer "
             "— and each of them once per question."
         )
-    form = AnswerForm(request.POST or None, contributors=contributors)
+    form = AnswerForm(
+        request.POST or None, contributors=contributors, author=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -269,6 +275,7 @@ def edit_answer(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.check_can_edit_answer(request.user, existing)
     form = EditAnswerForm(
         request.POST or None,
+        author=request.user,
         contributors=[existing.contributor],
         initial={
             "contributor": existing.contributor_id,
@@ -410,6 +417,7 @@ def _published_answer(pk: int) -> Answer:
 
 
 @require_POST
+@rate_limit("vote")
 def helpful(request: HttpRequest, pk: int) -> HttpResponse:
     target = _published_answer(pk)
     if not request.user.is_authenticated:
@@ -436,6 +444,7 @@ def _login_url() -> str:
 
 
 @login_required
+@rate_limit("vote")
 def endorse(request: HttpRequest, pk: int) -> HttpResponse:
     target = _published_answer(pk)
     contributors = permissions.endorsing_contributors(request.user, target)
@@ -468,10 +477,11 @@ def endorse(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limit("comment")
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
     target = _published_answer(pk)
     permissions.check_can_comment(request.user, target)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, author=request.user)
     if form.is_valid():
         try:
             posted = actions.post_comment(

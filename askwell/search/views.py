@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 
+from askwell.core.ratelimit import rate_limit
 from askwell.questions.models import Answer, Question, QuestionType
 from askwell.search import engine
 from askwell.search.emergency import suggests_emergency
@@ -29,6 +30,7 @@ class QuestionResult:
     answer_count: int
 
 
+@rate_limit("search", methods=("GET",))
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
     filters = {

@@ -6,6 +6,7 @@ variables that settings require must be set by a plugin that loads earlier.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 
@@ -20,3 +21,29 @@ os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="askwell-static-"))
 # Live-server threads must not keep connections open past a test, or
 # PostgreSQL cannot drop the test database at the end of the run.
 os.environ.setdefault("CONN_MAX_AGE", "0")
+# The live server speaks plain HTTP, so cookies must not be Secure-only.
+os.environ.setdefault("ASKWELL_HTTPS", "False")
+# Forms are posted straight away, without the page's signed timestamp; the
+# spam-check tests set a minimum time of their own.
+os.environ.setdefault("ASKWELL_FORM_MIN_SECONDS", "0")
+# Limits no ordinary test reaches (the whole suite shares one address and one
+# cache); the rate-limit tests set low ones.
+os.environ.setdefault(
+    "ASKWELL_RATE_LIMITS",
+    json.dumps(
+        {
+            name: {"user": "1000000/d", "ip": "1000000/d"}
+            for name in (
+                "signup",
+                "login",
+                "password_reset",
+                "ask",
+                "answer",
+                "comment",
+                "flag",
+                "vote",
+                "search",
+            )
+        }
+    ),
+)

@@ -1,0 +1,145 @@
+"""Spam checks that need no third-party service.
+
+Every sign-up, question, answer and comment form carries two extra inputs,
+rendered by `{% antispam_fields %}`:
+
+- a honeypot: a text input people never see (screen readers are told to
+  skip it), which form-filling bots fill in;
+- a signed timestamp of when the form was shown: a form sent back sooner
+  than ASKWELL_FORM_MIN_SECONDS was not typed by a person. The signature
+  stops a bot from writing its own timestamp.
+
+Both failures give one generic message, so a bot learns nothing, and the
+form is invalid, so nothing is stored. A person who meets it (for example
+after leaving a form open for days) gets a fresh timestamp and can send
+again.
+
+New accounts (younger than ASKWELL_NEW_ACCOUNT_DAYS, or with nothing
+published yet) may include at most ASKWELL_NEW_ACCOUNT_MAX_LINKS links in
+a question, answer or comment: link spam is what such accounts are made
+for. Every link in user content is also rendered rel="nofollow ugc
+noopener" (askwell/lib/markdown.py), so spam links earn no search ranking.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from askwell.lib.markdown import html_to_text, render_markdown
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from askwell.accounts.models import User
+
+HONEYPOT_FIELD = "website"
+STARTED_FIELD = "form_started"
+# A form left open longer than this must be sent again, so a timestamp
+# harvested once cannot be replayed forever.
+MAX_FORM_AGE = 2 * 24 * 3600
+REFUSED = (
+    "We could not accept this form. Please check it, wait a few seconds and "
+    "send it again."
+)
+_SALT = "askwell.antispam.form-started"
+_ANCHOR = re.compile(r"<a\b[^>]*>.*?</a>", re.DOTALL | re.IGNORECASE)
+_BARE_URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S", re.IGNORECASE)
+
+
+def form_started_token(issued_at: float | None = None) -> str:
+    """The signed time a form was shown at."""
+    moment = time.time() if issued_at is None else issued_at
+    return signing.Signer(salt=_SALT).sign(str(int(moment)))
+
+
+def check_submission(data: Mapping[str, Any]) -> None:
+    """Raise ValidationError(code="spam") for a filled honeypot, or a form
+    sent too soon, too late or without a valid timestamp."""
+    if str(data.get(HONEYPOT_FIELD, "") or "").strip():
+        raise ValidationError(REFUSED, code="spam")
+    minimum = settings.ASKWELL_FORM_MIN_SECONDS
+    if minimum <= 0:
+        return
+    try:
+        issued = int(signing.Signer(salt=_SALT).unsign(data.get(STARTED_FIELD) or ""))
+    except (signing.BadSignature, ValueError):
+        raise ValidationError(REFUSED, code="spam") from None
+    age = time.time() - issued
+    if not minimum <= age <= MAX_FORM_AGE:
+        raise ValidationError(REFUSED, code="spam")
+
+
+def count_links(text: str) -> int:
+    """Links in Markdown as readers would see it, plus web addresses typed
+    as plain text (not clickable, but what link spam is made of)."""
+    html = render_markdown(text)
+    anchors = len(_ANCHOR.findall(html))
+    rest = html_to_text(_ANCHOR.sub(" ", html))
+    return anchors + len(_BARE_URL.findall(rest))
+
+
+def is_new_account(user: User) -> bool:
+    """Younger than ASKWELL_NEW_ACCOUNT_DAYS, or with nothing readers can see:
+    no visible question, published answer or published comment."""
+    from askwell.questions.models import Answer, Comment, Question
+
+    young = timezone.now() - user.date_joined < timedelta(
+        days=settings.ASKWELL_NEW_ACCOUNT_DAYS
+    )
+    if young:
+        return True
+    return not (
+        Question.objects.visible().filter(asker=user).exists()
+        or Answer.objects.published().filter(author=user).exists()
+        or Comment.objects.filter(author=user, status=Comment.Status.PUBLISHED).exists()
+    )
+
+
+def check_link_limit(user: User, texts: list[str]) -> None:
+    limit = settings.ASKWELL_NEW_ACCOUNT_MAX_LINKS
+    links = sum(count_links(text) for text in texts)
+    if links <= limit or user.is_staff or not is_new_account(user):
+        return
+    raise ValidationError(
+        "New accounts can include at most %(limit)s link%(plural)s in a post "
+        "(this one has %(links)s). Remove some links, or post again once your "
+        "account is %(days)s days old and has something published.",
+        code="too_many_links",
+        params={
+            "limit": limit,
+            "plural": "" if limit == 1 else "s",
+            "links": links,
+            "days": settings.ASKWELL_NEW_ACCOUNT_DAYS,
+        },
+    )
+
+
+class SpamCheckMixin:
+    """For a form people post content or accounts with: checks the honeypot
+    and timestamp, and, given `author=`, the new-account link limit over the
+    fields named in `link_fields`. Put it before the form class:
+    `class AskForm(SpamCheckMixin, forms.Form)`."""
+
+    link_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, author: User | None = None, **kwargs: Any) -> None:
+        self.author = author
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+        check_submission(self.data)  # type: ignore[attr-defined]
+        if self.author is not None and self.author.is_authenticated:
+            check_link_limit(
+                self.author,
+                [str(cleaned.get(name) or "") for name in self.link_fields],
+            )
+        return cleaned

@@ -1,0 +1,393 @@
+"""Rate limits: per user and per address, a friendly 429 page or the API's
+error shape, and sign-in throttling that always lifts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from askwell.accounts.models import User
+from askwell.accounts.tests.factories import PASSWORD, UserFactory
+from askwell.core import ratelimit
+from askwell.experts.tests.factories import ContributorFactory
+from askwell.questions.models import Answer, Comment, Endorsement, HelpfulMark, Question
+from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
+
+# The start of a 15-minute window: limits below lift exactly 900 s later.
+START = 1_800_000_000.0
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A clock the tests move; the cache starts and ends empty."""
+    moment = {"now": START}
+    monkeypatch.setattr(ratelimit, "now", lambda: moment["now"])
+    cache.clear()
+    yield moment
+    cache.clear()
+
+
+@pytest.fixture
+def limits(settings, clock):
+    def set_limits(**rates: dict[str, str]) -> None:
+        settings.ASKWELL_RATE_LIMITS = {**settings.ASKWELL_RATE_LIMITS, **rates}
+
+    return set_limits
+
+
+def _login(client: Client, login: str, password: str, ip: str = "203.0.113.7"):
+    return client.post(
+        reverse("accounts:login"),
+        {"login": login, "password": password},
+        REMOTE_ADDR=ip,
+    )
+
+
+def _assert_too_many(response, seconds: int, minutes: int) -> None:
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == str(seconds)
+    plural = "" if minutes == 1 else "s"
+    assert (
+        f"Too many attempts; try again in {minutes} minute{plural}."
+        in response.content.decode()
+    )
+
+
+# --- sign-in ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_sign_in_attempts_are_limited_per_address_and_account(client, limits):
+    # given
+    limits(login={"ip+login": "3/15m", "ip": "100/15m"})
+    UserFactory(username="alice")
+    for _ in range(3):
+        assert _login(client, "alice", "wrong guess").status_code == 200
+
+    # when
+    blocked = _login(client, "alice", PASSWORD)
+
+    # then: even the right password waits, and no one is signed in.
+    _assert_too_many(blocked, 900, 15)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_guessing_from_elsewhere_does_not_lock_the_owner_out(client, limits):
+    # given: someone guesses at alice's password from another address
+    limits(login={"ip+login": "3/15m", "ip": "100/15m"})
+    alice = UserFactory(username="alice")
+    for _ in range(4):
+        _login(Client(), "alice", "wrong guess", ip="198.51.100.66")
+
+    # when
+    response = _login(client, "alice", PASSWORD, ip="203.0.113.7")
+
+    # then
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+@pytest.mark.django_db
+def test_the_sign_in_lock_lifts_when_its_window_ends(client, limits, clock):
+    # given
+    limits(login={"ip+login": "3/15m", "ip": "100/15m"})
+    alice = UserFactory(username="alice")
+    for _ in range(4):
+        _login(client, "alice", "wrong guess")
+    clock["now"] = START + 600
+    _assert_too_many(_login(client, "alice", PASSWORD), 300, 5)
+
+    # when
+    clock["now"] = START + 900
+    response = _login(client, "alice", PASSWORD)
+
+    # then
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+@pytest.mark.django_db
+def test_one_address_trying_many_accounts_is_limited(client, limits):
+    # given
+    limits(login={"ip+login": "10/15m", "ip": "3/15m"})
+    for n in range(3):
+        _login(client, f"user{n}", "guess")
+
+    # when
+    response = _login(client, "user99", "guess")
+
+    # then
+    _assert_too_many(response, 900, 15)
+
+
+# --- sign-up and password reset ---------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_sign_ups_are_limited_per_address(client, limits):
+    # given
+    limits(signup={"ip": "1/h"})
+    form = {
+        "username": "newcomer",
+        "email": "newcomer@example.org",
+        "password1": "a long enough passphrase 42",
+        "password2": "a long enough passphrase 42",
+    }
+    assert client.post(reverse("accounts:signup"), form).status_code == 302
+
+    # when
+    response = client.post(
+        reverse("accounts:signup"),
+        {**form, "username": "second", "email": "second@example.org"},
+    )
+
+    # then
+    _assert_too_many(response, 3600, 60)
+    assert list(User.objects.values_list("username", flat=True)) == ["newcomer"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_password_resets_are_limited_per_address(client, limits):
+    # given
+    limits(password_reset={"ip": "2/h"})
+    UserFactory(username="alice", email="alice@example.org")
+    for _ in range(2):
+        client.post(reverse("accounts:password_reset"), {"email": "alice@example.org"})
+    assert len(mail.outbox) == 2
+
+    # when
+    response = client.post(
+        reverse("accounts:password_reset"), {"email": "alice@example.org"}
+    )
+
+    # then
+    _assert_too_many(response, 3600, 60)
+    assert len(mail.outbox) == 2
+
+
+# --- contributions ----------------------------------------------------------------
+
+
+@pytest.fixture
+def scene(db):
+    asker = UserFactory(username="asker")
+    question = QuestionFactory(asker=asker, status="open")
+    expert = UserFactory(username="drjane")
+    ContributorFactory(user=expert)
+    other = UserFactory(username="drsam")
+    ContributorFactory(user=other)
+    answer = AnswerFactory(question=QuestionFactory(asker=asker))
+    return {
+        "asker": asker,
+        "expert": expert,
+        "other_expert": other,
+        "question": question,
+        "answer": answer,
+    }
+
+
+def _contribution(kind: str, scene: dict) -> tuple[User, str, dict, type]:
+    """(who, url, form, model whose rows the request adds)."""
+    answer = scene["answer"]
+    if kind == "ask":
+        form = {"title": "How long does a cold usually last?", "details": ""}
+        return scene["asker"], reverse("questions:ask"), form, Question
+    if kind == "answer":
+        url = reverse("questions:answer", args=[scene["question"].slug])
+        body = "Rest and fluids help most people recover within about a week."
+        form = {"contributor": scene["expert"].contributor.pk, "body": body}
+        return scene["expert"], url, form, Answer
+    if kind == "comment":
+        url = reverse("questions:comment", args=[answer.pk])
+        return scene["asker"], url, {"body": "Thank you, that helps."}, Comment
+    if kind == "helpful":
+        url = reverse("questions:helpful", args=[answer.pk])
+        return scene["asker"], url, {}, HelpfulMark
+    url = reverse("questions:endorse", args=[answer.pk])
+    form = {
+        "contributor": scene["other_expert"].contributor.pk,
+        "kind": "endorse",
+        "reason": "Matches current guidance.",
+    }
+    return scene["other_expert"], url, form, Endorsement
+
+
+@pytest.mark.parametrize(
+    ("kind", "limit"),
+    [
+        ("ask", "ask"),
+        ("answer", "answer"),
+        ("comment", "comment"),
+        ("helpful", "vote"),
+        ("endorse", "vote"),
+    ],
+)
+def test_contributions_are_limited_per_user(client, limits, scene, kind, limit):
+    # given
+    limits(**{limit: {"user": "1/h", "ip": "100/h"}})
+    user, url, form, model = _contribution(kind, scene)
+    client.force_login(user)
+    client.post(url, form)
+    stored = model.objects.count()
+    assert stored >= 1
+
+    # when
+    response = client.post(url, form)
+
+    # then
+    _assert_too_many(response, 3600, 60)
+    assert model.objects.count() == stored
+
+
+def test_the_user_limit_leaves_other_people_free(client, limits, scene):
+    # given
+    limits(ask={"user": "1/h", "ip": "100/h"})
+    user, url, form, _ = _contribution("ask", scene)
+    client.force_login(user)
+    client.post(url, form)
+
+    # when
+    other = Client()
+    other.force_login(scene["expert"])
+    response = other.post(url, {**form, "title": "Does zinc shorten a cold?"})
+
+    # then
+    assert response.status_code == 302
+    assert Question.objects.filter(title="Does zinc shorten a cold?").exists()
+
+
+def test_the_address_limit_counts_every_account_on_it(client, limits, scene):
+    # given
+    limits(ask={"user": "100/h", "ip": "1/h"})
+    user, url, form, _ = _contribution("ask", scene)
+    client.force_login(user)
+    client.post(url, form)
+
+    # when
+    other = Client()
+    other.force_login(scene["expert"])
+    response = other.post(url, {**form, "title": "Does zinc shorten a cold?"})
+
+    # then
+    _assert_too_many(response, 3600, 60)
+    assert not Question.objects.filter(title="Does zinc shorten a cold?").exists()
+
+
+# --- search -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_search_page_is_limited(client, limits):
+    # given
+    limits(search={"user": "2/m", "ip": "2/m"})
+    for _ in range(2):
+        assert client.get(reverse("search"), {"q": "cold"}).status_code == 200
+
+    # when
+    response = client.get(reverse("search"), {"q": "cold"})
+
+    # then
+    _assert_too_many(response, 60, 1)
+
+
+@pytest.mark.django_db
+def test_the_search_api_answers_429_in_its_error_shape(client, limits, clock):
+    # given
+    limits(search={"user": "2/m", "ip": "2/m"})
+    clock["now"] = START + 15
+    for _ in range(2):
+        assert client.get("/api/v1/search", {"q": "cold"}).status_code == 200
+
+    # when
+    response = client.get("/api/v1/search", {"q": "cold"})
+
+    # then
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "45"
+    assert response.json() == {
+        "error": {
+            "code": "rate_limited",
+            "message": "Too many requests; try again in 45 seconds.",
+            "details": {"retry_after": 45},
+        }
+    }
+
+
+# --- building blocks ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "period"),
+    [("10/h", 10, 3600), ("5/15m", 5, 900), ("1/s", 1, 1), ("3/2d", 3, 172800)],
+)
+def test_rates_read_count_and_period(text, count, period):
+    assert ratelimit.Rate.parse(text) == ratelimit.Rate(count, period)
+
+
+@pytest.mark.parametrize("text", ["10", "10/x", "/h", "ten/h", "10/h/2"])
+def test_a_malformed_rate_is_refused(text):
+    with pytest.raises(ValueError, match="is not a rate"):
+        ratelimit.Rate.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "meta", "expected"),
+    [
+        (0, {"REMOTE_ADDR": "203.0.113.7"}, "203.0.113.7"),
+        # A client-sent X-Forwarded-For is ignored without trusted proxies.
+        (
+            0,
+            {"REMOTE_ADDR": "203.0.113.7", "HTTP_X_FORWARDED_FOR": "1.2.3.4"},
+            "203.0.113.7",
+        ),
+        # One proxy: its entry, the rightmost, not what the client prepended.
+        (
+            1,
+            {
+                "REMOTE_ADDR": "10.0.0.1",
+                "HTTP_X_FORWARDED_FOR": "1.2.3.4, 198.51.100.9",
+            },
+            "198.51.100.9",
+        ),
+        # IPv6 clients count by their /64.
+        (0, {"REMOTE_ADDR": "2001:db8:1:2:aaaa::1"}, "2001:db8:1:2::/64"),
+    ],
+)
+def test_the_client_address(settings, proxies, meta, expected):
+    settings.ASKWELL_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", **meta)
+
+    assert ratelimit.client_ip(request) == expected
+
+
+def test_the_environment_replaces_limits_by_name():
+    env = {
+        **os.environ,
+        "ASKWELL_RATE_LIMITS": json.dumps({"search": {"ip": "5/m"}}),
+    }
+    code = (
+        "import json, askwell.settings as s; "
+        "print(json.dumps([s.ASKWELL_RATE_LIMITS['search'], s.ASKWELL_RATE_LIMITS['login']]))"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert json.loads(result.stdout) == [
+        {"ip": "5/m"},
+        {"ip+login": "10/15m", "ip": "50/15m"},
+    ]
