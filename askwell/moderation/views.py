@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from askwell.audit.models import LogEntry
 from askwell.core.pagination import paginate
+from askwell.core.ratelimit import rate_limit
 from askwell.moderation import actions, permissions, queries
 from askwell.moderation.forms import (
     AuditFilterForm,
@@ -83,6 +84,7 @@ def _flaggable(request: HttpRequest, kind: str, pk: int) -> Target:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("flag")
 def flag(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     permissions.check_can_flag(request.user)
     target = _flaggable(request, kind, pk)

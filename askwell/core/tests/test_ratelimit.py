@@ -18,6 +18,7 @@ from askwell.accounts.models import User
 from askwell.accounts.tests.factories import PASSWORD, UserFactory
 from askwell.core import ratelimit
 from askwell.experts.tests.factories import ContributorFactory
+from askwell.moderation.models import Flag
 from askwell.questions.models import Answer, Comment, Endorsement, HelpfulMark, Question
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 
@@ -209,6 +210,9 @@ def _contribution(kind: str, scene: dict) -> tuple[User, str, dict, type]:
     if kind == "comment":
         url = reverse("questions:comment", args=[answer.pk])
         return scene["asker"], url, {"body": "Thank you, that helps."}, Comment
+    if kind == "flag":
+        url = reverse("moderation:flag", args=["answer", answer.pk])
+        return scene["expert"], url, {"reason": "spam"}, Flag
     if kind == "helpful":
         url = reverse("questions:helpful", args=[answer.pk])
         return scene["asker"], url, {}, HelpfulMark
@@ -227,6 +231,7 @@ def _contribution(kind: str, scene: dict) -> tuple[User, str, dict, type]:
         ("ask", "ask"),
         ("answer", "answer"),
         ("comment", "comment"),
+        ("flag", "flag"),
         ("helpful", "vote"),
         ("endorse", "vote"),
     ],
