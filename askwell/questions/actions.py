@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils.text import slugify
 
 from askwell.audit import log_action
+from askwell.moderation.actions import hold_if_new
 from askwell.notifications import actions as notifications
 from askwell.questions import permissions
 from askwell.questions.models import (
@@ -85,7 +86,9 @@ def ask_question(
         question.save()
         question.topics.set(topics)
         _record_question_revision(question, user, reason="Asked")
-        notifications.notify_question_asked(question, actor=user)
+        # A held question reaches topic followers when an editor approves it.
+        if not hold_if_new(question):
+            notifications.notify_question_asked(question, actor=user)
     return question
 
 

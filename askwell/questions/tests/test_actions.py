@@ -504,3 +504,33 @@ def test_a_disagreement_counts_against_an_answer(open_question, other_expert):
     )
 
     assert list(open_question.answers.ordered_for_display()) == [plain, disputed]
+
+
+def test_first_question_of_a_new_account_is_held_when_the_operator_asks(
+    asker, settings
+):
+    """With ASKWELL_HOLD_NEW_QUESTIONS on, a first question waits for an
+    editor, and topic followers hear of it only after approval."""
+    from askwell.accounts.tests.factories import UserFactory
+    from askwell.notifications.models import Notification, TopicFollow
+
+    # given
+    settings.ASKWELL_HOLD_NEW_QUESTIONS = True
+    topic = TopicFactory(name="Gout")
+    TopicFollow.objects.create(user=UserFactory(), topic=topic)
+
+    # when
+    question = actions.ask_question(asker, title="Is gout hereditary?", topics=[topic])
+
+    # then
+    question.refresh_from_db()
+    assert question.moderation == Question.Moderation.HELD
+    assert not Question.objects.visible().filter(pk=question.pk).exists()
+    assert not Notification.objects.exists()
+
+
+def test_questions_are_not_held_by_default(asker):
+    question = actions.ask_question(asker, title="Is gout hereditary?")
+
+    question.refresh_from_db()
+    assert question.moderation == Question.Moderation.VISIBLE
