@@ -14,6 +14,7 @@ from django.db import transaction
 
 from askwell.accounts import roles
 from askwell.experts.models import Contributor
+from askwell.moderation.models import Flag
 from askwell.questions.models import Answer, Endorsement, HelpfulMark
 from askwell.review.permissions import REVIEWERS
 
@@ -75,6 +76,23 @@ ENDORSEMENTS = [
 HELPFUL = [
     ("reader", "can-plasmapheresis-help-treat-multiple-sclerosis-ms", "samuel-okafor")
 ]
+# Open reports, so the editors' flag queue (/moderation/flags/) has work.
+FLAGS = [
+    (
+        "reader",
+        "can-vertebral-artery-surgery-help-multiple-sclerosis",
+        "northfield-ms-society",
+        "harmful",
+        "Does this still recommend the surgery? I read it was debunked.",
+    ),
+    (
+        "nursedelgado",
+        "do-alternative-therapies-help-multiple-sclerosis",
+        "lena-fischer",
+        "other",
+        "The supplement dose here looks high for older patients.",
+    ),
+]
 
 
 @transaction.atomic
@@ -126,3 +144,15 @@ def _ensure_signals() -> None:
         user = users.filter(username=username).first()
         if answer and user:
             HelpfulMark.objects.get_or_create(answer=answer, user=user)
+    for username, question, of, reason, text in FLAGS:
+        answer = Answer.objects.filter(
+            question__slug=question, contributor__slug=of
+        ).first()
+        user = users.filter(username=username).first()
+        if answer and user:
+            Flag.objects.get_or_create(
+                reporter=user,
+                answer=answer,
+                status=Flag.Status.OPEN,
+                defaults={"reason": reason, "text": text},
+            )
