@@ -345,9 +345,10 @@ class Answer(Importable, Timestamped):
     @staticmethod
     def published_q(prefix: str = "") -> models.Q:
         """The one rule for which answers readers see, as a Q over `prefix`
-        ("answers__" from a question): published, and either medically
-        reviewed (or due again) or, when the operator lets answers appear
-        before review (ASKWELL_SHOW_UNREVIEWED), pending."""
+        ("answers__" from a question): published, under a visible question
+        (not hidden, deleted or held), and either medically reviewed (or due
+        again) or, when the operator lets answers appear before review
+        (ASKWELL_SHOW_UNREVIEWED), pending."""
         shown = [Answer.Review.PUBLISHED, Answer.Review.NEEDS_RE_REVIEW]
         if settings.ASKWELL_SHOW_UNREVIEWED:
             shown.append(Answer.Review.PENDING)
@@ -355,6 +356,7 @@ class Answer(Importable, Timestamped):
             **{
                 f"{prefix}status": Answer.Status.PUBLISHED,
                 f"{prefix}review_state__in": shown,
+                f"{prefix}question__moderation": Question.Moderation.VISIBLE,
             }
         )
 

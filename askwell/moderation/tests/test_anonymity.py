@@ -67,12 +67,6 @@ def _pages_hide_the_asker(client, url):
         _assert_anonymous(html)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="components/_answer_card.html names a comment's author even when it "
-    "is the anonymous asker (it should say “the asker”); the template belongs "
-    "to the questions app.",
-)
 def test_the_question_page_hides_the_asker(client, anonymous_question):
     _pages_hide_the_asker(client, anonymous_question.get_absolute_url())
 

@@ -275,12 +275,6 @@ def test_dismissing_closes_every_open_flag_on_the_item(
     assert answer.status == "published"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Answer.published_q (questions/models.py) does not check the "
-    "question's moderation, so answers under a hidden question stay indexed "
-    "and the search page and API still return them.",
-)
 def test_a_hidden_questions_answers_leave_search(
     client, editor, answer, django_capture_on_commit_callbacks
 ):
