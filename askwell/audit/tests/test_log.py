@@ -74,7 +74,9 @@ def test_editorial_actions_write_entries():
     # given
     editor = EditorFactory()
     answer = AnswerFactory()
-    Revision.objects.create(question=answer.question, answer=answer, number=1, body="Old.")
+    Revision.objects.create(
+        question=answer.question, answer=answer, number=1, body="Old."
+    )
     applicant = UserFactory()
     apply_for_verification(
         applicant,

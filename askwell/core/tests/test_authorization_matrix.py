@@ -27,6 +27,7 @@ from askwell.experts.tests.factories import (
     OrganizationFactory,
     VideoFactory,
 )
+from askwell.moderation.models import Flag
 from askwell.notifications.models import Notification
 from askwell.questions.models import Revision
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
@@ -77,6 +78,7 @@ class World:
     book: Any
     video: Any
     application: Any
+    flag: Any
     user: Any = None
     notification: Any = None
 
@@ -183,6 +185,31 @@ ROUTES: dict[str, Route] = {
     "review:queue": Route(EDITORS),
     "review:due": Route(EDITORS),
     "review:answer": Route(EDITORS, _answer),
+    "moderation:flag": Route(
+        SIGNED_IN, lambda w: {"kind": "answer", "pk": w.answer.pk}
+    ),
+    "moderation:flags": Route(EDITORS),
+    "moderation:dismiss": Route(EDITORS, lambda w: {"pk": w.flag.pk}, method="post"),
+    "moderation:moderate": Route(
+        EDITORS,
+        lambda w: {"kind": "answer", "pk": w.answer.pk, "verb": "hide"},
+        method="post",
+        data={"reason": "Spam."},
+    ),
+    "moderation:removed": Route(EDITORS),
+    "moderation:held": Route(EDITORS),
+    "moderation:approve": Route(EDITORS, _question, method="post"),
+    "moderation:reject": Route(
+        EDITORS, _question, method="post", data={"reason": "Off topic."}
+    ),
+    "moderation:duplicate": Route(EDITORS, _question),
+    "moderation:reopen": Route(
+        EDITORS, _question, method="post", data={"reason": "Ok."}
+    ),
+    "moderation:audit": Route({**EDITORS, "editor": "deny"}),
+    "moderation:export": Route(SIGNED_IN),
+    # Administrators cannot delete their own account from the site.
+    "moderation:delete-account": Route({**SIGNED_IN, "admin": "deny"}),
     "api:api-root": Route(_all("404")),
     "api:openapi-json": Route(PUBLIC),
     "api:openapi-view": Route(PUBLIC),
@@ -249,6 +276,9 @@ def _world() -> World:
         book=BookFactory(),
         video=VideoFactory(),
         application=application,
+        flag=Flag.objects.create(
+            reporter=UserFactory(), answer=answer, reason=Flag.Reason.SPAM
+        ),
     )
 
 
