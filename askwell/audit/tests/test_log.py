@@ -99,3 +99,36 @@ def test_editorial_actions_write_entries():
         ("revision.restored", editor.pk),
         ("expert.verified", other_editor.pk),
     ]
+
+
+def test_granting_a_role_in_the_admin_is_audited(admin_client, admin_user):
+    """Adding someone to the Editors group through the admin leaves an entry."""
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    from askwell.accounts.tests.factories import UserFactory
+
+    # given
+    user = UserFactory(username="soon-editor")
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        name: form[name].value()
+        for name in form.fields
+        if form[name].value() is not None
+    }
+    data["groups"] = [editors.pk]
+    data.pop("password", None)
+    data["last_login_0"] = data["last_login_1"] = ""
+    data["date_joined_0"] = user.date_joined.strftime("%Y-%m-%d")
+    data["date_joined_1"] = user.date_joined.strftime("%H:%M:%S")
+
+    # when
+    response = admin_client.post(url, data)
+
+    # then
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = LogEntry.objects.get(action="user.roles_changed")
+    assert entry.actor == admin_user
+    assert (entry.before["groups"], entry.after["groups"]) == ([], ["Editors"])

@@ -73,3 +73,13 @@ def test_report_hide_and_restore_an_answer(live_server, browser: Browser):
     # then: readers see it again
     reader.goto(url)
     expect(reader.locator("article.answer")).to_contain_text(BODY)
+
+    # and an administrator finds both decisions in the audit log
+    UserFactory(username="siteadmin", is_superuser=True, is_staff=True)
+    admin = browser.new_page()
+    _sign_in(admin, base, "siteadmin")
+    admin.goto(base + "/moderation/audit/")
+    log = admin.locator("main")
+    expect(log).to_contain_text("answer.hidden")
+    expect(log).to_contain_text("answer.restored")
+    expect(log).to_contain_text("chiefeditor")
