@@ -16,7 +16,7 @@ from askwell.accounts import roles
 from askwell.experts.models import Contributor
 from askwell.moderation.models import Flag
 from askwell.questions.models import Answer, Endorsement, HelpfulMark
-from askwell.review.permissions import REVIEWERS
+from askwell.review.permissions import reviewers_group
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             account.username, f"{account.username}@askwell.invalid", account.password
         )
         if account.editor:
-            user.groups.add(editors, Group.objects.get(name=REVIEWERS))
+            user.groups.add(editors, reviewers_group())
         if account.contributor:
             Contributor.objects.filter(slug=account.contributor, user=None).update(
                 user=user

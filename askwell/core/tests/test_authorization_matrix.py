@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from askwell.accounts.tests.factories import EditorFactory, UserFactory
@@ -31,7 +30,7 @@ from askwell.moderation.models import Flag
 from askwell.notifications.models import Notification
 from askwell.questions.models import Revision
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
-from askwell.review.permissions import REVIEWERS
+from askwell.review.permissions import reviewers_group
 from askwell.topics.tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -295,7 +294,7 @@ def _acting(role: str):
         return UserFactory(is_superuser=True, is_staff=True)
     if role == "editor":
         editor = EditorFactory()
-        editor.groups.add(Group.objects.get(name=REVIEWERS))
+        editor.groups.add(reviewers_group())
         return editor
     user = UserFactory()
     if role == "expert":

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -20,7 +19,7 @@ from askwell.questions.models import Answer
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 from askwell.review import actions, queries
 from askwell.review.models import MedicalReview
-from askwell.review.permissions import REVIEWERS
+from askwell.review.permissions import reviewers_group
 from askwell.topics.tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +29,7 @@ pytestmark = pytest.mark.django_db
 def reviewer():
     user = EditorFactory(username="reviewer")
     ContributorFactory(user=user, name="Rita Review", credentials="MD")
-    user.groups.add(Group.objects.get(name=REVIEWERS))
+    user.groups.add(reviewers_group())
     return user
 
 

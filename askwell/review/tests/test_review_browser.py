@@ -5,14 +5,13 @@ says who reviewed it."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import Browser, Page, expect
 
 from askwell.accounts.tests.factories import PASSWORD, EditorFactory, UserFactory
 from askwell.experts.tests.factories import ContributorFactory
 from askwell.questions import actions
 from askwell.questions.tests.factories import QuestionFactory
-from askwell.review.permissions import REVIEWERS
+from askwell.review.permissions import reviewers_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +37,7 @@ def test_reviewer_approves_an_answer_from_the_queue(live_server, browser: Browse
     )
     reviewer = EditorFactory(username="reviewer")
     ContributorFactory(user=reviewer, name="Rita Review", credentials="MD, PhD")
-    reviewer.groups.add(Group.objects.get(name=REVIEWERS))
+    reviewer.groups.add(reviewers_group())
     base = live_server.url
     reader = browser.new_page()
     reader.goto(base + question.get_absolute_url())
