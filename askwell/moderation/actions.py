@@ -416,7 +416,9 @@ def reject_question(editor: User, question: Question, *, reason: str) -> Questio
 
 def _held(question: Question) -> Question:
     question = (
-        Question.objects.select_for_update().select_related("asker").get(pk=question.pk)
+        Question.objects.select_for_update(of=("self",))
+        .select_related("asker")
+        .get(pk=question.pk)
     )
     if question.moderation != Question.Moderation.HELD:
         raise ValidationError(

@@ -58,7 +58,7 @@ def _decide(reviewer: User, answer: Answer, decision: str, note: str) -> Medical
         )
     with transaction.atomic():
         answer = (
-            Answer.objects.select_for_update()
+            Answer.objects.select_for_update(of=("self",))
             .select_related("question", "contributor", "author")
             .get(pk=answer.pk)
         )
