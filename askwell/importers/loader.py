@@ -111,8 +111,13 @@ class Loader:
         strict: bool = False,
         batch_size: int = BATCH_SIZE,
         on_record: Callable[[int], None] | None = None,
+        reviewed_by_source: bool = True,
     ) -> None:
+        """`reviewed_by_source`: new answers count as medically reviewed by the
+        organization they come from (reviewed at import time); False puts
+        them in the review queue. Answers already imported keep their state."""
         self.strict = strict
+        self.reviewed_by_source = reviewed_by_source
         self.batch_size = batch_size
         self.on_record = on_record or (lambda n: None)
         self.summary = Summary()
@@ -206,11 +211,13 @@ class Loader:
         slug_from: Callable[[Any], str] | None,
         derive: Callable[[models.Model, set[str]], set[str]] | None = None,
         relations: dict[str, Callable[[Any], list[int]]] | None = None,
+        on_create: dict[str, Any] | None = None,
     ) -> set[int]:
         """Create or update one row per (where, record, fields) item.
 
         Returns the pks of existing rows whose `depth` changed (topics moved
-        by the import), so the caller can fix their subtrees.
+        by the import), so the caller can fix their subtrees. `on_create`
+        fields are set on new rows only (never overwriting later changes).
         """
         model = MODELS[kind]
         manager = model._default_manager
@@ -231,7 +238,11 @@ class Loader:
             key = (rec.source, rec.external_id)
             obj = seen.get(key) or existing.get(key)
             if obj is None:
-                obj = model(source=rec.source, external_id=rec.external_id, **values)
+                obj = model(
+                    source=rec.source,
+                    external_id=rec.external_id,
+                    **{**(on_create or {}), **values},
+                )
                 if slug_from is not None:
                     obj.slug = self._new_slug(kind, rec.slug or slug_from(rec))
                 if derive:
@@ -534,6 +545,11 @@ class Loader:
             items,
             slug_from=None,
             derive=_render_field("body", "body_html"),
+            on_create=(
+                {"review_state": Answer.Review.PUBLISHED, "reviewed_at": timezone.now()}
+                if self.reviewed_by_source
+                else {"review_state": Answer.Review.PENDING}
+            ),
         )
 
     def _topics_known(self, where: str, rec: VideoRecord | QuestionRecord) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from askwell.demo.loader import load_demo_content
 from askwell.experts.models import Book, Contributor, Video
@@ -239,3 +240,45 @@ def test_every_exported_line_validates_against_the_record_models(tmp_path):
     assert len(records) == len(lines)
     for line, record in zip(lines, records, strict=True):
         assert json.dumps(record.model_dump(mode="json"), ensure_ascii=False) == line
+
+
+def test_imported_answers_count_as_reviewed_by_their_source_unless_asked(
+    tmp_path, settings
+):
+    """By default new answers are reviewed by their source at import time;
+    --unreviewed puts them in the review queue; a re-import never changes the
+    review state of answers already there."""
+    # given: the demo content exported, then removed
+    load_demo_content()
+    exported = tmp_path / "demo.jsonl"
+    _export(exported)
+    _delete_all_content()
+
+    # when: imported for review
+    out = io.StringIO()
+    call_command("import", "jsonl", str(exported), "--unreviewed", stdout=out)
+
+    # then
+    assert set(Answer.objects.values_list("review_state", flat=True)) == {"pending"}
+    settings.ASKWELL_SHOW_UNREVIEWED = False
+    assert not Answer.objects.published().exists()
+    settings.ASKWELL_SHOW_UNREVIEWED = True
+
+    # when: an editor approves one, and the file is imported again by default
+    first = Answer.objects.order_by("pk").first()
+    Answer.objects.filter(pk=first.pk).update(review_state="published")
+    _import(exported)
+
+    # then: states are untouched
+    assert Answer.objects.filter(review_state="published").count() == 1
+
+    # when: imported into an empty database by default
+    _delete_all_content()
+    _import(exported)
+
+    # then: reviewed by their source, with the date
+    states = set(Answer.objects.values_list("review_state", flat=True))
+    assert states == {"published"}
+    assert not Answer.objects.filter(reviewed_at=None).exists()
+    page = Client().get(Answer.objects.first().question.get_absolute_url())
+    assert "Reviewed by its source," in page.content.decode()

@@ -53,6 +53,12 @@ class Command(BaseCommand):
                 "--batch-size", type=int, default=500, help="records per transaction"
             )
             command.add_argument(
+                "--unreviewed",
+                action="store_true",
+                help="new answers wait for medical review (default: they count as "
+                "reviewed by their source at import time)",
+            )
+            command.add_argument(
                 "--no-embed",
                 action="store_true",
                 help="skip computing search embeddings (`askwell reindex --embeddings-only` does it later)",
@@ -70,7 +76,11 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file or folder")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
-        loader = Loader(strict=strict, batch_size=batch_size)
+        loader = Loader(
+            strict=strict,
+            batch_size=batch_size,
+            reviewed_by_source=not options.get("unreviewed"),
+        )
         # A normal run commits batch by batch (each batch is one transaction, see
         # loader.py); a dry run wraps everything in one transaction and rolls it back.
         outer = transaction.atomic() if dry_run else contextlib.nullcontext()
