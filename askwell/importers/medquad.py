@@ -269,7 +269,7 @@ def _member_path(parts: Iterable[str]) -> str:
 def _natural_key(member: _Member) -> list[tuple[int, str]]:
     # "2_GARD_QA" sorts before "10_MPlus_ADAM_QA".
     return [
-        (int(chunk), "") if chunk.isdigit() else (-1, chunk)
+        (int(chunk), "") if chunk.isdecimal() else (-1, chunk)
         for chunk in re.split(r"(\d+)", member[0])
         if chunk
     ]

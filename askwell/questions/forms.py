@@ -74,7 +74,9 @@ LISTED_MAX = 400
 
 
 def _topic_choices(initial: list[Topic], posted: list[str]) -> list[tuple[int, str]]:
-    chosen = {t.pk for t in initial} | {int(v) for v in posted if v.isdigit()}
+    chosen = {t.pk for t in initial} | {
+        int(v) for v in posted if v.isdecimal() and len(v) < 12
+    }
     listed = list(
         Topic.objects.filter(depth__lte=LISTED_DEPTH).order_by("depth", "name")[
             :LISTED_MAX

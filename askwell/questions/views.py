@@ -175,7 +175,7 @@ def ask(request: HttpRequest) -> HttpResponse:
 def suggest_topics(request: HttpRequest) -> HttpResponse:
     """htmx: topics named in the question being typed, as checkboxes of the form."""
     text = f"{request.GET.get('title', '')}\n{request.GET.get('details', '')}"[:5000]
-    chosen = {v for v in request.GET.getlist("topics") if v.isdigit()}
+    chosen = {v for v in request.GET.getlist("topics") if v.isdecimal()}
     return render(
         request,
         "questions/_topic_suggestions.html",

@@ -93,7 +93,7 @@ def similar(request: HttpRequest) -> HttpResponse:
 
 
 def _ints(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()][:10]
+    return [int(v) for v in values if v.isdecimal() and len(v) < 12][:10]
 
 
 def _group(results: engine.SearchResults) -> list[QuestionResult]:
@@ -112,7 +112,9 @@ def _group(results: engine.SearchResults) -> list[QuestionResult]:
 def _page(request: HttpRequest, items: list[QuestionResult]):  # type: ignore[no-untyped-def]
     paginator = Paginator(items, PER_PAGE)
     raw = request.GET.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= max(paginator.num_pages, 1):
+    if not (raw.isdecimal() and len(raw) < 12) or not 1 <= int(raw) <= max(
+        paginator.num_pages, 1
+    ):
         raise Http404(f"There is no page {raw}.")
     return paginator.page(int(raw))
 
