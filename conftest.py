@@ -58,6 +58,28 @@ def _fresh_search_state(request, django_db_blocker):
                 backend().clear()
 
 
+# The people most tests act as (app conftests add their own: askers, readers).
+
+
+@pytest.fixture
+def editor(db):
+    """A member of the Editors group."""
+    from askwell.accounts.tests.factories import EditorFactory
+
+    return EditorFactory(username="editor")
+
+
+@pytest.fixture
+def expert(db):
+    """A verified expert, Jane Doe, RN, who signs answers as herself."""
+    from askwell.accounts.tests.factories import UserFactory
+    from askwell.experts.tests.factories import ContributorFactory
+
+    user = UserFactory(username="drjane")
+    ContributorFactory(user=user, name="Jane Doe", credentials="RN")
+    return user
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():

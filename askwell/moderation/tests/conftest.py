@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from askwell.accounts.tests.factories import EditorFactory, UserFactory
-from askwell.experts.tests.factories import ContributorFactory
+from askwell.accounts.tests.factories import UserFactory
 from askwell.moderation.tests.factories import CommentFactory
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 
@@ -28,20 +27,8 @@ def reporter(db):
 
 
 @pytest.fixture
-def editor(db):
-    return EditorFactory(username="editor")
-
-
-@pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin", is_superuser=True, is_staff=True)
-
-
-@pytest.fixture
-def expert(db):
-    user = UserFactory(username="drjane")
-    ContributorFactory(user=user, name="Jane Doe", credentials="RN")
-    return user
 
 
 @pytest.fixture

@@ -4,23 +4,16 @@ flag queue, the reader no longer sees it, and the editor restores it."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from askwell.accounts.tests.factories import PASSWORD, EditorFactory, UserFactory
+from askwell.accounts.tests.browser import sign_in
+from askwell.accounts.tests.factories import EditorFactory, UserFactory
 from askwell.experts.tests.factories import ContributorFactory
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BODY = "Take the tablets with food to spare your stomach."
-
-
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Username or email address").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("link", name=username)).to_be_visible()
 
 
 def test_report_hide_and_restore_an_answer(live_server, browser: Browser):
@@ -36,7 +29,7 @@ def test_report_hide_and_restore_an_answer(live_server, browser: Browser):
 
     # when: a reader reports the answer
     reader = browser.new_page()
-    _sign_in(reader, base, "carefulreader")
+    sign_in(reader, base, "carefulreader")
     reader.goto(url)
     expect(reader.locator("article.answer")).to_contain_text(BODY)
     reader.get_by_role("link", name="Report this answer").click()
@@ -49,7 +42,7 @@ def test_report_hide_and_restore_an_answer(live_server, browser: Browser):
 
     # ...and an editor hides it from the flag queue
     editor = browser.new_page()
-    _sign_in(editor, base, "chiefeditor")
+    sign_in(editor, base, "chiefeditor")
     editor.goto(base + "/moderation/flags/")
     item = editor.locator(".flag-item").filter(has_text="Wrong advice for ulcers")
     expect(item).to_contain_text("Harmful or false health claim")
@@ -77,7 +70,7 @@ def test_report_hide_and_restore_an_answer(live_server, browser: Browser):
     # and an administrator finds both decisions in the audit log
     UserFactory(username="siteadmin", is_superuser=True, is_staff=True)
     admin = browser.new_page()
-    _sign_in(admin, base, "siteadmin")
+    sign_in(admin, base, "siteadmin")
     admin.goto(base + "/moderation/audit/")
     log = admin.locator("main")
     expect(log).to_contain_text("answer.hidden")

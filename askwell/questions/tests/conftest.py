@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from askwell.accounts.tests.factories import EditorFactory, UserFactory
+from askwell.accounts.tests.factories import UserFactory
 from askwell.experts.tests.factories import ContributorFactory
 from askwell.questions.tests.factories import QuestionFactory
 
@@ -25,18 +25,6 @@ def asker(db):
 @pytest.fixture
 def stranger(db):
     return UserFactory(username="stranger")
-
-
-@pytest.fixture
-def editor(db):
-    return EditorFactory(username="editor")
-
-
-@pytest.fixture
-def expert(db):
-    user = UserFactory(username="drjane")
-    ContributorFactory(user=user, name="Jane Doe", credentials="RN")
-    return user
 
 
 @pytest.fixture

@@ -15,21 +15,14 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
-from askwell.accounts.tests.factories import PASSWORD, UserFactory
+from askwell.accounts.tests.browser import sign_in
+from askwell.accounts.tests.factories import UserFactory
 from askwell.demo.loader import load_demo_content
 from askwell.experts.tests.factories import ContributorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Can plasma exchange help multiple sclerosis relapses?"
-
-
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Username or email address").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("link", name=username)).to_be_visible()
 
 
 def _answer(
@@ -85,7 +78,7 @@ def test_sign_up_ask_answer_notify_helpful_endorse(live_server, browser: Browser
 
     # ...two verified experts answer, one citing a DOI
     expert_page = browser.new_page()
-    _sign_in(expert_page, base, "drokafor")
+    sign_in(expert_page, base, "drokafor")
     _answer(
         expert_page,
         base,
@@ -95,7 +88,7 @@ def test_sign_up_ask_answer_notify_helpful_endorse(live_server, browser: Browser
         "doi:10.1000/ms-relapse-2021 | A trial of plasma exchange in relapses",
     )
     second_page = browser.new_page()
-    _sign_in(second_page, base, "nursedelgado")
+    sign_in(second_page, base, "nursedelgado")
     _answer(
         second_page,
         base,
@@ -115,7 +108,7 @@ def test_sign_up_ask_answer_notify_helpful_endorse(live_server, browser: Browser
 
     # when: a reader marks Dr Okafor's answer helpful (htmx, no reload)
     reader_page = browser.new_page()
-    _sign_in(reader_page, base, "helpfulreader")
+    sign_in(reader_page, base, "helpfulreader")
     reader_page.goto(base + question_url)
     answers = reader_page.locator("article.answer")
     # Newest first while nothing sets them apart: the nurse's answer leads.

@@ -5,23 +5,16 @@ says who reviewed it."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from askwell.accounts.tests.factories import PASSWORD, EditorFactory, UserFactory
+from askwell.accounts.tests.browser import sign_in
+from askwell.accounts.tests.factories import EditorFactory, UserFactory
 from askwell.experts.tests.factories import ContributorFactory
 from askwell.questions import actions
 from askwell.questions.tests.factories import QuestionFactory
 from askwell.review.permissions import reviewers_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Username or email address").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("link", name=username)).to_be_visible()
 
 
 def test_reviewer_approves_an_answer_from_the_queue(live_server, browser: Browser):
@@ -47,7 +40,7 @@ def test_reviewer_approves_an_answer_from_the_queue(live_server, browser: Browse
 
     # when: the reviewer works the queue
     page = browser.new_page()
-    _sign_in(page, base, "reviewer")
+    sign_in(page, base, "reviewer")
     page.goto(base + "/review/")
     page.get_by_role("link", name="Does rest help a gout flare?").click()
     page.get_by_label("Approved").check()
