@@ -40,7 +40,17 @@ if sys.version_info < (3, 11):  # noqa: UP036 - the system python3 may be older
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / "bin"
-CHROMIUM = Path("/usr/bin/chromium")
+# What the tests need from Debian: the browser tests drive Chromium, the cache tests
+# start a throwaway Redis, the deployment tests run docs/deploy.md's nginx config.
+SYSTEM_PACKAGES = {
+    Path("/usr/bin/chromium"): ["chromium"],
+    Path("/usr/bin/redis-server"): ["redis-server"],
+    Path("/usr/sbin/nginx"): [
+        "nginx",
+        "libnginx-mod-http-brotli-filter",
+        "libnginx-mod-http-brotli-static",
+    ],
+}
 PG_SYSTEM_USER = "askwellpg"
 PG_START_ATTEMPTS = 3
 DATABASES = ("sqlite", "postgresql")
@@ -168,7 +178,7 @@ def run_demo(args: list[str]) -> NoReturn:
 
 def run_tests(pytest_args: list[str], databases: list[str]) -> int:
     ensure_venv(dev=True)
-    ensure_chromium()
+    ensure_system_packages()
     results: dict[str, tuple[str, float]] = {}
     for phase, action in _phases(pytest_args, databases):
         started = time.monotonic()
@@ -199,21 +209,27 @@ def print_summary(results: dict[str, tuple[str, float]]) -> None:
         print(f"  {phase:<11} {status}{timing}")
 
 
-def ensure_chromium() -> None:
-    """The browser tests drive Debian's Chromium; install it when we can."""
-    if CHROMIUM.exists():
-        return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
+def ensure_system_packages() -> None:
+    """Install the Debian packages the tests use, when we can."""
+    missing = [
+        pkg
+        for path, pkgs in SYSTEM_PACKAGES.items()
+        if not path.exists()
+        for pkg in pkgs
+    ]
+    if missing and os.geteuid() == 0 and shutil.which("apt-get"):
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        step(f"{CHROMIUM} is missing: apt-get update")
+        step(f"missing Debian packages ({', '.join(missing)}): apt-get update")
         run(["apt-get", "update"], env=env)
-        install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]
+        install = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
         step(" ".join(install))
         run(install, env=env)
-    if not CHROMIUM.exists():
+    still_missing = [str(path) for path in SYSTEM_PACKAGES if not path.exists()]
+    if still_missing:
+        every = " ".join(pkg for pkgs in SYSTEM_PACKAGES.values() for pkg in pkgs)
         raise DevError(
-            f"{CHROMIUM} is missing; the browser tests need it. Install Debian's "
-            "chromium package: sudo apt-get install --no-install-recommends chromium"
+            f"{', '.join(still_missing)} missing; the tests need them. Install the "
+            f"Debian packages: sudo apt-get install --no-install-recommends {every}"
         )
 
 
