@@ -61,11 +61,12 @@ def forget_cached_state() -> None:
     so the test suite calls this before each test.
     """
     from askwell.search import snapshot, understanding
-    from askwell.search.backends import sqlite
+    from askwell.search.backends import postgres, sqlite
 
     snapshot.forget()
     understanding.forget_phrases()
     sqlite.forget_frequencies()
+    postgres.forget_frequencies()
     vector_index.forget_matrices()
 
 
@@ -208,6 +209,12 @@ def _write(documents: list[SearchDocument]) -> None:
     )
 
 
+def refresh_statistics() -> None:
+    """After a bulk change (an import): let the lexical backend recount its words."""
+    backend().analyze()
+    bump_version()
+
+
 def reindex(*, progress: Progress | None = None) -> int:
     """Rebuild every search document from the content; returns how many were written."""
     advance = progress or (lambda n: None)
@@ -230,6 +237,7 @@ def reindex(*, progress: Progress | None = None) -> int:
             _write(batch)
         written += len(batch)
         advance(len(batch))
+    backend().analyze()
     bump_version()
     return written
 

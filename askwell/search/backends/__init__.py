@@ -3,10 +3,17 @@
 Both take the same `LexicalQuery` and return `(answer_id, score)` pairs, best
 first, for indexed (published) answers. `backend()` picks the one for the default
 database connection.
+
+A reader's long message holds many words that most documents contain
+("help", "symptoms", "problem"): OR-ing them makes the database score nearly
+every document. Both backends therefore rank the words by how many documents
+hold them and keep only the rarer ones (`choose_words`), always including the
+words of the detected focus.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -29,6 +36,30 @@ class LexicalQuery:
         return bool(self.words or self.phrases)
 
 
+# Words in more than this share of the documents are left out of a query...
+MAX_DOCUMENT_SHARE = 0.25
+# ...and at most this many words are kept, the rarest first.
+MAX_WORDS = 12
+# When every word is common, the rarest few are kept all the same.
+MIN_WORDS = 2
+
+
+def choose_words(
+    query: LexicalQuery, count: Callable[[str], int], documents: int
+) -> list[str]:
+    """The query's words worth asking the database for (see module doc), rarest first.
+
+    `count(word)` is how many of the `documents` hold the word.
+    """
+    limit = MAX_DOCUMENT_SHARE * documents
+    counted = sorted((count(w), i, w) for i, w in enumerate(query.words))
+    kept = [w for n, _, w in counted if n <= limit or w in query.keep]
+    if len(kept) < MIN_WORDS:
+        kept = [w for _, _, w in counted[:MIN_WORDS]]
+    must = [w for w in kept if w in query.keep]
+    return list(dict.fromkeys([*must, *kept]))[: max(MAX_WORDS, len(must))]
+
+
 @dataclass(frozen=True)
 class DocumentText:
     answer_id: int
@@ -41,6 +72,8 @@ class LexicalBackend(Protocol):
     def write(self, documents: list[DocumentText]) -> None: ...
     def delete(self, answer_ids: list[int]) -> None: ...
     def clear(self) -> None: ...
+    def analyze(self) -> None: ...
+    def words_kept(self, query: LexicalQuery, version: int) -> list[str]: ...
     def search(
         self, query: LexicalQuery, limit: int, version: int
     ) -> list[tuple[int, float]]: ...

@@ -1,10 +1,82 @@
-"""PostgreSQL full-text search over the weighted `search_vector` column."""
+"""PostgreSQL full-text search over the weighted `search_vector` column.
+
+The query's words are pruned by `choose_words` like on SQLite. The document
+counts come from PostgreSQL's own statistics: ANALYZE keeps, for a tsvector
+column, its most common lexemes and the share of rows holding each
+(`pg_stats.most_common_elems` / `most_common_elem_freqs`; migration 0005
+raises the column's statistics target so ten thousand lexemes are kept). A
+word missing from that list is rarer than every listed one, which is all the
+pruning needs. The list is read once per index version; before the first
+ANALYZE there is none and every word is kept.
+"""
 
 from __future__ import annotations
 
+import functools
+import threading
+
+import snowballstemmer
 from django.db import connection
 
-from askwell.search.backends import DocumentText, LexicalQuery
+from askwell.search.backends import DocumentText, LexicalQuery, choose_words
+
+
+class _Frequencies:
+    """Estimated document count of each common lexeme, per index version."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._counts: dict[str, int] = {}
+        self.documents = 0
+        # The 'english' text search configuration stems with Snowball's English.
+        self._stemmer = snowballstemmer.stemmer("english")
+
+    def load(self, version: int) -> None:
+        if version == self._version:
+            return
+        with self._lock, connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs,
+                       c.reltuples
+                FROM pg_stats AS s
+                JOIN pg_class AS c ON c.relname = s.tablename
+                WHERE s.tablename = 'search_searchdocument'
+                  AND s.attname = 'search_vector'
+                  AND s.schemaname = current_schema()
+                """
+            )
+            row = cursor.fetchone()
+            counts: dict[str, int] = {}
+            documents = 0
+            if row and row[0] and row[2] > 0:
+                lexemes, shares, documents = row[0], row[1], int(row[2])
+                # The frequency list ends with three summary figures.
+                counts = {
+                    lexeme: round(share * documents)
+                    for lexeme, share in zip(lexemes, shares, strict=False)
+                }
+            self._counts, self.documents = counts, documents
+            self._version = version
+
+    def forget(self) -> None:
+        self._version = None
+
+    def count(self, word: str) -> int:
+        return self._counts.get(self._stem(word.casefold()), 0)
+
+    @functools.lru_cache(maxsize=50_000)  # noqa: B019 - one instance per process
+    def _stem(self, word: str) -> str:
+        with self._lock:
+            return self._stemmer.stemWord(word)
+
+
+_frequencies = _Frequencies()
+
+
+def forget_frequencies() -> None:
+    _frequencies.forget()
 
 
 class PostgresBackend:
@@ -20,12 +92,25 @@ class PostgresBackend:
     def clear(self) -> None:
         return None
 
+    def analyze(self) -> None:
+        """Refresh the lexeme statistics the pruning reads (after bulk changes)."""
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_searchdocument")
+        _frequencies.forget()
+
+    def words_kept(self, query: LexicalQuery, version: int) -> list[str]:
+        _frequencies.load(version)
+        if not _frequencies.documents:
+            return list(query.words)
+        return choose_words(query, _frequencies.count, _frequencies.documents)
+
     def search(
         self, query: LexicalQuery, limit: int, version: int
     ) -> list[tuple[int, float]]:
         if not query:
             return []
-        parts = ["plainto_tsquery('english', %s)"] * len(query.words) + [
+        words = self.words_kept(query, version)
+        parts = ["plainto_tsquery('english', %s)"] * len(words) + [
             "phraseto_tsquery('english', %s)"
         ] * len(query.phrases)
         tsquery = " || ".join(parts)
@@ -39,7 +124,7 @@ class PostgresBackend:
                 ORDER BY rank DESC
                 LIMIT %s
                 """,  # noqa: S608 - only placeholders are interpolated
-                [*query.words, *query.phrases, limit],
+                [*words, *query.phrases, limit],
             )
             return list(cursor.fetchall())
 

@@ -1,31 +1,22 @@
 """SQLite FTS5: BM25 with per-column weights over the `search_fts` table.
 
-A reader's long message holds many words that most documents contain
-("help", "symptoms", "problem"): OR-ing them makes FTS5 score nearly every
-document. Before querying, words are ranked by how many documents hold them
-(the `search_fts_vocab` view, read once per index version) and only the
-rarer ones are kept, always including the words of the detected focus.
+Before querying, the query's words are pruned by `choose_words` with the
+document count of each word from the `search_fts_vocab` view (read once per
+index version).
 """
 
 from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
 
 import snowballstemmer
 from django.db import connection
 
-from askwell.search.backends import DocumentText, LexicalQuery
+from askwell.search.backends import DocumentText, LexicalQuery, choose_words
 
 # bm25() column weights: title, body, topics.
 WEIGHTS = (4.0, 1.0, 3.0)
-# Words in more than this share of the documents are left out of a query...
-MAX_DOCUMENT_SHARE = 0.25
-# ...and at most this many words are kept, the rarest first.
-MAX_WORDS = 12
-# When every word is common, the rarest few are kept all the same.
-MIN_WORDS = 2
 
 
 def _quote(term: str) -> str:
@@ -73,22 +64,6 @@ def forget_frequencies() -> None:
     _frequencies.forget()
 
 
-def choose_words(
-    query: LexicalQuery, count: Callable[[str], int], documents: int
-) -> list[str]:
-    """The query's words worth asking FTS5 for (see module doc), rarest first.
-
-    `count(word)` is how many of the `documents` hold the word.
-    """
-    limit = MAX_DOCUMENT_SHARE * documents
-    counted = sorted((count(w), i, w) for i, w in enumerate(query.words))
-    kept = [w for n, _, w in counted if n <= limit or w in query.keep]
-    if len(kept) < MIN_WORDS:
-        kept = [w for _, _, w in counted[:MIN_WORDS]]
-    must = [w for w in kept if w in query.keep]
-    return list(dict.fromkeys([*must, *kept]))[: max(MAX_WORDS, len(must))]
-
-
 class SqliteBackend:
     def write(self, documents: list[DocumentText]) -> None:
         if not documents:
@@ -113,14 +88,19 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
 
+    def analyze(self) -> None:
+        """Nothing to refresh: the fts5vocab counts are always current."""
+
+    def words_kept(self, query: LexicalQuery, version: int) -> list[str]:
+        _frequencies.load(version)
+        return choose_words(query, _frequencies.count, _frequencies.documents)
+
     def search(
         self, query: LexicalQuery, limit: int, version: int
     ) -> list[tuple[int, float]]:
         if not query:
             return []
-        _frequencies.load(version)
-        terms = choose_words(query, _frequencies.count, _frequencies.documents)
-        terms += query.phrases
+        terms = self.words_kept(query, version) + list(query.phrases)
         match = " OR ".join(_quote(t) for t in terms)
         with connection.cursor() as cursor:
             # Only published answers have documents; the engine re-checks

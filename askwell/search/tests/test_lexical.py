@@ -1,10 +1,13 @@
-"""Which words of a reader's message the SQLite lexical query keeps: common
+"""Which words of a reader's message the lexical query keeps: common
 words cost most of an OR query's time and barely change BM25's order."""
 
 from __future__ import annotations
 
-from askwell.search.backends import LexicalQuery
-from askwell.search.backends.sqlite import choose_words
+import pytest
+
+from askwell.questions.tests.factories import AnswerFactory
+from askwell.search.backends import LexicalQuery, backend, choose_words
+from askwell.search.indexing import current_version, index_answers, refresh_statistics
 
 
 def _counts(**counts: int):
@@ -51,3 +54,25 @@ def test_at_most_twelve_words_are_kept():
 
     # then
     assert kept == list(many[:12])
+
+
+@pytest.mark.django_db
+def test_the_database_backend_leaves_out_a_word_most_documents_hold(lexical_only):
+    """On SQLite the counts come from fts5vocab, on PostgreSQL from ANALYZE's
+    lexeme statistics (refreshed after bulk changes): either way a word in
+    every document is not sent to the database."""
+    # given: 30 published answers all saying "tiredness", two naming rare words
+    bodies = [f"Tiredness is common, note {i}." for i in range(28)]
+    bodies += ["Tiredness after plasmapheresis.", "Tiredness and myasthenia."]
+    answers = [AnswerFactory(body=body) for body in bodies]
+    index_answers([a.pk for a in answers])
+    refresh_statistics()
+
+    # when
+    query = LexicalQuery(("tiredness", "plasmapheresis", "myasthenia"))
+    kept = backend().words_kept(query, current_version())
+
+    # then
+    assert kept == ["plasmapheresis", "myasthenia"]
+    found = {pk for pk, _ in backend().search(query, 10, current_version())}
+    assert found == {answers[-2].pk, answers[-1].pk}

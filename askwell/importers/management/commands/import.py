@@ -11,6 +11,7 @@ from askwell.importers import convert_medquad, medquad
 from askwell.importers.jsonl import FormatError, Problem, read_jsonl
 from askwell.importers.loader import Loader, StrictStop, Summary
 from askwell.importers.progress import Progress
+from askwell.search import indexing
 from askwell.search.management.commands.reindex import run_embeddings
 
 
@@ -104,6 +105,8 @@ class Command(BaseCommand):
         except FormatError as error:
             raise CommandError(str(error)) from None
         self._report(loader.summary)
+        if not dry_run:
+            indexing.refresh_statistics()
         if not dry_run and not no_embed:
             run_embeddings(self.stdout)
         if loader.summary.skipped:
