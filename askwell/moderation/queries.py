@@ -6,8 +6,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from askwell.accounts.roles import is_reader
+from askwell.moderation.models import Target
 from askwell.moderation.permissions import can_moderate
 from askwell.questions.models import Answer, Comment, Question
 
@@ -34,6 +37,28 @@ def questions_visible_to(user: User | AnonymousUser) -> QuerySet[Question]:
             | Q(moderation=Question.Moderation.HELD, asker=user)
         )
     return questions.visible()
+
+
+def flaggable(user: User | AnonymousUser, kind: str, pk: int) -> Target:
+    """The item `kind` `pk` if `user` can see it, or Http404 (one query, with
+    what the report form shows of it)."""
+    if kind == "question":
+        return get_object_or_404(questions_visible_to(user), pk=pk)
+    if kind == "answer":
+        return get_object_or_404(
+            Answer.objects.published()
+            .filter(question__moderation=Question.Moderation.VISIBLE)
+            .select_related("question", "contributor"),
+            pk=pk,
+        )
+    if kind == "comment":
+        return get_object_or_404(
+            Comment.objects.filter(status=Comment.Status.PUBLISHED)
+            .filter(Answer.published_q("answer__"))
+            .select_related("answer__question"),
+            pk=pk,
+        )
+    raise Http404("Only questions, answers and comments can be reported.")
 
 
 def held_questions() -> QuerySet[Question]:

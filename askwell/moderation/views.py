@@ -60,34 +60,12 @@ def _target_url(target: Target) -> str:
 # --- flagging -----------------------------------------------------------------------
 
 
-def _flaggable(request: HttpRequest, kind: str, pk: int) -> Target:
-    """The item `kind` `pk` if the reader can see it (one query, with what
-    the form page shows of it)."""
-    if kind == "question":
-        return get_object_or_404(queries.questions_visible_to(request.user), pk=pk)
-    if kind == "answer":
-        return get_object_or_404(
-            Answer.objects.published()
-            .filter(question__moderation=Question.Moderation.VISIBLE)
-            .select_related("question", "contributor"),
-            pk=pk,
-        )
-    if kind == "comment":
-        return get_object_or_404(
-            Comment.objects.filter(status=Comment.Status.PUBLISHED)
-            .filter(Answer.published_q("answer__"))
-            .select_related("answer__question"),
-            pk=pk,
-        )
-    raise Http404("Only questions, answers and comments can be reported.")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @rate_limit("flag")
 def flag(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     permissions.check_can_flag(request.user)
-    target = _flaggable(request, kind, pk)
+    target = queries.flaggable(request.user, kind, pk)
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
