@@ -126,17 +126,28 @@ class SpamCheckMixin:
     """For a form people post content or accounts with: checks the honeypot
     and timestamp, and, given `author=`, the new-account link limit over the
     fields named in `link_fields`. Put it before the form class:
-    `class AskForm(SpamCheckMixin, forms.Form)`."""
+    `class AskForm(SpamCheckMixin, forms.Form)`.
+
+    `shown=False` is for data that never came from a page (the JSON API):
+    there is no honeypot or timestamp to check, but the link limit holds."""
 
     link_fields: tuple[str, ...] = ()
 
-    def __init__(self, *args: Any, author: User | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        author: User | None = None,
+        shown: bool = True,
+        **kwargs: Any,
+    ) -> None:
         self.author = author
+        self.shown = shown
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
-        check_submission(self.data)  # type: ignore[attr-defined]
+        if self.shown:
+            check_submission(self.data)  # type: ignore[attr-defined]
         if self.author is not None and self.author.is_authenticated:
             check_link_limit(
                 self.author,
