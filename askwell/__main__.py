@@ -20,9 +20,15 @@ def main(argv: list[str] | None = None) -> None:
 
         prepare_demo_environment(argv[2:])
 
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as error:
+        # A missing or wrong setting (SECRET_KEY, ALLOWED_HOSTS…): the message
+        # says which; a traceback would only hide it.
+        sys.exit(f"askwell: configuration error: {error}")
 
 
 if __name__ == "__main__":

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "askwell.search",
     "askwell.api",
     "askwell.demo",
+    "askwell.operations",
 ]
 
 MIDDLEWARE = [

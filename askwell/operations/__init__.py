@@ -1,0 +1,1 @@
+"""Running Askwell in production: `askwell serve`, `askwell backup`, `askwell restore`."""
