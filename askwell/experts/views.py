@@ -17,6 +17,7 @@ from askwell.core.pagination import paginate
 from askwell.experts import actions, permissions
 from askwell.experts.forms import ApplicationForm, MemberForm, RejectForm
 from askwell.experts.models import Book, Contributor, CredentialApplication, Video
+from askwell.experts.structured_data import profile_page
 from askwell.questions.models import Answer
 
 View = Callable[..., HttpResponse]
@@ -68,6 +69,7 @@ def contributor(request: HttpRequest, slug: str) -> HttpResponse:
             "videos": person.videos.all(),
             "page": paginate(request, answers),
             "can_manage_members": permissions.can_manage_members(request.user, person),
+            "structured_data": profile_page(person),
         },
     )
 

@@ -61,6 +61,17 @@ def html_to_text(value: str) -> str:
     return _SPACE.sub(" ", html.unescape(text)).strip()
 
 
+_INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|code|del|em|i|s|strong|sub|sup)\b[^>]*>", re.IGNORECASE
+)
+
+
+def plain_text(value: str) -> str:
+    """Sanitised HTML as the text a reader sees: inline tags go without a
+    trace ("<em>this</em>." → "this."), block tags become spaces."""
+    return html_to_text(_INLINE_TAG.sub("", value or ""))
+
+
 def excerpt(value: str, length: int = 240) -> str:
     """The first `length` characters of sanitised HTML as text, cut at a word."""
     text = html_to_text(value)

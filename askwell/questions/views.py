@@ -35,6 +35,7 @@ from askwell.questions.models import (
     summarize_stances,
 )
 from askwell.questions.related import related_questions, related_videos
+from askwell.questions.structured_data import qa_page
 from askwell.questions.writing import TARGET_GRADE, find_jargon, reading_level
 from askwell.review.queries import is_overdue
 from askwell.search.emergency import suggests_emergency
@@ -118,6 +119,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_answer": permissions.can_answer(user, question),
             "can_edit": permissions.can_edit_question(user, question),
             "emergency": suggests_emergency(f"{question.title}\n{question.details}"),
+            "structured_data": qa_page(question, answers),
         },
     )
 
