@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # django-ninja's templates and static files: the API docs page serves
+    # Swagger UI from this site (the CSP allows no CDN).
+    "ninja",
     "askwell.core",
     "askwell.accounts",
     "askwell.topics",

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from askwell.api.views import api
 from askwell.core import views as core_views
 from askwell.search import views as search_views
 
@@ -19,7 +18,7 @@ urlpatterns = [
     path("moderation/", include("askwell.moderation.urls")),
     path("review/", include("askwell.review.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path("api/v1/", include("askwell.api.urls")),
     # Uploaded photos and covers. In production a reverse proxy should serve
     # /media/ itself; this keeps the single-process demo complete.
     path("media/<path:path>", core_views.media, name="media"),

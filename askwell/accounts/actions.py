@@ -1,4 +1,5 @@
-"""Every change to an account: sign-up, verification and change of email.
+"""Every change to an account: sign-up, verification, change of email and
+personal API tokens.
 
 Passwords are set and reset through Django's own forms and views
 (`SetPasswordForm`, `PasswordChangeForm`), which already do it right.
@@ -6,13 +7,20 @@ Passwords are set and reset through Django's own forms and views
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from askwell.accounts import tokens
 from askwell.accounts.mail import absolute, send_after_commit
-from askwell.accounts.models import User
+from askwell.accounts.models import ApiToken, User
+from askwell.accounts.roles import is_reader
+from askwell.audit import log_action
 
 
 def email_in_use(email: str, *, exclude: User | None = None) -> bool:
@@ -141,3 +149,82 @@ def confirm_email_change(user: User, token: str) -> User:
         user.email = old_email
         raise taken from None
     return user
+
+
+# --- personal API tokens --------------------------------------------------------------
+
+API_TOKEN_PREFIX = "askw_"  # noqa: S105 - a label, not a secret
+MAX_API_TOKENS = 20
+# Recording every use would write to the database on every API call.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def hash_api_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(user: User, *, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns the row and the token, which is shown
+    once and never stored."""
+    if not is_reader(user):
+        raise PermissionDenied("Sign in to create an API token.")
+    name = name.strip()
+    if not name:
+        raise ValidationError(
+            {"name": "Name the token, e.g. “my reading app”."}, code="required"
+        )
+    token = API_TOKEN_PREFIX + secrets.token_urlsafe(30)
+    with transaction.atomic():
+        if user.api_tokens.active().count() >= MAX_API_TOKENS:
+            raise ValidationError(
+                f"You have {MAX_API_TOKENS} tokens: revoke one you no longer use first.",
+                code="too_many",
+            )
+        api_token = ApiToken(
+            user=user,
+            name=name,
+            token_hash=hash_api_token(token),
+            prefix=token[: len(API_TOKEN_PREFIX) + 4],
+        )
+        api_token.full_clean()
+        api_token.save()
+        log_action(
+            api_token, "api_token.created", user, {"name": name, "id": api_token.pk}
+        )
+    return api_token, token
+
+
+def revoke_api_token(user: User, api_token: ApiToken) -> ApiToken:
+    """Revoke one of the user's own tokens; revoking twice changes nothing."""
+    if not is_reader(user) or api_token.user_id != user.pk:
+        raise PermissionDenied("You can revoke only your own tokens.")
+    with transaction.atomic():
+        api_token = ApiToken.objects.select_for_update().get(pk=api_token.pk)
+        if api_token.revoked_at is None:
+            api_token.revoked_at = timezone.now()
+            api_token.save(update_fields=["revoked_at"])
+            log_action(
+                api_token,
+                "api_token.revoked",
+                user,
+                {"name": api_token.name, "id": api_token.pk},
+            )
+    return api_token
+
+
+def user_for_api_token(token: str) -> User | None:
+    """The active account an unrevoked token belongs to, or None; records
+    when the token was last used (to the minute)."""
+    api_token = (
+        ApiToken.objects.active()
+        .select_related("user")
+        .filter(token_hash=hash_api_token(token))
+        .first()
+    )
+    if api_token is None or not api_token.user.is_active:
+        return None
+    now = timezone.now()
+    last = api_token.last_used_at
+    if last is None or now - last >= LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+    return api_token.user

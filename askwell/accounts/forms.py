@@ -159,3 +159,11 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
     def send_mail(self, *args: Any, **kwargs: Any) -> None:
         transaction.on_commit(partial(super().send_mail, *args, **kwargs))
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        label="Token name",
+        help_text="What the token is for, e.g. “my reading app”.",
+    )

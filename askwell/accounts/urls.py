@@ -13,6 +13,8 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
     path("settings/", views.account_settings, name="settings"),
+    path("tokens/", views.create_api_token, name="create_api_token"),
+    path("tokens/<int:pk>/revoke/", views.revoke_api_token, name="revoke_api_token"),
     path("email/", views.email_change, name="email_change"),
     path(
         "email/confirm/<str:token>/",

@@ -9,21 +9,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from askwell.accounts import actions, roles, tokens
 from askwell.accounts.forms import (
+    ApiTokenForm,
     EmailChangeForm,
     PasswordResetForm,
     ResendVerificationForm,
     SignInForm,
     SignUpForm,
 )
-from askwell.accounts.models import User
+from askwell.accounts.models import ApiToken, User
 from askwell.core.ratelimit import rate_limit
 from askwell.experts.models import CredentialApplication
 
@@ -215,6 +216,12 @@ password_change = PasswordChangeView.as_view()
 
 @login_required
 def account_settings(request: HttpRequest) -> HttpResponse:
+    return _settings_page(request)
+
+
+def _settings_page(
+    request: HttpRequest, *, status: int = 200, **extra: object
+) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     is_editor = roles.is_editor(user)
     return render(
@@ -228,5 +235,37 @@ def account_settings(request: HttpRequest) -> HttpResponse:
             "pending_applications": (
                 CredentialApplication.objects.pending().count() if is_editor else 0
             ),
+            "api_tokens": user.api_tokens.all(),
+            "token_form": ApiTokenForm(),
+            **extra,
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def create_api_token(request: HttpRequest) -> HttpResponse:
+    """Create a token and show it on the settings page, once: the page is
+    rendered in answer to the POST, so the token is never stored anywhere."""
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            api_token, token = actions.create_api_token(
+                request.user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _settings_page(request, new_token=token, new_api_token=api_token)
+    return _settings_page(request, token_form=form, status=400)
+
+
+@login_required
+@require_POST
+def revoke_api_token(request: HttpRequest, pk: int) -> HttpResponse:
+    api_token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    actions.revoke_api_token(request.user, api_token)  # type: ignore[arg-type]
+    messages.success(request, f"The token “{api_token.name}” is revoked.")
+    return redirect("accounts:settings")

@@ -1,8 +1,21 @@
+"""The shapes of the API's requests and responses (the OpenAPI document is
+built from these). Views build plain dicts that fit them (askwell/api/output.py)."""
+
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
+from pydantic import Field
+
+from askwell.moderation.models import TARGET_KINDS, Flag
+from askwell.questions.models import Answer, Endorsement, QuestionType
+
+# Primary keys are 64-bit; larger numbers cannot name anything.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+QuestionTypeValue = Literal[tuple(QuestionType.values)]  # type: ignore[valid-type]
+StanceValue = Literal[("", *Answer.Stance.values)]  # type: ignore[valid-type]
 
 
 class ErrorBody(Schema):
@@ -29,3 +42,273 @@ class SearchResult(Schema):
 class SearchResponse(Schema):
     query: str
     results: list[SearchResult]
+
+
+# --- reads --------------------------------------------------------------------------
+
+
+class TopicRef(Schema):
+    id: int
+    name: str
+    slug: str
+
+
+class TopicNode(Schema):
+    id: int
+    name: str
+    slug: str
+    url: str
+    child_count: int = Field(description="Direct subtopics, listed or not.")
+    children: list[TopicNode] = Field(
+        description="Subtopics, down to the requested depth."
+    )
+
+
+class TopicTree(Schema):
+    topics: list[TopicNode]
+
+
+class ContributorRef(Schema):
+    id: int
+    kind: Literal["person", "organization"]
+    name: str
+    slug: str
+    credentials: str
+    signature: str = Field(
+        description='The name as answers are signed: "Jane Doe, RN".'
+    )
+    verified: bool
+    url: str
+
+
+class Contributor(ContributorRef):
+    specialty: str
+    verified_at: datetime | None
+    answer_count: int = Field(description="Published answers.")
+
+
+class BookRef(Schema):
+    id: int
+    title: str
+    slug: str
+    url: str
+
+
+class Book(BookRef):
+    description: str
+    link: str
+    published_year: int | None
+    cover_url: str | None
+    authors: list[ContributorRef]
+
+
+class VideoRef(Schema):
+    id: int
+    title: str
+    slug: str
+    url: str
+
+
+class Video(VideoRef):
+    description: str
+    duration_seconds: int | None
+    media_url: str
+    presenter: ContributorRef | None
+    topics: list[TopicRef]
+
+
+class ContributorDetail(Contributor):
+    bio: str
+    website: str
+    photo_url: str | None
+    books: list[BookRef]
+    videos: list[VideoRef]
+
+
+class QuestionSummary(Schema):
+    id: int
+    title: str
+    slug: str
+    url: str
+    question_type: str
+    status: Literal["open", "answered", "closed"]
+    created_at: datetime
+    answer_count: int = Field(description="Published answers.")
+    asker: str | None = Field(
+        description="The asker's username; null when asked anonymously."
+    )
+    topics: list[TopicRef]
+
+
+class Reference(Schema):
+    url: str
+    doi: str
+    pmid: str
+    title: str
+    link: str
+
+
+class EndorsementRef(Schema):
+    contributor: ContributorRef
+    kind: Literal["endorse", "disagree"]
+    reason: str
+    created_at: datetime
+
+
+class Review(Schema):
+    state: str
+    medically_reviewed: bool
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+
+
+class AnswerOut(Schema):
+    id: int
+    question_id: int
+    url: str
+    contributor: ContributorRef
+    body: str = Field(description="Markdown, as the author wrote it.")
+    body_html: str = Field(description="The sanitised HTML readers see.")
+    stance: str
+    source_book: BookRef | None
+    references: list[Reference]
+    helpful_count: int
+    endorsement_count: int
+    disagreement_count: int
+    endorsements: list[EndorsementRef]
+    review: Review
+    created_at: datetime
+    updated_at: datetime
+
+
+class QuestionDetail(QuestionSummary):
+    details: str
+    details_html: str
+    updated_at: datetime
+    duplicate_of: int | None
+    stance_summary: str = Field(
+        description='"Experts differ: …" when the answers take different stances.'
+    )
+    emergency: bool = Field(
+        description="The words suggest an emergency: show the emergency notice."
+    )
+    answers: list[AnswerOut] = Field(description="Published answers, in page order.")
+
+
+class SimilarQuestion(Schema):
+    question: QuestionSummary
+    score: float
+
+
+class SimilarResponse(Schema):
+    results: list[SimilarQuestion]
+
+
+def page_of(item: type[Schema], name: str) -> type[Schema]:
+    """{"results": [item], "next_cursor": str | null}."""
+    return type(
+        name,
+        (Schema,),
+        {
+            "__annotations__": {"results": list[item], "next_cursor": str | None},
+            "next_cursor": Field(
+                description="Pass as `cursor` for the next page; null on the last."
+            ),
+        },
+    )
+
+
+QuestionPage = page_of(QuestionSummary, "QuestionPage")
+ContributorPage = page_of(Contributor, "ContributorPage")
+BookPage = page_of(Book, "BookPage")
+VideoPage = page_of(Video, "VideoPage")
+
+
+# --- writes -------------------------------------------------------------------------
+
+
+class AskIn(Schema):
+    title: str = Field(description="The question, ending with a question mark.")
+    details: str = ""
+    topics: list[Id] = Field(default=[], description="Topic ids, at most 5.")
+    anonymous: bool = False
+    personal_details: Literal["warn", "keep", "remove"] = Field(
+        default="warn",
+        description="When the text seems to hold personal details: refuse "
+        "with 422 `personal_details` (warn), post as is (keep), or replace "
+        'them with "[removed]" and post (remove).',
+    )
+
+
+class QuestionEditIn(Schema):
+    title: str | None = None
+    details: str | None = None
+    topics: list[Id] | None = None
+    reason: str = Field(default="", description="Shown in the question's history.")
+
+
+class AnswerIn(Schema):
+    contributor: Id | None = Field(
+        default=None,
+        description="Sign as this contributor; needed only when you may sign "
+        "as more than one (yourself and an organization).",
+    )
+    body: str = Field(description="Markdown.")
+    references: list[str] = Field(
+        default=[],
+        description='One source each: a URL, "doi:10.…" or "pmid:…", optionally '
+        'followed by " | title".',
+    )
+    source_book: Id | None = None
+    stance: StanceValue = ""
+
+
+class AnswerEditIn(Schema):
+    body: str | None = None
+    references: list[str] | None = None
+    source_book: Id | None = Field(
+        default=None, description="Omit to keep it; null to remove it."
+    )
+    stance: StanceValue | None = None
+    reason: str = Field(default="", description="Shown in the answer's history.")
+
+
+class HelpfulOut(Schema):
+    answer_id: int
+    marked: bool
+    helpful_count: int
+
+
+class EndorseIn(Schema):
+    contributor: Id | None = None
+    kind: Literal[tuple(Endorsement.Kind.values)] = "endorse"  # type: ignore[valid-type]
+    reason: str
+
+
+class EndorsementOut(Schema):
+    answer_id: int
+    contributor: ContributorRef
+    kind: Literal["endorse", "disagree"]
+    reason: str
+    created_at: datetime
+
+
+class WithdrawnOut(Schema):
+    answer_id: int
+    withdrawn: bool
+
+
+class FlagIn(Schema):
+    kind: Literal[TARGET_KINDS]  # type: ignore[valid-type]
+    id: Id
+    reason: Literal[tuple(Flag.Reason.values)]  # type: ignore[valid-type]
+    text: str = Field(default="", description='Required when the reason is "other".')
+
+
+class FlagOut(Schema):
+    id: int
+    kind: str
+    target_id: int
+    reason: str
+    status: str
+    created_at: datetime

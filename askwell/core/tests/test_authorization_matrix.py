@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from askwell.accounts.actions import create_api_token
 from askwell.accounts.tests.factories import EditorFactory, UserFactory
 from askwell.experts.models import CredentialApplication
 from askwell.experts.tests.factories import (
@@ -80,6 +81,7 @@ class World:
     flag: Any
     user: Any = None
     notification: Any = None
+    token: Any = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,11 @@ class Route:
     expected: dict[str, str]
     kwargs: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
     method: str = "get"
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] | Callable[[World], dict[str, Any]] = field(
+        default_factory=dict
+    )
+    # The JSON API's writes take a JSON body.
+    json: bool = False
 
 
 def _question(w: World) -> dict[str, Any]:
@@ -97,6 +103,17 @@ def _question(w: World) -> dict[str, Any]:
 def _answer(w: World) -> dict[str, Any]:
     return {"pk": w.answer.pk}
 
+
+def _api_question(w: World) -> dict[str, Any]:
+    return {"question_id": w.question.pk}
+
+
+def _api_answer(w: World) -> dict[str, Any]:
+    return {"answer_id": w.answer.pk}
+
+
+# The JSON API answers a write without credentials with 401, not a redirect.
+API_SIGNED_IN = {**_all("ok"), "anonymous": "401"}
 
 ROUTES: dict[str, Route] = {
     "home": Route(PUBLIC),
@@ -153,6 +170,14 @@ ROUTES: dict[str, Route] = {
     "accounts:login": Route(PUBLIC),
     "accounts:logout": Route(PUBLIC),
     "accounts:settings": Route(SIGNED_IN),
+    "accounts:create_api_token": Route(
+        SIGNED_IN, method="post", data={"name": "My reading app"}
+    ),
+    "accounts:revoke_api_token": Route(
+        _all("404") | {"anonymous": "login"},
+        lambda w: {"pk": w.token.pk},
+        method="post",
+    ),
     "accounts:email_change": Route(SIGNED_IN),
     "accounts:email_change_confirm": Route(
         SIGNED_IN, lambda w: {"token": "not-a-token"}
@@ -213,6 +238,61 @@ ROUTES: dict[str, Route] = {
     "api:openapi-json": Route(PUBLIC),
     "api:openapi-view": Route(PUBLIC),
     "api:search": Route(PUBLIC, data={"q": "gout"}),
+    "api:similar": Route(PUBLIC, data={"q": "does rest help a cold"}),
+    "api:topic_tree": Route(PUBLIC),
+    "api:list_questions": Route(PUBLIC),
+    "api:get_question": Route(PUBLIC, _api_question),
+    "api:similar_to_question": Route(PUBLIC, _api_question),
+    "api:list_contributors": Route(PUBLIC),
+    "api:get_contributor": Route(PUBLIC, lambda w: {"contributor_id": w.person.pk}),
+    "api:list_books": Route(PUBLIC),
+    "api:list_videos": Route(PUBLIC),
+    # Writes: the page's rule, and 401 instead of the sign-in page.
+    "api:ask_question": Route(
+        API_SIGNED_IN,
+        method="post",
+        data={"title": "Does rest help a cold get better?"},
+        json=True,
+    ),
+    "api:edit_question": Route(
+        {**EDITORS, "anonymous": "401"},
+        _api_question,
+        method="patch",
+        data={"reason": "Typo."},
+        json=True,
+    ),
+    "api:answer_question": Route(
+        {**EXPERTS_ONLY, "anonymous": "401"},
+        _api_question,
+        method="post",
+        data={"body": "Rest and plenty of fluids help most people recover."},
+        json=True,
+    ),
+    "api:edit_answer": Route(
+        {**EDITORS, "anonymous": "401"},
+        _api_answer,
+        method="patch",
+        data={"reason": "Typo."},
+        json=True,
+    ),
+    "api:mark_helpful": Route(API_SIGNED_IN, _api_answer, method="post", json=True),
+    "api:unmark_helpful": Route(API_SIGNED_IN, _api_answer, method="delete", json=True),
+    "api:endorse_answer": Route(
+        {**EXPERTS_ONLY, "anonymous": "401"},
+        _api_answer,
+        method="post",
+        data={"reason": "It matches the evidence."},
+        json=True,
+    ),
+    "api:withdraw_endorsement": Route(
+        {**EXPERTS_ONLY, "anonymous": "401"}, _api_answer, method="delete", json=True
+    ),
+    "api:flag": Route(
+        API_SIGNED_IN,
+        method="post",
+        data=lambda w: {"kind": "answer", "id": w.answer.pk, "reason": "spam"},
+        json=True,
+    ),
 }
 
 
@@ -278,6 +358,8 @@ def _world() -> World:
         flag=Flag.objects.create(
             reporter=UserFactory(), answer=answer, reason=Flag.Reason.SPAM
         ),
+        # Someone else's: nobody but its owner may revoke it.
+        token=create_api_token(UserFactory(), name="Their app")[0],
     )
 
 
@@ -331,8 +413,11 @@ def test_authorization_matrix(client, name, role):
         )
     url = reverse(name, kwargs=route.kwargs(world))
 
+    data = route.data(world) if callable(route.data) else route.data
+    extra = {"content_type": "application/json"} if route.json else {}
+
     # when
-    response = getattr(client, route.method)(url, route.data)
+    response = getattr(client, route.method)(url, data, **extra)
 
     # then
     assert _outcome(response) == route.expected[role], (
