@@ -58,6 +58,15 @@ def _fresh_search_state(request, django_db_blocker):
                 backend().clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """No test is served a page cached by an earlier one: rolling back a
+    test's transaction does not bump the content generation, a write does."""
+    from askwell.core.generation import bump_content_generation
+
+    bump_content_generation()
+
+
 # The people most tests act as (app conftests add their own: askers, readers).
 
 

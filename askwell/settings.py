@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "askwell.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Below the security headers and static files, above sessions and CSRF
+    # (see its docstring).
+    "askwell.core.caching.HttpCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -239,6 +242,37 @@ ASKWELL_NEW_ACCOUNT_DAYS = envint("ASKWELL_NEW_ACCOUNT_DAYS", "7")
 ASKWELL_NEW_ACCOUNT_MAX_LINKS = envint("ASKWELL_NEW_ACCOUNT_MAX_LINKS", "2")
 
 LOGIN_URL = "accounts:login"
+# Caching (README, "Caching"; askwell/core/caching.py). Anonymous pages are
+# public for ASKWELL_CACHE_MAX_AGE seconds, then served stale for up to
+# ASKWELL_CACHE_SWR while revalidated. The app keeps rendered anonymous pages
+# for ASKWELL_PAGE_CACHE_SECONDS (any content change drops them sooner);
+# ASKWELL_PAGE_CACHE=False renders every page (ETags and 304s stay).
+ASKWELL_CACHE_MAX_AGE = envint("ASKWELL_CACHE_MAX_AGE", "60")
+ASKWELL_CACHE_SWR = envint("ASKWELL_CACHE_SWR", "300")
+ASKWELL_PAGE_CACHE = envbool("ASKWELL_PAGE_CACHE", "True")
+ASKWELL_PAGE_CACHE_SECONDS = envint("ASKWELL_PAGE_CACHE_SECONDS", "600")
+# "default" holds pages and rate-limit counts; "shared" holds the content
+# generation, which every process must agree on. Without REDIS_URL: pages
+# and counts in each process's memory, the generation in a file.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    _redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "askwell",
+        # A Redis that is down fails a request in a second, not a minute.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 3},
+    }
+    CACHES = {"default": _redis, "shared": _redis}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("ASKWELL_CACHE_DIR", str(DATA_DIR / "cache")),
+        },
+    }
+
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 # Sessions end after two weeks, or when the browser closes if the reader

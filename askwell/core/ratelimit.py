@@ -158,6 +158,8 @@ def rate_limit(
                 hit(request, name)
             return view(request, *args, **kwargs)
 
+        # HttpCacheMiddleware counts a page it answers from its cache.
+        wrapped.rate_limit = (name, methods)  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]
 
     return decorator

@@ -18,6 +18,9 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 # Collected static files are not needed: tests serve from the app folders.
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="askwell-static-"))
+# The content generation of this run only: not shared with other test runs
+# in the same checkout.
+os.environ.setdefault("ASKWELL_CACHE_DIR", tempfile.mkdtemp(prefix="askwell-cache-"))
 # Live-server threads must not keep connections open past a test, or
 # PostgreSQL cannot drop the test database at the end of the run.
 os.environ.setdefault("CONN_MAX_AGE", "0")
