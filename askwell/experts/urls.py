@@ -3,11 +3,17 @@ from __future__ import annotations
 from django.urls import path
 
 from askwell.experts import views
+from askwell.questions.feeds import ContributorFeed
 
 app_name = "experts"
 urlpatterns = [
     path("contributors/", views.contributor_list, name="contributors"),
     path("contributors/<slug:slug>/", views.contributor, name="contributor"),
+    path(
+        "contributors/<slug:slug>/feed/",
+        ContributorFeed(),
+        name="contributor_feed",
+    ),
     path("contributors/<slug:slug>/members/", views.members, name="members"),
     path(
         "contributors/<slug:slug>/members/remove/",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from askwell.questions.feeds import TopicFeed
 from askwell.topics import views
 
 app_name = "topics"
@@ -9,4 +10,5 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/subtopics/", views.subtopics, name="subtopics"),
+    path("<slug:slug>/feed/", TopicFeed(), name="feed"),
 ]
