@@ -1,0 +1,94 @@
+"""The API tests' cast and how they call the API.
+
+- `asker`: a reader who asks; `stranger`: any other reader;
+- `expert` (root conftest): a verified expert; `other_expert`: a second one;
+- `editor` (root conftest): a member of the Editors group.
+
+`call(method, path, token=…, body=…)` goes through Django's test client;
+the live-server tests use `http(…)` in helpers.py over real HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from askwell.accounts.actions import create_api_token
+from askwell.accounts.tests.factories import UserFactory
+from askwell.experts.tests.factories import ContributorFactory
+
+
+@pytest.fixture
+def asker(db):
+    return UserFactory(username="asker")
+
+
+@pytest.fixture
+def stranger(db):
+    return UserFactory(username="stranger")
+
+
+@pytest.fixture
+def other_expert(db):
+    user = UserFactory(username="drsam")
+    ContributorFactory(user=user, name="Sam Lee", credentials="MD")
+    return user
+
+
+@pytest.fixture
+def token_for(db) -> Callable[[Any], str]:
+    """A fresh personal API token for a user."""
+
+    def make(user: Any) -> str:
+        return create_api_token(user, name="tests")[1]
+
+    return make
+
+
+class Response:
+    def __init__(self, status: int, body: Any, headers: Any) -> None:
+        self.status = status
+        self.body = body
+        self.headers = headers
+
+    @property
+    def error_code(self) -> str | None:
+        return self.body["error"]["code"] if "error" in self.body else None
+
+
+@pytest.fixture
+def call(db) -> Callable[..., Response]:
+    """Call the API with the test client: `call("post", "/questions",
+    token=t, body={…})`; `client=` for a signed-in session."""
+
+    def request(
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        body: Any = None,
+        params: dict[str, Any] | None = None,
+        client: Client | None = None,
+        **extra: Any,
+    ) -> Response:
+        client = client or Client()
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+        url = f"/api/v1{path}"
+        if method == "get":
+            response = client.get(url, params or {}, **headers, **extra)
+        else:
+            response = getattr(client, method)(
+                url,
+                json.dumps(body) if body is not None else "",
+                content_type="application/json",
+                **headers,
+                **extra,
+            )
+        data = json.loads(response.content) if response.content else None
+        return Response(response.status_code, data, response.headers)
+
+    return request
