@@ -342,3 +342,6 @@ except json.JSONDecodeError as error:
     raise ImproperlyConfigured(
         f"ASKWELL_SEARCH_WEIGHTS is not valid JSON: {error}"
     ) from None
+# Up to this many indexed answers, each process keeps the ranking features in
+# memory (askwell/search/snapshot.py); past it they are read from the database.
+ASKWELL_SEARCH_SNAPSHOT_LIMIT = envint("ASKWELL_SEARCH_SNAPSHOT_LIMIT", "300000")

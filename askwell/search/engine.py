@@ -161,15 +161,17 @@ def search(
     focus_weight = _focus_weights(snap, understanding.focus_ids)
     types = dict(understanding.types[:2])
     best_type = understanding.type
-    for answer_id, question_id, question_type, verified in _candidate_documents(
+    candidates = _candidate_documents(
         snap, features.keys(), question_scores.keys(), list(focus_weight)
-    ):
+    )
+    topics_of = snap.topics_of_many(list({row[1] for row in candidates}))
+    for answer_id, question_id, question_type, verified in candidates:
         f = features[answer_id]
         f.verified = 1.0 if verified else 0.0
         if question_id in question_scores:
             f.rank_question, f.question_cosine = question_scores[question_id]
         f.focus_match = max(
-            (focus_weight.get(t, 0.0) for t in snap.topics_of(question_id)),
+            (focus_weight.get(t, 0.0) for t in topics_of[question_id]),
             default=0.0,
         )
         if question_type == best_type:
@@ -189,7 +191,7 @@ def search(
     return results
 
 
-def _focus_weights(snap: snapshot.Snapshot, focus_ids: list[int]) -> dict[int, float]:
+def _focus_weights(snap: snapshot.Features, focus_ids: list[int]) -> dict[int, float]:
     """Each focus topic and its subtopics, weighted by the focus's rank.
 
     A question filed under "Multiple Sclerosis Treatment" is about multiple
@@ -205,7 +207,7 @@ def _focus_weights(snap: snapshot.Snapshot, focus_ids: list[int]) -> dict[int, f
 
 
 def _candidate_documents(
-    snap: snapshot.Snapshot,
+    snap: snapshot.Features,
     answer_ids: Iterable[int],
     question_ids: Iterable[int],
     focus_ids: list[int],

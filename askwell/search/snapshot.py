@@ -7,9 +7,15 @@ the database costs several queries per search (about 40 ms of a 60 ms search
 on the full MedQuAD); this snapshot answers from sorted numpy arrays instead.
 
 One snapshot per process and index version (IndexState, bumped after every
-index change), built in three queries. Arrays rather than dicts keep it small
-at a million answers. It is a ranking aid only: whether an answer may be
-shown is always checked against the live rows (engine._fetch_hits).
+index change), built in three queries. It is a ranking aid only: whether an
+answer may be shown is always checked against the live rows
+(engine._fetch_hits).
+
+Past ASKWELL_SEARCH_SNAPSHOT_LIMIT indexed answers (default 300,000) a copy in
+every worker costs too much memory (about 50 bytes per answer and topic link)
+and too much time to reload after each change, so `get` hands out
+`DatabaseFeatures` instead: the same questions answered by a few indexed
+queries per search. Both keep only the small topic tree in memory.
 """
 
 from __future__ import annotations
@@ -17,8 +23,11 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
+from django.conf import settings
+from django.db import connection, models
 
 from askwell.questions.models import Question
 from askwell.search.models import SearchDocument
@@ -50,6 +59,37 @@ class Grouped:
     def get_many(self, keys: list[int]) -> np.ndarray:
         found = [self.get(k) for k in keys]
         return np.concatenate(found) if found else self.values[:0]
+
+
+class Features(Protocol):
+    """What ranking asks about candidate answers, from memory or the database."""
+
+    def documents(self, answer_ids: list[int]) -> list[tuple[int, int, str, bool]]: ...
+    def answers_of(self, question_ids: list[int]) -> list[int]: ...
+    def questions_about(self, topic_ids: list[int], limit: int) -> list[int]: ...
+    def topics_of_many(self, question_ids: list[int]) -> dict[int, list[int]]: ...
+    def descendants(self, topic_id: int, limit: int) -> list[int]: ...
+
+
+def _topic_children() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = defaultdict(list)
+    for pk, parent_id in Topic.objects.exclude(parent=None).values_list(
+        "pk", "parent_id"
+    ):
+        children[parent_id].append(pk)
+    return dict(children)
+
+
+def _descendants(
+    children: dict[int, list[int]], topic_id: int, limit: int
+) -> list[int]:
+    """Topics below `topic_id`, level by level, at most `limit`."""
+    below: list[int] = []
+    level = [topic_id]
+    while level and len(below) < limit:
+        level = [child for pk in level for child in children.get(pk, ())]
+        below.extend(level)
+    return below[:limit]
 
 
 @dataclass(frozen=True)
@@ -89,11 +129,6 @@ class Snapshot:
         link_questions = np.fromiter((q for q, _ in links), np.int64, len(links))
         link_topics = np.fromiter((t for _, t in links), np.int64, len(links))
 
-        children: dict[int, list[int]] = defaultdict(list)
-        for pk, parent_id in Topic.objects.exclude(parent=None).values_list(
-            "pk", "parent_id"
-        ):
-            children[parent_id].append(pk)
         return cls(
             answer_ids=answer_ids,
             question_ids=question_ids,
@@ -103,7 +138,7 @@ class Snapshot:
             answers_by_question=Grouped.build(question_ids, answer_ids),
             topics_by_question=Grouped.build(link_questions, link_topics),
             questions_by_topic=Grouped.build(link_topics, link_questions),
-            children=dict(children),
+            children=_topic_children(),
         )
 
     def documents(self, answer_ids: list[int]) -> list[tuple[int, int, str, bool]]:
@@ -138,32 +173,107 @@ class Snapshot:
                     return list(found)
         return list(found)
 
-    def topics_of(self, question_id: int) -> list[int]:
-        return self.topics_by_question.get(question_id).tolist()
+    def topics_of_many(self, question_ids: list[int]) -> dict[int, list[int]]:
+        return {q: self.topics_by_question.get(q).tolist() for q in question_ids}
 
     def descendants(self, topic_id: int, limit: int) -> list[int]:
-        """Topics below `topic_id`, level by level, at most `limit`."""
-        below: list[int] = []
-        level = [topic_id]
-        while level and len(below) < limit:
-            level = [child for pk in level for child in self.children.get(pk, ())]
-            below.extend(level)
-        return below[:limit]
+        return _descendants(self.children, topic_id, limit)
 
 
-_current: tuple[int, Snapshot] | None = None
+class DatabaseFeatures:
+    """The Snapshot's answers from indexed queries, for indexes too big to copy."""
+
+    def __init__(self) -> None:
+        self.children = _topic_children()
+
+    def documents(self, answer_ids: list[int]) -> list[tuple[int, int, str, bool]]:
+        if not answer_ids:
+            return []
+        return list(
+            SearchDocument.objects.filter(answer_id__in=set(answer_ids)).values_list(
+                "answer_id",
+                "question_id",
+                "question_type",
+                "answer__contributor__is_verified",
+            )
+        )
+
+    def answers_of(self, question_ids: list[int]) -> list[int]:
+        if not question_ids:
+            return []
+        return list(
+            SearchDocument.objects.filter(question_id__in=set(question_ids))
+            .order_by("answer_id")
+            .values_list("answer_id", flat=True)
+        )
+
+    def questions_about(self, topic_ids: list[int], limit: int) -> list[int]:
+        """Like Snapshot.questions_about, the first topic first; the rest in
+        chunks, each query stopping at the limit instead of sorting a big topic."""
+        found: dict[int, None] = {}
+        indexed = SearchDocument.objects.filter(
+            question_id=models.OuterRef("question_id")
+        )
+        chunks = [topic_ids[:1]] + [
+            topic_ids[i : i + 50] for i in range(1, len(topic_ids), 50)
+        ]
+        for chunk in filter(None, chunks):
+            links = (
+                Question.topics.through.objects.filter(topic_id__in=chunk)
+                .filter(models.Exists(indexed))
+                .values_list("question_id", flat=True)
+            )
+            for question_id in links[: 2 * (limit - len(found))]:
+                found.setdefault(question_id, None)
+                if len(found) >= limit:
+                    return list(found)
+        return list(found)
+
+    def topics_of_many(self, question_ids: list[int]) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {q: [] for q in question_ids}
+        links = Question.topics.through.objects.filter(
+            question_id__in=set(question_ids)
+        )
+        for question_id, topic_id in links.values_list("question_id", "topic_id"):
+            found[question_id].append(topic_id)
+        return found
+
+    def descendants(self, topic_id: int, limit: int) -> list[int]:
+        return _descendants(self.children, topic_id, limit)
+
+
+def _indexed_answers() -> int:
+    """How many answers are indexed: PostgreSQL's estimate, or an exact count."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = 'search_searchdocument'::regclass"
+            )
+            estimate = cursor.fetchone()[0]
+        if estimate >= 0:
+            return estimate
+    return SearchDocument.objects.count()
+
+
+def load() -> Features:
+    if _indexed_answers() > settings.ASKWELL_SEARCH_SNAPSHOT_LIMIT:
+        return DatabaseFeatures()
+    return Snapshot.load()
+
+
+_current: tuple[int, Features] | None = None
 _lock = threading.Lock()
 
 
-def get(version: int) -> Snapshot:
-    """The snapshot of `version` (engine passes indexing.current_version())."""
+def get(version: int) -> Features:
+    """The ranking features of `version` (engine passes indexing.current_version())."""
     global _current
     cached = _current
     if cached is None or cached[0] != version:
         with _lock:
             cached = _current
             if cached is None or cached[0] != version:
-                cached = (version, Snapshot.load())
+                cached = (version, load())
                 _current = cached
     return cached[1]
 

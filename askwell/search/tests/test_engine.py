@@ -28,6 +28,7 @@ from askwell.search.engine import (
 from askwell.search.indexing import (
     count_pending_embeddings,
     embed_pending,
+    forget_cached_state,
     index_answers,
     index_questions,
     passage,
@@ -797,3 +798,28 @@ def test_topic_whose_only_answer_was_just_hidden_gives_no_hits(lexical_only):
 
     # then
     assert hits == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TARGET_QUERY,
+        "tylenol dose for a child",
+        "what causes gout",
+        "heart attack signs",
+    ],
+)
+def test_big_index_mode_ranks_exactly_like_the_in_memory_snapshot(text, settings):
+    """Past ASKWELL_SEARCH_SNAPSHOT_LIMIT the ranking features come from the
+    database; the results must not change."""
+    # given
+    in_memory = [(h.answer.pk, round(h.score, 9)) for h in search(text).hits]
+
+    # when
+    settings.ASKWELL_SEARCH_SNAPSHOT_LIMIT = 0
+    forget_cached_state()
+    from_database = [(h.answer.pk, round(h.score, 9)) for h in search(text).hits]
+
+    # then
+    assert in_memory
+    assert from_database == in_memory

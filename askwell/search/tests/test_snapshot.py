@@ -12,7 +12,7 @@ from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 from askwell.search import snapshot
 from askwell.search.indexing import bump_version, current_version, index_answers
 from askwell.search.models import SearchDocument
-from askwell.search.snapshot import Grouped, Snapshot
+from askwell.search.snapshot import DatabaseFeatures, Grouped, Snapshot
 from askwell.topics.tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +33,16 @@ def test_grouped_values_by_key():
     assert sorted(grouped.get_many([5, 7, 8]).tolist()) == [1, 3, 4]
 
 
-def test_snapshot_of_an_empty_index_answers_nothing():
+# The in-memory snapshot and its database-backed twin for big indexes.
+LOADERS = pytest.mark.parametrize(
+    "load", [Snapshot.load, DatabaseFeatures], ids=["memory", "database"]
+)
+
+
+@LOADERS
+def test_snapshot_of_an_empty_index_answers_nothing(load):
     # when
-    snap = Snapshot.load()
+    snap = load()
 
     # then
     assert snap.documents([1, 2]) == []
@@ -43,7 +50,8 @@ def test_snapshot_of_an_empty_index_answers_nothing():
     assert snap.questions_about([1], 10) == []
 
 
-def test_snapshot_matches_the_database():
+@LOADERS
+def test_snapshot_matches_the_database(load):
     """Every lookup agrees with the rows it was built from."""
     # given: a topic tree, two questions with answers, one without
     disease = TopicFactory(name="Gout")
@@ -66,7 +74,7 @@ def test_snapshot_matches_the_database():
     index_answers([a.pk for a in answers])
 
     # when
-    snap = Snapshot.load()
+    snap = load()
 
     # then
     docs = {row[0]: row for row in snap.documents([a.pk for a in answers] + [10**9])}
@@ -76,7 +84,10 @@ def test_snapshot_matches_the_database():
         assert question_type == Question.objects.get(pk=question_id).question_type
         assert verified == answer.contributor.is_verified
     assert sorted(snap.answers_of([asked.pk])) == sorted([answers[0].pk, answers[1].pk])
-    assert snap.topics_of(asked.pk) == [treatment.pk]
+    assert snap.topics_of_many([asked.pk, other.pk]) == {
+        asked.pk: [treatment.pk],
+        other.pk: [disease.pk],
+    }
     # Unanswered questions are not indexed, so not "about" their topic here.
     assert snap.questions_about([disease.pk], 10) == [other.pk]
     assert snap.questions_about([disease.pk, treatment.pk], 1) == [other.pk]
@@ -121,3 +132,18 @@ def test_snapshot_keeps_answers_that_lost_their_document_until_the_next_version(
     assert snap.documents([answer.pk])
     bump_version()
     assert snapshot.get(current_version()).documents([answer.pk]) == []
+
+
+def test_big_indexes_read_ranking_features_from_the_database(settings):
+    """Past the limit no process copies the index: searches ask the database."""
+    # given
+    answers = [AnswerFactory() for _ in range(3)]
+    index_answers([a.pk for a in answers])
+
+    # when / then
+    settings.ASKWELL_SEARCH_SNAPSHOT_LIMIT = 2
+    snapshot.forget()
+    assert isinstance(snapshot.get(current_version()), DatabaseFeatures)
+    settings.ASKWELL_SEARCH_SNAPSHOT_LIMIT = 3
+    snapshot.forget()
+    assert isinstance(snapshot.get(current_version()), Snapshot)
