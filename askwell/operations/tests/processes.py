@@ -1,0 +1,156 @@
+"""Real processes for the operations tests: free ports, HTTP, clean-up on failure."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+# Variables of the test run that would leak into a production-like process.
+TEST_RUN_VARIABLES = {
+    "DATABASE_URL",
+    "STATIC_ROOT",
+    "MEDIA_ROOT",
+    "ASKWELL_DATA_DIR",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    # Production refuses it (check async.E001).
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a production run on a data directory of its own."""
+    env = {k: v for k, v in os.environ.items() if k not in TEST_RUN_VARIABLES}
+    env |= {
+        "ASKWELL_DATA_DIR": str(data_dir),
+        "DEBUG": "False",
+        "SECRET_KEY": "operations-test-secret-key-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Plain HTTP on loopback: cookies must not be Secure-only.
+        "ASKWELL_HTTPS": "False",
+        # Lexical search only: these tests are about serving, not ranking.
+        "ASKWELL_EMBEDDING_MODEL": "none",
+    }
+    return env | extra
+
+
+def askwell(
+    *args: str, env: dict[str, str], timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run `askwell ARGS` to completion; stdout and stderr together."""
+    return subprocess.run(
+        [sys.executable, "-m", "askwell", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+class Started:
+    """A process started by running(): the Popen, and what it has written so far."""
+
+    def __init__(self, process: subprocess.Popen[str], log: IO[str]) -> None:
+        self.process = process
+        self.pid = process.pid
+        self._log = log
+
+    def output(self) -> str:
+        self._log.seek(0)
+        return self._log.read()
+
+
+@contextlib.contextmanager
+def running(command: list[str], env: dict[str, str] | None = None) -> Iterator[Started]:
+    """Start COMMAND in a process group of its own, output to a temporary file
+    (a pipe nobody reads would fill up and block it); stop the whole group
+    afterwards, also when the test fails."""
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            command,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            yield Started(process, log)
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=40)
+            # Whatever is left of its group (the workers of a killed master).
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def get(
+    url: str, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """GET URL without decoding: status, headers (lower-case names), body."""
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback only
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, _lower(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, _lower(error.headers), error.read()
+
+
+def _lower(headers) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
+
+
+def wait_for_http(url: str, started: Started, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if started.process.poll() is not None:
+            raise AssertionError(
+                f"{started.process.args} exited early with "
+                f"{started.process.returncode}:\n{started.output()}"
+            )
+        try:
+            get(url)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(
+        f"nothing answered on {url} within {seconds} s:\n{started.output()}"
+    )
+
+
+def children(pid: int) -> set[int]:
+    """The ids of PID's child processes, from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended while we looked
+            continue
+        # "pid (command name) state ppid ...": the name may hold spaces and parentheses.
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
