@@ -344,3 +344,46 @@ def test_cacheable_routes_exist():
     routes = set(_named_routes(get_resolver().url_patterns))
 
     assert sorted(caching.CACHEABLE_ROUTES - routes) == []
+
+
+# --- nothing personal in a shared page --------------------------------------------
+
+
+def test_a_signed_in_page_never_reaches_anonymous_visitors(
+    client, site, settings_defaults
+):
+    # given: Alice visits every page first
+    client.force_login(UserFactory(username="alice-signed-in"))
+    for url in _public_pages(site):
+        assert "alice-signed-in" in client.get(url).content.decode(), url
+
+    for url in _public_pages(site):
+        # when
+        response = Client().get(url)
+
+        # then
+        page = response.content.decode()
+        assert response["X-Askwell-Cache"] == "miss", url
+        assert "alice-signed-in" not in page, url
+        assert "Sign out" not in page, url
+        assert "csrfmiddlewaretoken" not in page, url
+
+
+def test_a_cached_anonymous_page_never_reaches_a_signed_in_reader(
+    client, site, settings_defaults
+):
+    # given: anonymous visitors filled the cache
+    for url in _public_pages(site):
+        Client().get(url)
+        assert Client().get(url)["X-Askwell-Cache"] == "hit", url
+    client.force_login(UserFactory(username="alice-signed-in"))
+
+    for url in _public_pages(site):
+        # when
+        response = client.get(url)
+
+        # then
+        page = response.content.decode()
+        assert "X-Askwell-Cache" not in response, url
+        assert "alice-signed-in" in page, url
+        assert "Sign out" in page, url
