@@ -17,6 +17,7 @@ from django.urls import reverse
 from askwell.accounts.models import User
 from askwell.accounts.tests.factories import PASSWORD, UserFactory
 from askwell.core import ratelimit
+from askwell.core.tests.conftest import redis_caches
 from askwell.experts.tests.factories import ContributorFactory
 from askwell.moderation.models import Flag
 from askwell.questions.models import Answer, Comment, Endorsement, HelpfulMark, Question
@@ -27,8 +28,9 @@ START = 1_800_000_000.0
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """A clock the tests move; the cache starts and ends empty."""
+def clock(monkeypatch, cache_backend):
+    """A clock the tests move; the cache starts and ends empty. Every test
+    that counts runs twice: on the local-memory cache and on Redis."""
     moment = {"now": START}
     monkeypatch.setattr(ratelimit, "now", lambda: moment["now"])
     cache.clear()
@@ -396,3 +398,33 @@ def test_the_environment_replaces_limits_by_name():
         {"ip": "5/m"},
         {"ip+login": "10/15m", "ip": "50/15m"},
     ]
+
+
+def test_with_redis_every_process_counts_against_one_limit(redis_url, settings):
+    """What REDIS_URL is for with several app processes: another process's
+    sign-ups count here."""
+    # given: another process signs up twice from one address, with REDIS_URL
+    limit = {"signup": {"ip": "2/d"}}
+    settings.CACHES = redis_caches(redis_url)
+    settings.ASKWELL_RATE_LIMITS = {**settings.ASKWELL_RATE_LIMITS, **limit}
+    cache.clear()
+    code = (
+        "import django; django.setup(); "
+        "from django.test import RequestFactory; "
+        "from askwell.core.ratelimit import hit; "
+        "request = RequestFactory().post('/', REMOTE_ADDR='198.51.100.20'); "
+        "hit(request, 'signup'); hit(request, 'signup')"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "askwell.settings",
+        "REDIS_URL": redis_url,
+        "ASKWELL_RATE_LIMITS": json.dumps(limit),
+    }
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.20")
+
+    # when, then: the third sign-up, from this process, is one too many
+    with pytest.raises(ratelimit.RateLimited):
+        ratelimit.hit(request, "signup")
+    cache.clear()
