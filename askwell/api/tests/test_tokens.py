@@ -1,0 +1,114 @@
+"""Personal API tokens: created and revoked on the account page, shown
+once, stored only as a hash, audited, and refused once revoked."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from askwell.accounts.models import ApiToken
+from askwell.accounts.tests.factories import UserFactory
+from askwell.audit.models import LogEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def _create(client, name: str = "My reading app"):
+    return client.post(reverse("accounts:create_api_token"), {"name": name})
+
+
+def test_a_token_is_shown_once_and_stored_as_a_hash(client, asker):
+    # given
+    client.force_login(asker)
+
+    # when
+    created = _create(client)
+    later = client.get(reverse("accounts:settings"))
+
+    # then
+    assert created.status_code == 200
+    token = re.search(rb'id="new-api-token">(askw_[\w-]+)<', created.content)[
+        1
+    ].decode()
+    stored = ApiToken.objects.get()
+    assert (stored.user, stored.name) == (asker, "My reading app")
+    assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in str(ApiToken.objects.values().get())
+    assert token.encode() not in later.content
+    assert stored.prefix.encode() in later.content
+    entry = LogEntry.objects.get(action="api_token.created")
+    assert (entry.actor, entry.object_id) == (asker, str(stored.pk))
+    assert token not in str(entry.data)
+
+
+def test_a_token_authenticates_until_it_is_revoked(client, call, asker):
+    # given
+    client.force_login(asker)
+    token = re.search(rb'id="new-api-token">(askw_[\w-]+)<', _create(client).content)[
+        1
+    ].decode()
+    stored = ApiToken.objects.get()
+    assert (
+        call(
+            "post", "/questions", token=token, body={"title": "Does rest help a cold?"}
+        ).status
+        == 201
+    )
+
+    # when
+    revoked = client.post(
+        reverse("accounts:revoke_api_token", kwargs={"pk": stored.pk})
+    )
+    response = call(
+        "post", "/questions", token=token, body={"title": "Does zinc help?"}
+    )
+
+    # then
+    assert revoked.status_code == 302
+    stored.refresh_from_db()
+    assert stored.revoked_at is not None
+    assert stored.last_used_at is not None
+    assert response.status == 401
+    assert response.error_code == "invalid_token"
+    assert LogEntry.objects.filter(action="api_token.revoked", actor=asker).count() == 1
+    assert "revoked" in client.get(reverse("accounts:settings")).content.decode()
+
+
+def test_nobody_revokes_someone_elses_token(client, asker, token_for):
+    token_for(asker)
+    client.force_login(UserFactory())
+
+    response = client.post(
+        reverse("accounts:revoke_api_token", kwargs={"pk": ApiToken.objects.get().pk})
+    )
+
+    assert response.status_code == 404
+    assert ApiToken.objects.get().revoked_at is None
+
+
+def test_a_token_needs_a_name(client, asker):
+    client.force_login(asker)
+
+    response = _create(client, name="   ")
+
+    assert response.status_code == 400
+    assert not ApiToken.objects.exists()
+
+
+def test_last_used_is_recorded_to_the_minute(call, asker, token_for):
+    # given
+    token = token_for(asker)
+    call("get", "/questions", token=token)
+    first = ApiToken.objects.get().last_used_at
+    ApiToken.objects.update(last_used_at=first - timedelta(minutes=5))
+
+    # when
+    call("get", "/questions", token=token)
+
+    # then
+    assert first is not None
+    assert ApiToken.objects.get().last_used_at > first - timedelta(minutes=5)
