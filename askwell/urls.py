@@ -3,12 +3,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from askwell.core import health
 from askwell.core import views as core_views
 from askwell.search import views as search_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("search/", search_views.search_page, name="search"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("search/similar/", search_views.similar, name="search-similar"),
     path("topics/", include("askwell.topics.urls")),
     path("questions/", include("askwell.questions.urls")),

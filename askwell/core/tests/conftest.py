@@ -15,7 +15,7 @@ REDIS_SERVER = "/usr/bin/redis-server"
 REDIS_CLI = "/usr/bin/redis-cli"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -31,7 +31,7 @@ def redis_url(tmp_path_factory):
             "(`python3 dev.py test` does)."
         )
     folder = tmp_path_factory.mktemp("redis")
-    port = _free_port()
+    port = free_port()
     subprocess.run(
         [
             REDIS_SERVER,

@@ -116,6 +116,8 @@ def _api_answer(w: World) -> dict[str, Any]:
 API_SIGNED_IN = {**_all("ok"), "anonymous": "401"}
 
 ROUTES: dict[str, Route] = {
+    "healthz": Route(PUBLIC),
+    "readyz": Route(PUBLIC),
     "home": Route(PUBLIC),
     "search": Route(PUBLIC),
     "search-similar": Route(PUBLIC),
