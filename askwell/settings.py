@@ -96,10 +96,10 @@ MIDDLEWARE = [
     # Above WhiteNoise, so static files get the policies too.
     "askwell.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     # Below the security headers and static files, above sessions and CSRF
     # (see its docstring).
     "askwell.core.caching.HttpCacheMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -241,7 +241,6 @@ ASKWELL_FORM_MIN_SECONDS = envint("ASKWELL_FORM_MIN_SECONDS", "3")
 ASKWELL_NEW_ACCOUNT_DAYS = envint("ASKWELL_NEW_ACCOUNT_DAYS", "7")
 ASKWELL_NEW_ACCOUNT_MAX_LINKS = envint("ASKWELL_NEW_ACCOUNT_MAX_LINKS", "2")
 
-LOGIN_URL = "accounts:login"
 # Caching (README, "Caching"; askwell/core/caching.py). Anonymous pages are
 # public for ASKWELL_CACHE_MAX_AGE seconds, then served stale for up to
 # ASKWELL_CACHE_SWR while revalidated. The app keeps rendered anonymous pages
@@ -273,6 +272,7 @@ else:
         },
     }
 
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 # Sessions end after two weeks, or when the browser closes if the reader
