@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_htmx",
     # django-ninja's templates and static files: the API docs page serves
     # Swagger UI from this site (the CSP allows no CDN).
@@ -289,8 +290,11 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
 # The site's public address, for links in emails sent outside a request
-# (notifications, digests).
+# (notifications, digests) and for the addresses search engines and feed
+# readers are given (canonical links, sitemaps, feeds, JSON-LD).
 ASKWELL_SITE_URL = os.environ.get("ASKWELL_SITE_URL", "http://127.0.0.1:8000")
+# Addresses per sitemap file; past this many, /sitemap.xml becomes an index.
+ASKWELL_SITEMAP_LIMIT = envint("ASKWELL_SITEMAP_LIMIT", "10000")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Askwell <noreply@askwell.invalid>"
 )

@@ -5,10 +5,15 @@ from django.urls import include, path
 
 from askwell.core import health
 from askwell.core import views as core_views
+from askwell.core.robots import robots_txt
+from askwell.core.sitemaps import sitemap_section, sitemap_xml
 from askwell.search import views as search_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("search/", search_views.search_page, name="search"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -43,6 +43,8 @@ def test_query_parameters_never_cause_a_server_error(client, settings, strings):
         reverse("search-similar"): ["title"],
         reverse("questions:suggest-topics"): ["topics"],
         reverse("topics:detail", args=[topic.slug]): ["sort"],
+        reverse("sitemap"): ["p"],
+        reverse("sitemap-section", args=["questions"]): ["p"],
         reverse("review:queue"): ["topic", "specialty"],
         reverse("moderation:flags"): ["reason", "kind"],
         reverse("moderation:audit"): ["action", "actor", "type", "since"],
