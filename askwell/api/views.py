@@ -100,6 +100,7 @@ install_handlers(api)
 
 READ_ERRORS: dict[int, Any] = {400: Error, 401: Error, 404: Error, 422: Error}
 WRITE_ERRORS: dict[int, Any] = {
+    400: Error,
     401: Error,
     403: Error,
     404: Error,
