@@ -93,6 +93,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the access log cover every response.
+    "askwell.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above WhiteNoise, so static files get the policies too.
     "askwell.core.security.SecurityHeadersMiddleware",
@@ -317,11 +319,49 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
 
+# Logs go to stderr: one JSON object per line ("json", the default when DEBUG
+# is off) or a readable line ("text"), each with the request's id
+# (askwell/core/logs.py). ASKWELL_ACCESS_LOG writes one line per request.
+ASKWELL_LOG_FORMAT = os.environ.get("ASKWELL_LOG_FORMAT", "text" if DEBUG else "json")
+if ASKWELL_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(
+        f"ASKWELL_LOG_FORMAT must be json or text, not {ASKWELL_LOG_FORMAT!r}"
+    )
+ASKWELL_ACCESS_LOG = envbool("ASKWELL_ACCESS_LOG", "True")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "askwell.core.logs.RequestIdFilter"},
+        "request_id_text": {"()": "askwell.core.logs.RequestIdFilter", "missing": "-"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": ASKWELL_LOG_FORMAT,
+            "filters": [
+                "request_id" if ASKWELL_LOG_FORMAT == "json" else "request_id_text"
+            ],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "askwell.access": {"level": "INFO" if ASKWELL_ACCESS_LOG else "WARNING"},
+        # Through the handler above only, not Django's own as well (it
+        # would print DEBUG runs' errors twice, the second time unformatted).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 # Shown on every page. The operator sets it; the default says what any health
