@@ -73,6 +73,11 @@ CACHEABLE_ROUTES = frozenset(
         "experts:book",
         "experts:videos",
         "experts:video",
+        "experts:contributor_feed",
+        "topics:feed",
+        "sitemap",
+        "sitemap-section",
+        "robots",
     }
 )
 PRIVATE = "private, no-store"

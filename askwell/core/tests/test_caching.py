@@ -41,7 +41,7 @@ def site():
     }
 
 
-def _public_pages(site) -> list[str]:
+def _html_pages(site) -> list[str]:
     return [
         reverse("home"),
         reverse("search") + "?q=cold",
@@ -56,6 +56,18 @@ def _public_pages(site) -> list[str]:
         reverse("experts:book", kwargs={"slug": "cold-book"}),
         reverse("experts:videos"),
         reverse("experts:video", kwargs={"slug": "cold-video"}),
+    ]
+
+
+def _public_pages(site) -> list[str]:
+    """The HTML pages, feeds, sitemaps and robots.txt."""
+    return [
+        *_html_pages(site),
+        reverse("experts:contributor_feed", kwargs={"slug": "jane-doe"}),
+        reverse("topics:feed", kwargs={"slug": "colds"}),
+        reverse("sitemap"),
+        reverse("sitemap-section", kwargs={"section": "questions"}),
+        reverse("robots"),
     ]
 
 
@@ -354,10 +366,10 @@ def test_a_signed_in_page_never_reaches_anonymous_visitors(
 ):
     # given: Alice visits every page first
     client.force_login(UserFactory(username="alice-signed-in"))
-    for url in _public_pages(site):
+    for url in _html_pages(site):
         assert "alice-signed-in" in client.get(url).content.decode(), url
 
-    for url in _public_pages(site):
+    for url in _html_pages(site):
         # when
         response = Client().get(url)
 
@@ -373,12 +385,12 @@ def test_a_cached_anonymous_page_never_reaches_a_signed_in_reader(
     client, site, settings_defaults
 ):
     # given: anonymous visitors filled the cache
-    for url in _public_pages(site):
+    for url in _html_pages(site):
         Client().get(url)
         assert Client().get(url)["X-Askwell-Cache"] == "hit", url
     client.force_login(UserFactory(username="alice-signed-in"))
 
-    for url in _public_pages(site):
+    for url in _html_pages(site):
         # when
         response = client.get(url)
 
