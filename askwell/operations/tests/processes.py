@@ -6,6 +6,7 @@ import contextlib
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -13,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from email.message import Message
 from pathlib import Path
 from typing import IO
 
@@ -107,20 +109,36 @@ def running(command: list[str], env: dict[str, str] | None = None) -> Iterator[S
             process.wait(timeout=10)
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None  # hand the 3xx back as it came
+
+
 def get(
-    url: str, headers: dict[str, str] | None = None
+    url: str,
+    headers: dict[str, str] | None = None,
+    context: ssl.SSLContext | None = None,
 ) -> tuple[int, dict[str, str], bytes]:
-    """GET URL without decoding: status, headers (lower-case names), body."""
+    """GET URL as it comes: no redirects followed, nothing decompressed.
+    Returns the status, the headers (lower-case names) and the body."""
+    opener = urllib.request.build_opener(
+        _NoRedirects, urllib.request.HTTPSHandler(context=context)
+    )
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback only
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        with opener.open(request, timeout=10) as response:
             return response.status, _lower(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, _lower(error.headers), error.read()
 
 
-def _lower(headers) -> dict[str, str]:
-    return {name.lower(): value for name, value in headers.items()}
+def _lower(headers: Message) -> dict[str, str]:
+    """Lower-case names; a header sent more than once is joined with commas."""
+    joined: dict[str, str] = {}
+    for name, value in headers.items():
+        name = name.lower()
+        joined[name] = f"{joined[name]}, {value}" if name in joined else value
+    return joined
 
 
 def wait_for_http(url: str, started: Started, seconds: float = 90) -> None:

@@ -1,0 +1,288 @@
+"""docs/nginx/askwell.conf, the file docs/deploy.md shows, in front of `askwell serve`.
+
+Real processes: gunicorn through `askwell serve`, and Debian's nginx with its
+brotli modules, run as the current user with a prefix of its own. Only the
+names an operator changes are replaced (ports, folders, host name,
+certificate), each of them checked to be in the file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from askwell.operations.tests.processes import (
+    Started,
+    free_port,
+    get,
+    production_env,
+    running,
+    wait_for_http,
+)
+from askwell.paths import BASE_DIR
+
+NGINX = Path("/usr/sbin/nginx")
+REDIS = Path("/usr/bin/redis-server")
+MODULES = Path("/usr/lib/nginx/modules")
+TEMPLATE = BASE_DIR / "docs" / "nginx" / "askwell.conf"
+HASHED_STYLESHEET = re.compile(r'href="(/static/askwell/site\.[0-9a-f]{12}\.css)"')
+
+
+@dataclass
+class Stack:
+    app: Started
+    nginx: Started
+    app_url: str
+    http_url: str
+    https_url: str
+    tls: ssl.SSLContext
+
+    def get(self, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+        return get(self.https_url + path, headers=headers, context=self.tls)
+
+    def app_requests(self, path: str, expected: int) -> int:
+        """How many GETs of PATH reached the app, from its access log (written
+        just after each response): waits for EXPECTED, then a little longer
+        for any more."""
+        deadline = time.monotonic() + 5
+        while self.app.output().count(f'"GET {path} HTTP/1.') < expected:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        time.sleep(0.3)
+        return self.app.output().count(f'"GET {path} HTTP/1.')
+
+
+def _certificate(folder: Path) -> tuple[Path, Path]:
+    certificate, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"),
+            *("-keyout", str(key), "-out", str(certificate)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return certificate, key
+
+
+def _render(replacements: dict[str, str]) -> str:
+    """The repository's file with the operator's names replaced by the test's."""
+    text = TEMPLATE.read_text()
+    for old, new in replacements.items():
+        assert old in text, f"{TEMPLATE} no longer contains {old!r}"
+        text = text.replace(old, new)
+    return text
+
+
+def _main_config(folder: Path, site: Path) -> str:
+    """What Debian's /etc/nginx/nginx.conf provides, with every path in FOLDER."""
+    temp = folder / "temp"
+    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (temp / name).mkdir(parents=True)
+    # As root, nginx starts its workers as the `user` named here; they read
+    # files under pytest's private temporary folder.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    return f"""{user}load_module {MODULES}/ngx_http_brotli_filter_module.so;
+load_module {MODULES}/ngx_http_brotli_static_module.so;
+worker_processes 1;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {folder}/access.log;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    include {site};
+}}
+"""
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory) -> Iterator[Stack]:
+    assert NGINX.exists(), (
+        f"{NGINX} is missing: the deployment tests need Debian's nginx, "
+        "libnginx-mod-http-brotli-filter and libnginx-mod-http-brotli-static "
+        "(`python3 dev.py test` installs them as root)"
+    )
+    data = tmp_path_factory.mktemp("data")
+    folder = tmp_path_factory.mktemp("nginx")
+    app_port, http_port, https_port = free_port(), free_port(), free_port()
+    certificate, key = _certificate(folder)
+    site = folder / "askwell.conf"
+    site.write_text(
+        _render(
+            {
+                "127.0.0.1:8000": f"127.0.0.1:{app_port}",
+                "/srv/askwell/data": str(data),
+                "/var/cache/nginx/askwell": str(folder / "cache"),
+                "/etc/letsencrypt/live/askwell.example.org/fullchain.pem": str(
+                    certificate
+                ),
+                "/etc/letsencrypt/live/askwell.example.org/privkey.pem": str(key),
+                "askwell.example.org": "localhost",
+                "listen 80;": f"listen 127.0.0.1:{http_port};",
+                "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+                # No IPv6 loopback is needed for the test.
+                "listen [::]:80;": "",
+                "listen [::]:443 ssl http2;": "",
+            }
+        )
+    )
+    main = folder / "nginx.conf"
+    main.write_text(_main_config(folder, site))
+    nginx = [str(NGINX), "-p", str(folder), "-e", str(folder / "error.log")]
+    nginx += ["-c", str(main), "-g", f"daemon off; pid {folder / 'nginx.pid'};"]
+    checked = subprocess.run(
+        [*nginx, "-t"], capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 0, checked.stderr
+
+    assert REDIS.exists(), f"{REDIS} is missing: install Debian's redis-server"
+    redis_port = free_port()
+    redis = [str(REDIS), "--port", str(redis_port), "--bind", "127.0.0.1"]
+    redis += ["--save", "", "--appendonly", "no", "--dir", str(folder)]
+    env = production_env(
+        data,
+        # What docs/deploy.md sets behind this nginx: several workers share
+        # rate-limit counts and pages through Redis.
+        REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        ASKWELL_HTTPS="True",
+        ASKWELL_PROXY_COUNT="1",
+        SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
+        SECURE_SSL_REDIRECT="True",
+        ASKWELL_RATE_LIMITS=json.dumps({"search": {"ip": "3/m", "user": "3/m"}}),
+    )
+    serve = [sys.executable, "-m", "askwell", "serve", "--migrate"]
+    serve += ["--bind", f"127.0.0.1:{app_port}", "--workers", "2"]
+    tls = ssl.create_default_context(cafile=str(certificate))
+    with (
+        running(redis) as _,
+        running(serve, env=env) as app,
+        running(nginx) as server,
+    ):
+        stack = Stack(
+            app=app,
+            nginx=server,
+            app_url=f"http://127.0.0.1:{app_port}",
+            http_url=f"http://localhost:{http_port}",
+            https_url=f"https://localhost:{https_port}",
+            tls=tls,
+        )
+        wait_for_http(stack.app_url + "/", app)
+        wait_for_http(stack.http_url + "/", server)
+        yield stack
+
+
+def test_pages_come_through_nginx_over_https(stack: Stack):
+    # when
+    status, headers, body = stack.get("/")
+    # then
+    assert status == 200
+    assert b"Health questions, answered by many experts" in body
+    assert "x-cache-status" in headers
+    # plain HTTP goes to HTTPS
+    status, headers, _ = get(stack.http_url + "/questions/?page=2")
+    assert status == 301
+    assert headers["location"] == "https://localhost/questions/?page=2"
+    # the app itself, asked without nginx's X-Forwarded-Proto, redirects too:
+    # it knows https only from nginx
+    status, headers, _ = get(stack.app_url + "/", headers={"Host": "localhost"})
+    assert status == 301
+    assert headers["location"] == "https://localhost/"
+
+
+def test_pages_are_compressed_with_gzip_or_brotli(stack: Stack):
+    # when
+    _, plain_headers, plain = stack.get("/topics/", **{"Accept-Encoding": "identity"})
+    _, gzip_headers, gzipped = stack.get("/topics/", **{"Accept-Encoding": "gzip"})
+    _, br_headers, brotli = stack.get("/topics/", **{"Accept-Encoding": "br, gzip"})
+    # then
+    assert "content-encoding" not in plain_headers
+    assert gzip_headers["content-encoding"] == "gzip"
+    assert gzip.decompress(gzipped) == plain
+    assert br_headers["content-encoding"] == "br"
+    assert len(brotli) < len(plain) / 2
+    assert brotli != gzipped
+    assert "Accept-Encoding" in br_headers["vary"]
+
+
+def test_static_files_come_from_nginx_with_long_cache_headers(stack: Stack):
+    # given
+    _, _, home = stack.get("/")
+    hashed = HASHED_STYLESHEET.search(home.decode()).group(1)
+    # when
+    status, headers, css = stack.get(hashed)
+    gz_status, gz_headers, _ = stack.get(hashed, **{"Accept-Encoding": "gzip"})
+    plain_status, plain_headers, _ = stack.get("/static/askwell/site.css")
+    # then: nginx's headers (WhiteNoise would write "max-age=…, public, immutable")
+    assert status == 200
+    assert b":root" in css
+    assert headers["cache-control"] == "public, max-age=315360000, immutable"
+    assert headers["content-type"] == "text/css"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert "x-cache-status" not in headers
+    assert gz_status == 200
+    assert gz_headers["content-encoding"] == "gzip"
+    assert plain_status == 200
+    assert plain_headers["cache-control"] == "public, max-age=60"
+    # and the app never saw a request for a static file
+    assert "GET /static/" not in stack.app.output()
+
+
+def test_the_microcache_keeps_anonymous_pages_and_honours_the_app(stack: Stack):
+    path = "/topics/?microcache"
+    # when: an anonymous page, twice
+    _, first_headers, first = stack.get(path)
+    _, second_headers, second = stack.get(path)
+    # then: the second comes from nginx, with the app's own Cache-Control
+    assert first_headers["x-cache-status"] == "MISS"
+    assert second_headers["x-cache-status"] == "HIT"
+    assert second == first
+    assert second_headers["cache-control"].startswith("public, max-age=")
+    assert "stale-while-revalidate=" in second_headers["cache-control"]
+    assert stack.app_requests(path, 1) == 1
+
+    # when: the same page with a session cookie
+    _, personal_headers, _ = stack.get(path, Cookie="sessionid=somebody")
+    # then: it goes to the app, and what the app answered is not kept
+    assert personal_headers["x-cache-status"] == "BYPASS"
+    assert personal_headers["cache-control"] == "private, no-store"
+    assert stack.app_requests(path, 2) == 2
+    _, again_headers, again = stack.get(path)
+    assert again_headers["x-cache-status"] == "HIT"
+    assert again == first
+
+    # when: a page the app marks `private, no-store` (a form with a CSRF token)
+    login = "/accounts/login/"
+    _, login_headers, _ = stack.get(login)
+    _, login_again_headers, _ = stack.get(login)
+    # then: never kept
+    assert "no-store" in login_headers["cache-control"]
+    assert login_again_headers["x-cache-status"] == "MISS"
+    assert stack.app_requests(login, 2) == 2
+
+
+def test_a_forged_x_forwarded_for_does_not_dodge_rate_limits(stack: Stack):
+    # given: ASKWELL_PROXY_COUNT=1 and 3 searches a minute per address
+    statuses = [
+        stack.get(f"/search/?q=asthma+{n}", **{"X-Forwarded-For": f"203.0.113.{n}"})[0]
+        for n in range(5)
+    ]
+    # then: the app counts the address nginx saw, not the forged one
+    assert statuses == [200, 200, 200, 429, 429]
