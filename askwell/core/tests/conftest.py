@@ -3,6 +3,9 @@ runs a test once on the local-memory cache and once on Redis."""
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import shutil
 import socket
 import subprocess
@@ -91,3 +94,18 @@ def cache_backend(request, settings):
     caches["default"].clear()
     yield request.param
     caches["default"].clear()
+
+
+@pytest.fixture
+def log_lines():
+    """What the configured console handler writes (JSON, as DEBUG is off),
+    one parsed object per line."""
+    (handler,) = [h for h in logging.getLogger().handlers if h.name == "console"]
+    buffer = io.StringIO()
+    previous = handler.setStream(buffer)
+
+    def lines() -> list[dict[str, object]]:
+        return [json.loads(line) for line in buffer.getvalue().splitlines()]
+
+    yield lines
+    handler.setStream(previous)

@@ -3,7 +3,6 @@ response and on every record written while the request runs."""
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
@@ -18,21 +17,6 @@ from askwell.accounts.tests.factories import UserFactory
 from askwell.core.tests.conftest import free_port, redis_caches
 
 NEW_ID = re.compile(r"^[0-9a-f]{32}$")
-
-
-@pytest.fixture
-def log_lines():
-    """What the configured console handler writes (JSON, as DEBUG is off),
-    one parsed object per line."""
-    (handler,) = [h for h in logging.getLogger().handlers if h.name == "console"]
-    buffer = io.StringIO()
-    previous = handler.setStream(buffer)
-
-    def lines() -> list[dict[str, object]]:
-        return [json.loads(line) for line in buffer.getvalue().splitlines()]
-
-    yield lines
-    handler.setStream(previous)
 
 
 def _access(lines: list[dict[str, object]]) -> list[dict[str, object]]:
