@@ -28,7 +28,12 @@ proc_name = "askwell"
 # (systemd's journal, a container runtime) collects both.
 accesslog = "-"
 errorlog = "-"
-# Client address as nginx reported it, request, status, bytes, duration in ms.
+# Client address, the address nginx forwarded, method, path, protocol, status,
+# bytes, duration in ms and nginx's request id (the app logs the same id).
+# Paths only: query strings and referrers can hold what readers typed into
+# search, which is health information (askwell/core/logs.py leaves them out
+# too).
 access_log_format = (
-    '%(h)s %({x-forwarded-for}i)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s"'
+    '%(h)s %({x-forwarded-for}i)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms '
+    "%({x-request-id}i)s"
 )

@@ -97,6 +97,9 @@ def test_serve_answers_reloads_on_hup_and_stops_on_term(tmp_path: Path):
         assert status == 200
         assert headers["cache-control"] == "max-age=60, public"
 
+        status, _, _ = get(base + "/search/?q=my+private+question")
+        assert status == 200
+
         # when: SIGHUP
         workers = children(server.pid)
         assert len(workers) == 2
@@ -125,4 +128,7 @@ def test_serve_answers_reloads_on_hup_and_stops_on_term(tmp_path: Path):
     assert "Handling signal: term" in output
     assert "Shutting down: Master" in output
     assert re.search(r'"GET / HTTP/1\.1" 200 \d+ \d+ms', output), output
+    # without query strings: a search is a health question someone typed
+    assert '"GET /search/ HTTP/1.1" 200' in output
+    assert "private" not in output
     assert not children(server.pid)
