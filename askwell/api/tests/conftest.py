@@ -64,6 +64,8 @@ class Response:
 def call(db) -> Callable[..., Response]:
     """Call the API with the test client: `call("post", "/questions",
     token=t, body={…})`; `client=` for a signed-in session."""
+    # One client for the test: each new one loads the middleware again.
+    anonymous = Client()
 
     def request(
         method: str,
@@ -75,7 +77,7 @@ def call(db) -> Callable[..., Response]:
         client: Client | None = None,
         **extra: Any,
     ) -> Response:
-        client = client or Client()
+        client = client or anonymous
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
         url = f"/api/v1{path}"
         if method == "get":

@@ -1,0 +1,75 @@
+"""Every string of the Big List of Naughty Strings, sent into each write
+endpoint's text fields and as a cursor, gets an answer below 500, in the
+error shape when refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+BLNS = Path(__file__).resolve().parents[4] / "shared" / "data" / "blns.json"
+
+
+@pytest.fixture(scope="module")
+def naughty() -> list[str]:
+    strings = json.loads(BLNS.read_text(encoding="utf-8"))
+    assert len(strings) > 500
+    return strings
+
+
+def test_naughty_strings_never_break_the_writes(
+    call, naughty, asker, expert, other_expert, token_for
+):
+    # given
+    question = QuestionFactory(asker=asker)
+    mine = AnswerFactory(question=question, contributor=expert.contributor)
+    theirs = AnswerFactory(question=question, contributor=other_expert.contributor)
+    asker_token, expert_token = token_for(asker), token_for(expert)
+    statuses: dict[int, int] = {}
+
+    def send(method: str, path: str, token: str, body: dict) -> None:
+        response = call(method, path, token=token, body=body)
+        statuses[response.status] = statuses.get(response.status, 0) + 1
+        assert response.status < 500, (path, body)
+        if response.status >= 400:
+            assert set(response.body["error"]) == {"code", "message", "details"}
+
+    # when
+    for text in naughty:
+        send("post", "/questions", asker_token, {"title": text, "details": text})
+        send(
+            "patch",
+            f"/questions/{question.pk}",
+            asker_token,
+            {"title": f"{text}?", "details": text, "reason": text},
+        )
+        send(
+            "patch",
+            f"/answers/{mine.pk}",
+            expert_token,
+            {"body": text, "references": [text], "reason": text},
+        )
+        send(
+            "post",
+            f"/answers/{theirs.pk}/endorsement",
+            expert_token,
+            {"reason": text},
+        )
+        send(
+            "post",
+            "/flags",
+            asker_token,
+            {"kind": "answer", "id": theirs.pk, "reason": "other", "text": text},
+        )
+        response = call("get", "/questions", params={"cursor": text})
+        assert response.status in (200, 400), text
+
+    # then: both accepted and refused writes were exercised
+    assert statuses.get(200, 0) + statuses.get(201, 0) > 0
+    assert statuses.get(422, 0) > 0
