@@ -9,12 +9,14 @@ each paginated (?p=2…) at that many addresses.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.contrib.sitemaps.views import x_robots_tag
+from django.core.paginator import Paginator
 from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest, HttpResponse
@@ -34,6 +36,12 @@ class _SiteSitemap(Sitemap):
     @property
     def limit(self) -> int:  # type: ignore[override]
         return settings.ASKWELL_SITEMAP_LIMIT
+
+    @cached_property
+    def paginator(self) -> Paginator:  # type: ignore[override]
+        """Counted once per request: /sitemap.xml counts every section to
+        choose between one file and the index, then lists them."""
+        return Paginator(self._items(), self.limit)
 
     def get_urls(
         self, page: int | str = 1, site: Any = None, protocol: str | None = None
@@ -98,28 +106,29 @@ class TopicSitemap(_SiteSitemap):
         return Topic.objects.only("slug").order_by("pk")
 
 
-class ContributorSitemap(_SiteSitemap):
+class _ChangingSitemap(_SiteSitemap):
+    """Rows with an updated_at: each dated by it, the section by the newest."""
+
+    def lastmod(self, item: Contributor | Book | Video) -> datetime:
+        return item.updated_at
+
+    def get_latest_lastmod(self) -> datetime | None:
+        return self.items().aggregate(at=Max("updated_at"))["at"]
+
+
+class ContributorSitemap(_ChangingSitemap):
     def items(self) -> QuerySet[Contributor]:
         return Contributor.objects.only("slug", "updated_at").order_by("pk")
 
-    def lastmod(self, item: Contributor) -> datetime:
-        return item.updated_at
 
-
-class BookSitemap(_SiteSitemap):
+class BookSitemap(_ChangingSitemap):
     def items(self) -> QuerySet[Book]:
         return Book.objects.only("slug", "updated_at").order_by("pk")
 
-    def lastmod(self, item: Book) -> datetime:
-        return item.updated_at
 
-
-class VideoSitemap(_SiteSitemap):
+class VideoSitemap(_ChangingSitemap):
     def items(self) -> QuerySet[Video]:
         return Video.objects.only("slug", "updated_at").order_by("pk")
-
-    def lastmod(self, item: Video) -> datetime:
-        return item.updated_at
 
 
 SITEMAPS: dict[str, type[_SiteSitemap]] = {

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from askwell.experts.models import Contributor
 from askwell.experts.tests.factories import (
     BookFactory,
     ContributorFactory,
@@ -150,6 +151,9 @@ def test_the_index_dates_each_section_by_its_newest_change(client, settings):
         for s in index.findall(f"{NS}sitemap")
     }
     assert dates[f"{SITE}/sitemap-questions.xml"] == newest.isoformat()
+    assert dates[f"{SITE}/sitemap-contributors.xml"] == (
+        Contributor.objects.latest("updated_at").updated_at.isoformat()
+    )
     assert dates[f"{SITE}/sitemap-topics.xml"] is None
 
 
@@ -184,3 +188,20 @@ def test_robots_txt_keeps_crawlers_to_public_pages_and_names_the_sitemap(client)
         "",
         f"Sitemap: {SITE}/sitemap.xml",
     ]
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_sitemap_takes_a_fixed_number_of_queries(client, django_assert_num_queries, n):
+    """A count and a page of rows for each of topics, questions (with their
+    newest answer's date as a subquery), contributors, books and videos; the
+    directory pages need none."""
+    for _ in range(n):
+        AnswerFactory(question=QuestionFactory(topics=[TopicFactory()]))
+        BookFactory()
+        VideoFactory()
+
+    with django_assert_num_queries(10):
+        urls = _urls(_xml(client, "/sitemap.xml"))
+
+    # n topics, questions, books, videos; 2n contributors (answers and videos)
+    assert len(urls) == len(STATIC) + 6 * n

@@ -219,3 +219,23 @@ def test_topic_and_profile_pages_link_their_feeds(client):
             "href": "/contributors/ana-ruiz/feed/",
         }
     ]
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_feeds_take_a_fixed_number_of_queries(client, django_assert_num_queries, n):
+    """Topic feed: 1 the topic, 2 its subtopics (one query per level; none
+    here), 3 questions with askers, 4 answers with questions and
+    contributors. Contributor feed: 1 the contributor, 2 its answers."""
+    topic = TopicFactory(slug="gout")
+    expert = ContributorFactory(slug="ana-ruiz")
+    for _ in range(n):
+        question = QuestionFactory(topics=[topic], asker=UserFactory())
+        AnswerFactory(question=question, contributor=expert)
+
+    with django_assert_num_queries(4):
+        entries = _entries(_feed(client, "/topics/gout/feed/"))
+    with django_assert_num_queries(2):
+        answers = _entries(_feed(client, "/contributors/ana-ruiz/feed/"))
+
+    assert len(entries) == 2 * n
+    assert len(answers) == n
