@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from askwell.accounts.models import ApiToken
 from askwell.experts.models import Contributor, CredentialApplication
 from askwell.moderation.models import Flag
 from askwell.notifications.models import (
@@ -40,7 +41,7 @@ DELETION_RULE = [
     "but they become anonymous and are no longer linked to you.",
     "Your comments stay, shown as from “a former member”.",
     "Your helpful marks, follows, saved questions, notifications, notification "
-    "preferences and expert applications are deleted.",
+    "preferences, API tokens and expert applications are deleted.",
     "Your reports to the editors stay, without your name.",
     "If you answer as a verified expert, your signed answers and endorsements "
     "stay under your professional name (they were published under it), but "
@@ -205,6 +206,18 @@ def collect_user_data(user: User) -> dict[str, Any]:
             "url": contributor.get_absolute_url(),
         },
         "organizations": sorted(user.organizations.values_list("name", flat=True)),
+        # What each token was for and when it was used; never the token,
+        # which Askwell does not have.
+        "api_tokens": [
+            {
+                "name": t.name,
+                "starts_with": t.prefix,
+                "created_at": _when(t.created_at),
+                "last_used_at": _when(t.last_used_at),
+                "revoked_at": _when(t.revoked_at),
+            }
+            for t in user.api_tokens.order_by("created_at", "pk")
+        ],
         "expert_applications": [
             {
                 "full_name": a.full_name,
@@ -259,6 +272,7 @@ def erase_user(user: User) -> dict[str, int]:
         ("notifications_deleted", Notification, "recipient"),
         ("preferences_deleted", Preference, "user"),
         ("applications_deleted", CredentialApplication, "applicant"),
+        ("api_tokens_deleted", ApiToken, "user"),
     ]:
         done[key] = model.objects.filter(**{field: user}).delete()[0]
     done["organizations_left"] = user.organizations.count()

@@ -11,8 +11,10 @@ import pytest
 from django.urls import reverse
 
 from askwell.accounts.models import ApiToken
-from askwell.accounts.tests.factories import UserFactory
+from askwell.accounts.tests.factories import PASSWORD, UserFactory
 from askwell.audit.models import LogEntry
+from askwell.moderation.actions import DELETE_CONFIRMATION, delete_account
+from askwell.moderation.privacy import collect_user_data
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +114,25 @@ def test_last_used_is_recorded_to_the_minute(call, asker, token_for):
     # then
     assert first is not None
     assert ApiToken.objects.get().last_used_at > first - timedelta(minutes=5)
+
+
+def test_the_personal_data_export_lists_tokens_but_never_a_token(
+    call, asker, token_for
+):
+    token = token_for(asker)
+
+    data = collect_user_data(asker)
+
+    assert [t["name"] for t in data["api_tokens"]] == ["tests"]
+    assert data["api_tokens"][0]["starts_with"] == token[:9]
+    assert token not in str(data)
+
+
+def test_deleting_the_account_deletes_its_tokens(call, asker, token_for):
+    token = token_for(asker)
+
+    done = delete_account(asker, password=PASSWORD, confirmation=DELETE_CONFIRMATION)
+
+    assert done["api_tokens_deleted"] == 1
+    assert not ApiToken.objects.exists()
+    assert call("get", "/questions", token=token).status == 401
