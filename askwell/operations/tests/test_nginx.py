@@ -36,6 +36,7 @@ NGINX = Path("/usr/sbin/nginx")
 REDIS = Path("/usr/bin/redis-server")
 MODULES = Path("/usr/lib/nginx/modules")
 TEMPLATE = BASE_DIR / "docs" / "nginx" / "askwell.conf"
+GUIDE = BASE_DIR / "docs" / "deploy.md"
 HASHED_STYLESHEET = re.compile(r'href="(/static/askwell/site\.[0-9a-f]{12}\.css)"')
 
 
@@ -43,6 +44,7 @@ HASHED_STYLESHEET = re.compile(r'href="(/static/askwell/site\.[0-9a-f]{12}\.css)
 class Stack:
     app: Started
     nginx: Started
+    data: Path
     app_url: str
     http_url: str
     https_url: str
@@ -179,6 +181,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         stack = Stack(
             app=app,
             nginx=server,
+            data=data,
             app_url=f"http://127.0.0.1:{app_port}",
             http_url=f"http://localhost:{http_port}",
             https_url=f"https://localhost:{https_port}",
@@ -243,6 +246,27 @@ def test_static_files_come_from_nginx_with_long_cache_headers(stack: Stack):
     assert plain_headers["cache-control"] == "public, max-age=60"
     # and the app never saw a request for a static file
     assert "GET /static/" not in stack.app.output()
+
+
+def test_uploads_come_from_nginx_as_inert_files(stack: Stack):
+    # given: an upload in MEDIA_ROOT
+    upload = stack.data / "media" / "photos" / "portrait.png"
+    upload.parent.mkdir(parents=True)
+    upload.write_bytes(b"\x89PNG\r\n\x1a\n not really an image")
+    # when
+    status, headers, body = stack.get("/media/photos/portrait.png")
+    # then
+    assert status == 200
+    assert body == upload.read_bytes()
+    assert headers["content-type"] == "image/png"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert "sandbox" in headers["content-security-policy"]
+    assert headers["cache-control"] == "public, max-age=3600"
+    assert "GET /media/" not in stack.app.output()
+
+
+def test_the_guide_shows_the_tested_file():
+    assert f"```nginx\n{TEMPLATE.read_text()}```" in GUIDE.read_text()
 
 
 def test_the_microcache_keeps_anonymous_pages_and_honours_the_app(stack: Stack):
