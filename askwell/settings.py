@@ -281,6 +281,18 @@ LOGOUT_REDIRECT_URL = "home"
 # Sessions end after two weeks, or when the browser closes if the reader
 # did not tick "keep me signed in".
 SESSION_COOKIE_AGE = envint("ASKWELL_SESSION_DAYS", "14") * 24 * 3600
+# Where sessions live: "db", the database, which every app server shares
+# (the default); or "cached_db", read from Redis and written to both, which
+# needs REDIS_URL: a per-process cache would let one worker keep a session
+# another has ended (docs/deploy.md, "Redis").
+ASKWELL_SESSIONS = os.environ.get("ASKWELL_SESSIONS", "db")
+if ASKWELL_SESSIONS not in ("db", "cached_db"):
+    raise ImproperlyConfigured(
+        f"ASKWELL_SESSIONS must be db or cached_db, not {ASKWELL_SESSIONS!r}"
+    )
+if ASKWELL_SESSIONS == "cached_db" and not REDIS_URL:
+    raise ImproperlyConfigured("ASKWELL_SESSIONS=cached_db needs REDIS_URL.")
+SESSION_ENGINE = f"django.contrib.sessions.backends.{ASKWELL_SESSIONS}"
 
 # Mail: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = os.environ.get(

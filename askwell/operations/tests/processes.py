@@ -27,6 +27,7 @@ TEST_RUN_VARIABLES = {
     "DEBUG",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
+    "REDIS_URL",
     # Production refuses it (check async.E001).
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
@@ -109,7 +110,7 @@ def running(command: list[str], env: dict[str, str] | None = None) -> Iterator[S
             process.wait(timeout=10)
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
+class NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None  # hand the 3xx back as it came
 
@@ -122,7 +123,7 @@ def get(
     """GET URL as it comes: no redirects followed, nothing decompressed.
     Returns the status, the headers (lower-case names) and the body."""
     opener = urllib.request.build_opener(
-        _NoRedirects, urllib.request.HTTPSHandler(context=context)
+        NoRedirects, urllib.request.HTTPSHandler(context=context)
     )
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback only
     try:

@@ -9,6 +9,7 @@ certificate), each of them checked to be in the file.
 from __future__ import annotations
 
 import gzip
+import http.cookiejar
 import json
 import os
 import re
@@ -16,14 +17,20 @@ import ssl
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 
 from askwell.operations.tests.processes import (
+    NoRedirects,
     Started,
+    askwell,
     free_port,
     get,
     production_env,
@@ -45,6 +52,8 @@ class Stack:
     app: Started
     nginx: Started
     data: Path
+    env: dict[str, str]
+    redis_port: int
     app_url: str
     http_url: str
     https_url: str
@@ -169,6 +178,10 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
         SECURE_SSL_REDIRECT="True",
         ASKWELL_RATE_LIMITS=json.dumps({"search": {"ip": "3/m", "user": "3/m"}}),
+        ASKWELL_SESSIONS="cached_db",
+        # nginx passes the host without the port (`Host $host`), as it is on
+        # 443; the test's random port must be trusted explicitly.
+        CSRF_TRUSTED_ORIGINS=f"https://localhost:{https_port}",
     )
     serve = [sys.executable, "-m", "askwell", "serve", "--migrate"]
     serve += ["--bind", f"127.0.0.1:{app_port}", "--workers", "2"]
@@ -182,6 +195,8 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
             app=app,
             nginx=server,
             data=data,
+            env=env,
+            redis_port=redis_port,
             app_url=f"http://127.0.0.1:{app_port}",
             http_url=f"http://localhost:{http_port}",
             https_url=f"https://localhost:{https_port}",
@@ -310,3 +325,56 @@ def test_a_forged_x_forwarded_for_does_not_dodge_rate_limits(stack: Stack):
     ]
     # then: the app counts the address nginx saw, not the forged one
     assert statuses == [200, 200, 200, 429, 429]
+
+
+def test_a_reader_signs_in_through_nginx_with_sessions_in_redis(stack: Stack):
+    # given: an account, and a browser-like client that keeps cookies
+    created = askwell(
+        "shell",
+        "-c",
+        "from askwell.accounts.models import User; "
+        "User.objects.create_user('nginxreader', 'reader@example.org', "
+        "'a sufficiently long password')",
+        env=stack.env,
+    )
+    assert created.returncode == 0, created.stdout
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(jar),
+        urllib.request.HTTPSHandler(context=stack.tls),
+        NoRedirects,
+    )
+    login = stack.https_url + "/accounts/login/"
+    with browser.open(login, timeout=10) as response:
+        token = re.search(
+            r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode()
+        )
+    # when
+    form = urllib.parse.urlencode(
+        {
+            "login": "nginxreader",
+            "password": "a sufficiently long password",
+            "csrfmiddlewaretoken": token.group(1),
+        }
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 - loopback only
+        login, data=form, headers={"Origin": stack.https_url}
+    )
+    try:
+        browser.open(request, timeout=10)
+        raise AssertionError("signing in should redirect")
+    except urllib.error.HTTPError as redirect:
+        status, cookies = redirect.code, redirect.headers.get_all("Set-Cookie")
+    # then: signed in, with a Secure, HttpOnly session cookie
+    assert status == 302
+    session = next(c for c in cookies if c.startswith("sessionid="))
+    assert "Secure" in session
+    assert "HttpOnly" in session
+    # and every worker knows the session; nginx neither answers nor keeps these pages
+    for _ in range(4):
+        with browser.open(stack.https_url + "/questions/", timeout=10) as response:
+            assert response.headers["X-Cache-Status"] == "BYPASS"
+            assert response.headers["Cache-Control"] == "private, no-store"
+            assert "nginxreader" in response.read().decode()
+    sessions = redis.Redis(port=stack.redis_port).keys("*cached_db*")
+    assert len(sessions) == 1

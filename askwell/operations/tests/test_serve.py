@@ -30,6 +30,10 @@ HASHED_STYLESHEET = re.compile(r'href="(/static/askwell/site\.[0-9a-f]{12}\.css)
         ({"SECRET_KEY": ""}, "SECRET_KEY is required when DEBUG is off"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is required when DEBUG is off"),
         ({"ASKWELL_WORKERS": "many"}, "ASKWELL_WORKERS must be a whole number"),
+        (
+            {"ASKWELL_SESSIONS": "cached_db"},
+            "ASKWELL_SESSIONS=cached_db needs REDIS_URL",
+        ),
     ],
 )
 def test_serve_refuses_an_unsafe_configuration(tmp_path: Path, variables, message):
