@@ -13,6 +13,7 @@ import http.cookiejar
 import json
 import os
 import re
+import socket
 import ssl
 import subprocess
 import sys
@@ -278,6 +279,24 @@ def test_uploads_come_from_nginx_as_inert_files(stack: Stack):
     assert "sandbox" in headers["content-security-policy"]
     assert headers["cache-control"] == "public, max-age=3600"
     assert "GET /media/" not in stack.app.output()
+
+
+def test_nginx_refuses_request_bodies_over_10_mb(stack: Stack):
+    # when: a request announcing an 11 MB body
+    host, port = "localhost", int(stack.https_url.rsplit(":", 1)[1])
+    with (
+        socket.create_connection((host, port), timeout=10) as raw,
+        stack.tls.wrap_socket(raw, server_hostname=host) as connection,
+    ):
+        connection.sendall(
+            b"POST /questions/ask/ HTTP/1.1\r\nHost: localhost\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 11000000\r\n\r\n"
+        )
+        reply = connection.recv(100)
+    # then: nginx answers, and the app never sees it
+    assert reply.startswith(b"HTTP/1.1 413 "), reply
+    assert "POST /questions/ask/" not in stack.app.output()
 
 
 def test_the_guide_shows_the_tested_file():
