@@ -148,6 +148,9 @@ def create_backup(
     engine = engine_of(connection)
     if not destination.parent.is_dir():
         raise BackupError(f"{destination.parent}: no such folder")
+    live = Path(str(connection.settings_dict["NAME"]))
+    if engine == "sqlite" and destination.resolve() == live.resolve():
+        raise BackupError(f"{destination} is the database itself")
     with tempfile.TemporaryDirectory(
         prefix=".askwell-backup-", dir=destination.parent
     ) as work:
@@ -500,8 +503,8 @@ def _run_pg(
 def _check_pgdump(
     dump: Path, connection: BaseDatabaseWrapper, pg_bin: str | None
 ) -> str:
-    """pg_restore reads the dump's table of contents; return it without the
-    extension entries (extensions are created, when missing, by restore)."""
+    """pg_restore must be able to read the dump's table of contents, which
+    is returned."""
     pg_restore = postgresql_program("pg_restore", connection, pg_bin)
     try:
         listing = _run_pg([pg_restore, "--list", dump], connection, "pg_restore --list")

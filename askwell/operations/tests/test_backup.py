@@ -343,3 +343,20 @@ def test_a_bad_backup_file_is_refused_with_a_clear_error_and_changes_nothing(
     assert _files(full.media) == _files(seeded.site.media)
     assert not empty.media.exists() or not any(empty.media.iterdir())
     assert _row_counts(empty) == {}
+
+
+def test_a_backup_never_overwrites_the_sqlite_database_itself(tmp_path):
+    # given: a SQLite site (whatever engine this test run uses)
+    database = tmp_path / "askwell.sqlite3"
+    with sqlite3.connect(database) as made:
+        made.execute("CREATE TABLE kept (value TEXT)")
+        made.execute("INSERT INTO kept VALUES ('still here')")
+    made.close()
+    before = database.read_bytes()
+    site = Site(f"sqlite:///{database}", tmp_path)
+    # when: told to write the backup over the database file
+    code, output = site.run("backup", str(database))
+    # then
+    assert code == 1
+    assert f"Nothing was backed up: {database} is the database itself" in output
+    assert database.read_bytes() == before
