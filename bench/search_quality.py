@@ -499,10 +499,13 @@ def print_report(results: dict[str, Any]) -> None:
     print(machine_line(results["machine"]))
     print(f"weights: {json.dumps(results['weights'])}")
     imp = results["import"]
-    print(
-        f"MedQuAD import: {imp['import_seconds']:.0f} s including embeddings "
-        f"(migrate {imp['migrate_seconds']:.0f} s), on {imp['date']}"
-    )
+    if "import_seconds" in imp:
+        print(
+            f"MedQuAD import: {imp['import_seconds']:.0f} s including embeddings "
+            f"(migrate {imp['migrate_seconds']:.0f} s), on {imp['date']}"
+        )
+    else:
+        print(f"MedQuAD import of {imp['date']}: {imp.get('note', 'not timed')}")
     print()
     print(
         f"{'LiveQA retrieval (limit 10)':<40}{'n':>5}{'top-1':>8}{'top-5':>8}{'top-10':>8}{'MRR@10':>8}"

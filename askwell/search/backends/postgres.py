@@ -8,6 +8,12 @@ raises the column's statistics target so ten thousand lexemes are kept). A
 word missing from that list is rarer than every listed one, which is all the
 pruning needs. The list is read once per index version; before the first
 ANALYZE there is none and every word is kept.
+
+PostgreSQL then ranks every matching row (ts_rank_cd reads each row's
+tsvector), so time grows with the rows the words match together: past the
+common pruning, words are dropped, most common first, while together they
+would match more than MATCH_SHARE of the documents (the detected focus and
+the two rarest words stay), and at most MAX_MATCHED rows are ranked.
 """
 
 from __future__ import annotations
@@ -18,7 +24,10 @@ import threading
 import snowballstemmer
 from django.db import connection
 
-from askwell.search.backends import DocumentText, LexicalQuery, choose_words
+from askwell.search.backends import MIN_WORDS, DocumentText, LexicalQuery, choose_words
+
+MATCH_SHARE = 0.05
+MAX_MATCHED = 20_000
 
 
 class _Frequencies:
@@ -102,7 +111,14 @@ class PostgresBackend:
         _frequencies.load(version)
         if not _frequencies.documents:
             return list(query.words)
-        return choose_words(query, _frequencies.count, _frequencies.documents)
+        words = choose_words(query, _frequencies.count, _frequencies.documents)
+        budget = MATCH_SHARE * _frequencies.documents
+        while len(words) > MIN_WORDS and sum(map(_frequencies.count, words)) > budget:
+            droppable = [w for w in words[MIN_WORDS:] if w not in query.keep]
+            if not droppable:
+                break
+            words.remove(max(droppable, key=_frequencies.count))
+        return words
 
     def search(
         self, query: LexicalQuery, limit: int, version: int
@@ -117,14 +133,19 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
-                SELECT d.answer_id, ts_rank_cd(d.search_vector, q, 1) AS rank
-                FROM search_searchdocument AS d,
-                     ({"SELECT " + tsquery} AS q) AS query
-                WHERE d.search_vector @@ query.q
+                WITH query AS (SELECT {tsquery} AS q),
+                matched AS (
+                    SELECT d.answer_id, d.search_vector
+                    FROM search_searchdocument AS d, query
+                    WHERE d.search_vector @@ query.q
+                    LIMIT %s
+                )
+                SELECT m.answer_id, ts_rank_cd(m.search_vector, query.q, 1) AS rank
+                FROM matched AS m, query
                 ORDER BY rank DESC
                 LIMIT %s
                 """,  # noqa: S608 - only placeholders are interpolated
-                [*words, *query.phrases, limit],
+                [*words, *query.phrases, MAX_MATCHED, limit],
             )
             return list(cursor.fetchall())
 
