@@ -11,10 +11,15 @@ lead-ins written by us) and gets 2-4 answers: the pool question's own answers
 first, then answers of other pool questions of the same question type, each
 signed by one of 2,000 seeded experts or the MedQuAD organizations. Search
 documents are written for every answer (PostgreSQL computes their tsvectors,
-as on the site); vectors are the pool's vectors plus small Gaussian noise
-(sigma 0.01 per dimension) so the HNSW graphs see a million distinct points.
-Computing real embeddings for three million texts would take this machine
-about five hours; the noise keeps each vector next to its text's meaning.
+as on the site); question vectors, and passage vectors for each question's first answer, are
+the pool's vectors plus small Gaussian noise
+(sigma 0.01 per dimension, a different draw for each copy of a pool
+question) so the HNSW graphs see a million distinct points.
+Computing real embeddings for four million texts would take this machine
+about seven hours; the noise keeps each vector next to its text's meaning.
+The other answers stay "not yet embedded" (`askwell reindex` would embed
+them): storing and indexing three million passage vectors would double the
+database (about 5 KB per answer) for a benchmark of the same index.
 
 Everything is deterministic (--seed). The lexical GIN and the HNSW indexes are
 dropped during the load and rebuilt at the end, as a bulk load should. The
@@ -48,6 +53,7 @@ from askwell.search.indexing import bump_version  # noqa: E402
 SOURCE = "seed"
 EXPERTS = 2_000
 NOISE = 0.01
+NOISE_VECTORS = 4096
 LEAD_INS = (
     "",
     "My doctor mentioned this at my last visit and I would like to understand it better.",
@@ -139,6 +145,18 @@ def prepare_pool(seed: float) -> tuple[int, int]:
         """  # noqa: S608 - constants only
     )
     sql("CREATE INDEX ON seed_pool_a (question_type, n)")
+    # Noise vectors to add: a seeded question g is copy g / pool of its pool
+    # question, and each copy gets noise of its own, so no two vectors match.
+    sql("DROP TABLE IF EXISTS seed_noise")
+    sql(
+        f"""
+        CREATE UNLOGGED TABLE seed_noise AS
+        SELECT n, (SELECT array_agg(random_normal(0, {NOISE}))::vector
+                   FROM generate_series(1, 384) WHERE n >= 0) AS v
+        FROM generate_series(0, {NOISE_VECTORS - 1}) AS n
+        """  # noqa: S608 - constants only
+    )
+    sql("CREATE INDEX ON seed_noise (n)")
     sql("CREATE INDEX ON seed_pool_q (n)")
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM seed_pool_q")
@@ -237,7 +255,8 @@ def seed_batch(first: int, last: int, pool_q: int, experts: int) -> None:
                CASE WHEN j <= cardinality(p.answer_ids) THEN p.answer_ids[j]
                     ELSE pa.answer_id END AS pool_answer_id
         FROM generate_series(%s, %s) AS g
-        JOIN questions_question nq ON nq.source = '{SOURCE}' AND nq.external_id = 'q' || g
+        JOIN questions_question nq
+          ON nq.source = '{SOURCE}' AND nq.external_id = 'q' || g AND nq.external_id <> ''
         JOIN seed_pool_q p ON p.n = mod(g, {pool_q}) + 1
         CROSS JOIN generate_series(1, 4) AS j
         JOIN LATERAL (
@@ -280,24 +299,29 @@ def seed_batch(first: int, last: int, pool_q: int, experts: int) -> None:
         JOIN seed_experts e ON e.n = mod(b.g * 13 + b.j * 101, {experts})
         """  # noqa: S608 - generated column lists
     )
-    noise = f"(SELECT array_agg(random_normal(0, {NOISE}))::vector FROM generate_series(1, 384) WHERE b.g > 0)"  # noqa: S608 - constants only
     sql(
         f"""
         INSERT INTO search_searchdocument
             (answer_id, question_id, title, body, topics, question_type,
              embedding, embedded_text_hash, embedding_vec)
         SELECT na.id, b.question_id, d.title, d.body, d.topics, d.question_type,
-               d.embedding, d.embedded_text_hash, d.embedding_vec + {noise}
+               CASE WHEN b.j = 1 THEN d.embedding END,
+               CASE WHEN b.j = 1 THEN d.embedded_text_hash ELSE '' END,
+               CASE WHEN b.j = 1 THEN d.embedding_vec + z.v END
         FROM seed_batch b
-        JOIN questions_answer na ON na.source = '{SOURCE}' AND na.external_id = 'a' || b.g || '-' || b.j
+        JOIN questions_answer na
+          ON na.source = '{SOURCE}' AND na.external_id = 'a' || b.g || '-' || b.j
+          AND na.external_id <> ''
+        JOIN seed_noise z ON z.n = mod(b.g / {pool_q} * 4 + b.j, {NOISE_VECTORS})
         JOIN search_searchdocument d ON d.answer_id = b.pool_answer_id
         """  # noqa: S608 - constants only
     )
     sql(
         f"""
         INSERT INTO search_questionvector (question_id, embedding, text_hash, embedding_vec)
-        SELECT b.question_id, v.embedding, v.text_hash, v.embedding_vec + {noise}
+        SELECT b.question_id, v.embedding, v.text_hash, v.embedding_vec + z.v
         FROM seed_batch b JOIN search_questionvector v ON v.question_id = b.pool_question_id
+        JOIN seed_noise z ON z.n = mod(b.g / {pool_q}, {NOISE_VECTORS})
         WHERE b.j = 1
         """  # noqa: S608 - constants only
     )
@@ -352,7 +376,9 @@ def main() -> int:
         questions = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM questions_answer")
         answers = cursor.fetchone()[0]
-        cursor.execute("DROP TABLE IF EXISTS seed_pool_q, seed_pool_a, seed_experts")
+        cursor.execute(
+            "DROP TABLE IF EXISTS seed_pool_q, seed_pool_a, seed_experts, seed_noise"
+        )
     print(
         f"Done in {time.monotonic() - started:.0f} s: {questions:,} questions, "
         f"{answers:,} answers in the database ({size}); index rebuild {indexed:.0f} s"
