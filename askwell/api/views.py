@@ -17,7 +17,8 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -373,8 +374,18 @@ class ContributorFilters(PageParams):
 
 
 def _contributors() -> Any:
+    """Contributors with `published_answers`, a correlated subquery: a page
+    counts its own rows' answers, not every contributor's before the LIMIT."""
+    counts = (
+        Answer.objects.published()
+        .filter(contributor=OuterRef("pk"))
+        .order_by()
+        .values("contributor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Contributor.objects.annotate(
-        published_answers=Count("answers", filter=Answer.published_q("answers__"))
+        published_answers=Coalesce(Subquery(counts), Value(0))
     )
 
 
