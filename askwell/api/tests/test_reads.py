@@ -365,3 +365,21 @@ def test_a_method_a_path_lacks_is_405_in_the_error_shape(call):
     assert response.error_code == "method_not_allowed"
     assert response.body["error"]["details"] == {"allowed": ["GET"]}
     assert response.headers["Allow"] == "GET"
+
+
+def test_a_hidden_answer_does_not_list_its_question_under_its_author(call):
+    # given
+    author = ContributorFactory()
+    AnswerFactory(contributor=author, status=Answer.Status.HIDDEN)
+    AnswerFactory(
+        contributor=author,
+        question=QuestionFactory(moderation=Question.Moderation.HIDDEN),
+    )
+
+    # when
+    response = call("get", "/questions", params={"contributor": author.pk})
+
+    # then
+    assert response.status == 200
+    assert response.body["results"] == []
+    assert call("get", f"/contributors/{author.pk}").body["answer_count"] == 0
