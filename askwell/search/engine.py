@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import Prefetch
 
 from askwell.questions.models import Answer, Question
@@ -47,6 +48,9 @@ MAX_QUERY_WORDS = 32
 # should find nothing rather than the least unlike answers.
 MIN_COSINE = 0.25
 MAX_SUBTOPICS = 200
+# How long "continue learning" candidates stay cached (a new index version
+# makes them unused sooner).
+RELATED_CACHE_SECONDS = 3600
 TYPE_AGREEMENT = 0.05
 # Long messages are embedded from their questions, not their background; this
 # also keeps a query's embedding under about 10 ms on two cores.
@@ -278,8 +282,32 @@ def similar_questions(
 
 
 def related_questions(question: Question, *, limit: int = 6) -> list[Question]:
-    """Answered questions to read next: same topic first, then semantically close ones."""
+    """Answered questions to read next: same topic first, then semantically close ones.
+
+    The candidates depend only on the search index, so they are kept in the
+    cache per index version (every question page asks; a nearest-neighbour
+    search costs more than the rest of the block). Whether each may be shown
+    is checked against the live rows every time.
+    """
     version = current_version()
+    key = f"search:related:{_related_epoch}:{version}:{question.pk}:{limit}"
+    candidates = cache.get(key)
+    if candidates is None:
+        candidates = _related_candidates(question, limit, version)
+        cache.set(key, candidates, RELATED_CACHE_SECONDS)
+    return _answered_questions(candidates)[:limit]
+
+
+_related_epoch = 0
+
+
+def forget_related() -> None:
+    """Stop using cached candidates (tests: a rollback restores old versions)."""
+    global _related_epoch
+    _related_epoch += 1
+
+
+def _related_candidates(question: Question, limit: int, version: int) -> list[int]:
     vector = vector_index.vector_of("title", question.pk, version)
     near: list[int] = []
     if vector is not None:
@@ -302,7 +330,7 @@ def related_questions(question: Question, *, limit: int = 6) -> list[Question]:
             near.index(qid) if qid in near else len(near),
         ),
     )
-    return _answered_questions(ordered[: limit * 2])[:limit]
+    return ordered[: limit * 2]
 
 
 def _answered_questions(question_ids: list[int]) -> list[Question]:

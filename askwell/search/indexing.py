@@ -60,9 +60,10 @@ def forget_cached_state() -> None:
     restores an earlier version after search data changed without a bump,
     so the test suite calls this before each test.
     """
-    from askwell.search import snapshot, understanding
+    from askwell.search import engine, snapshot, understanding
     from askwell.search.backends import postgres, sqlite
 
+    engine.forget_related()
     snapshot.forget()
     understanding.forget_phrases()
     sqlite.forget_frequencies()
