@@ -16,10 +16,11 @@ How writes are noticed: every SQL statement goes through a database
 execute-wrapper installed on each connection. Model signals would miss
 QuerySet.update(), bulk_create() and the search backends' raw SQL, which the
 importers, account deletion and reindexing use. A write to a table that
-public pages show bumps the generation straight away and once more after the
-transaction commits: the first makes the change visible to the same
-transaction (and to tests, which run inside one), the second drops any page a
-concurrent request rendered from the data before the commit.
+public pages show bumps the generation after its transaction commits, which
+drops any page a request rendered from the data before the commit; and at
+once, inside the transaction, when this process has rendered a page since
+the last bump (see content_changed()), so that the same transaction, and the
+tests, which run inside one, see the change too.
 """
 
 from __future__ import annotations
@@ -78,28 +79,41 @@ def _store() -> Any:
     return caches["shared"]
 
 
+# Whether this process has read the generation since it last changed it.
+# Only a page this process renders can see rows of a transaction that has
+# not committed yet (tests run each test inside one transaction); so only
+# then must a write inside a transaction change the generation at once.
+_read_since_bump = False
+
+
 def content_generation() -> int:
-    """The current generation. A store that lost it (a restart of Redis, a
-    cleared cache folder) starts again from a random number, so an ETag from
-    before can never match a page rendered after."""
+    """The current generation, a random number that a bump replaces."""
+    global _read_since_bump
+    _read_since_bump = True  # before reading: see content_changed()
     store = _store()
     value = store.get(GENERATION_KEY)
     if value is None:
-        store.add(GENERATION_KEY, secrets.randbits(48), timeout=None)
+        store.add(GENERATION_KEY, _new_generation(), timeout=None)
         value = store.get(GENERATION_KEY)
     return int(value)
+
+
+def _new_generation() -> int:
+    """A bump sets a new random number rather than adding one: with a store
+    whose increment is not atomic (the file), two bumps that race still leave
+    a value no page was ever cached under, and a store that lost the value
+    (Redis restarted, the folder cleared) cannot start again at an old one
+    whose ETags browsers still hold."""
+    return secrets.randbits(60)
 
 
 def bump_content_generation() -> None:
     """Make every cached page and ETag obsolete. Never raises: a cache that is
     down must not fail the write that changed the content."""
-    store = _store()
+    global _read_since_bump
+    _read_since_bump = False
     try:
-        try:
-            store.incr(GENERATION_KEY)
-        except ValueError:  # not there (yet, or any more)
-            store.add(GENERATION_KEY, secrets.randbits(48), timeout=None)
-            store.incr(GENERATION_KEY)
+        _store().set(GENERATION_KEY, _new_generation(), timeout=None)
     except Exception:
         logger.exception("Could not bump the content generation")
 
@@ -123,11 +137,14 @@ def _after_commit() -> None:
 
 
 def content_changed(connection: BaseDatabaseWrapper) -> None:
-    """Bump now and, inside a transaction, once more when it commits."""
-    bump_content_generation()
-    if connection.in_atomic_block and not any(
-        func is _after_commit for _, func, _ in connection.run_on_commit
-    ):
+    """Bump after the commit; and now, if a page rendered in this process
+    since the last bump could go stale before then."""
+    if not connection.in_atomic_block:
+        bump_content_generation()  # autocommit: already committed
+        return
+    if _read_since_bump:
+        bump_content_generation()
+    if not any(func is _after_commit for _, func, _ in connection.run_on_commit):
         connection.on_commit(_after_commit)
 
 
