@@ -26,6 +26,9 @@ def prepare_demo_environment(args: list[str]) -> None:
         os.environ["SECRET_KEY"] = key_file.read_text().strip()
     # runserver speaks plain HTTP: Secure-only cookies would never come back.
     os.environ.setdefault("ASKWELL_HTTPS", "False")
+    # A terminal, not a log collector, and runserver prints each request.
+    os.environ.setdefault("ASKWELL_LOG_FORMAT", "text")
+    os.environ.setdefault("ASKWELL_ACCESS_LOG", "False")
     if not os.environ.get("ALLOWED_HOSTS"):
         hosts = [*LOCAL_HOSTS, *_host_argument(args)]
         os.environ["ALLOWED_HOSTS"] = ",".join(dict.fromkeys(hosts))
