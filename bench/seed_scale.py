@@ -199,17 +199,27 @@ def seed_experts() -> None:
 
 
 def drop_search_indexes() -> list[str]:
+    """Drop the GIN and HNSW indexes for the load; their definitions are kept
+    in a table, so a resumed run rebuilds them too."""
     with connection.cursor() as cursor:
         cursor.execute(
+            "CREATE TABLE IF NOT EXISTS seed_index_definitions (name text PRIMARY KEY, definition text)"
+        )
+        cursor.execute(
             """
+            INSERT INTO seed_index_definitions
             SELECT indexname, indexdef FROM pg_indexes
             WHERE tablename IN ('search_searchdocument', 'search_questionvector')
               AND (indexdef LIKE '%USING gin%' OR indexdef LIKE '%USING hnsw%')
+            ON CONFLICT (name) DO NOTHING
             """
+        )
+        cursor.execute(
+            "SELECT name, definition FROM seed_index_definitions ORDER BY name"
         )
         found = cursor.fetchall()
         for name, _ in found:
-            cursor.execute(f'DROP INDEX "{name}"')
+            cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
     return [definition for _, definition in found]
 
 
@@ -242,7 +252,7 @@ def seed_batch(first: int, last: int, pool_q: int, experts: int) -> None:
         f"""
         INSERT INTO questions_question ({q_cols})
         SELECT {q_select}
-        FROM generate_series(%s, %s) AS g
+        FROM generate_series(%s::bigint, %s::bigint) AS g
         JOIN seed_pool_q p ON p.n = mod(g, {pool_q}) + 1
         JOIN questions_question q ON q.id = p.question_id
         """,  # noqa: S608 - generated column lists
@@ -254,7 +264,7 @@ def seed_batch(first: int, last: int, pool_q: int, experts: int) -> None:
         SELECT g, j, nq.id AS question_id, p.question_id AS pool_question_id,
                CASE WHEN j <= cardinality(p.answer_ids) THEN p.answer_ids[j]
                     ELSE pa.answer_id END AS pool_answer_id
-        FROM generate_series(%s, %s) AS g
+        FROM generate_series(%s::bigint, %s::bigint) AS g
         JOIN questions_question nq
           ON nq.source = '{SOURCE}' AND nq.external_id = 'q' || g AND nq.external_id <> ''
         JOIN seed_pool_q p ON p.n = mod(g, {pool_q}) + 1
@@ -377,7 +387,8 @@ def main() -> int:
         cursor.execute("SELECT count(*) FROM questions_answer")
         answers = cursor.fetchone()[0]
         cursor.execute(
-            "DROP TABLE IF EXISTS seed_pool_q, seed_pool_a, seed_experts, seed_noise"
+            "DROP TABLE IF EXISTS seed_pool_q, seed_pool_a, seed_experts, seed_noise, "
+            "seed_index_definitions"
         )
     print(
         f"Done in {time.monotonic() - started:.0f} s: {questions:,} questions, "
