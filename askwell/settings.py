@@ -251,6 +251,9 @@ ASKWELL_NEW_ACCOUNT_MAX_LINKS = envint("ASKWELL_NEW_ACCOUNT_MAX_LINKS", "2")
 # ASKWELL_PAGE_CACHE=False renders every page (ETags and 304s stay).
 ASKWELL_CACHE_MAX_AGE = envint("ASKWELL_CACHE_MAX_AGE", "60")
 ASKWELL_CACHE_SWR = envint("ASKWELL_CACHE_SWR", "300")
+# Shared caches (the nginx microcache of docs/deploy.md) keep a page only this
+# long (s-maxage), so a content change reaches readers within seconds.
+ASKWELL_CACHE_SHARED_MAX_AGE = envint("ASKWELL_CACHE_SHARED_MAX_AGE", "10")
 ASKWELL_PAGE_CACHE = envbool("ASKWELL_PAGE_CACHE", "True")
 ASKWELL_PAGE_CACHE_SECONDS = envint("ASKWELL_PAGE_CACHE_SECONDS", "600")
 # "default" holds pages and rate-limit counts; "shared" holds the content

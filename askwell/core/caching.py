@@ -9,7 +9,7 @@ The rules, for responses whose view did not set Cache-Control itself:
   `Vary: Cookie`.
 - An anonymous 200 on one of CACHEABLE_ROUTES, requested without a session
   or messages cookie: `public, max-age=ASKWELL_CACHE_MAX_AGE,
-  stale-while-revalidate=ASKWELL_CACHE_SWR`, a weak ETag and
+  s-maxage=ASKWELL_CACHE_SHARED_MAX_AGE, stale-while-revalidate=ASKWELL_CACHE_SWR`, a weak ETag and
   `Vary: Cookie, HX-Request`; it is also kept in Django's default cache for
   ASKWELL_PAGE_CACHE_SECONDS and served from there to the next anonymous
   visitor.
@@ -100,6 +100,7 @@ class Page:
 def public_cache_control() -> str:
     return (
         f"public, max-age={settings.ASKWELL_CACHE_MAX_AGE}, "
+        f"s-maxage={settings.ASKWELL_CACHE_SHARED_MAX_AGE}, "
         f"stale-while-revalidate={settings.ASKWELL_CACHE_SWR}"
     )
 

@@ -19,7 +19,7 @@ from askwell.topics.tests.factories import TopicFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_backend")]
 
-PUBLIC = "public, max-age=60, stale-while-revalidate=300"
+PUBLIC = "public, max-age=60, s-maxage=10, stale-while-revalidate=300"
 
 
 @pytest.fixture
@@ -75,6 +75,7 @@ def _public_pages(site) -> list[str]:
 def settings_defaults(settings):
     settings.ASKWELL_CACHE_MAX_AGE = 60
     settings.ASKWELL_CACHE_SWR = 300
+    settings.ASKWELL_CACHE_SHARED_MAX_AGE = 10
     settings.ASKWELL_PAGE_CACHE = True
     settings.ASKWELL_PAGE_CACHE_SECONDS = 600
     return settings
@@ -100,12 +101,16 @@ def test_cache_ages_come_from_settings(client, site, settings):
     # given
     settings.ASKWELL_CACHE_MAX_AGE = 5
     settings.ASKWELL_CACHE_SWR = 30
+    settings.ASKWELL_CACHE_SHARED_MAX_AGE = 2
 
     # when
     response = client.get("/")
 
     # then
-    assert response["Cache-Control"] == "public, max-age=5, stale-while-revalidate=30"
+    assert (
+        response["Cache-Control"]
+        == "public, max-age=5, s-maxage=2, stale-while-revalidate=30"
+    )
 
 
 def test_signed_in_pages_are_private(client, site, settings_defaults):
