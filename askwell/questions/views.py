@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from askwell.accounts.roles import is_editor
+from askwell.core.generation import content_generation
 from askwell.core.pagination import paginate
 from askwell.core.ratelimit import rate_limit
 from askwell.lib.markdown import render_markdown
@@ -113,8 +116,12 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "stance_summary": summarize_stances(answers),
             "topic": topic,
             "topic_path": topic.path() if topic else [],
-            "related_questions": related_questions(question),
-            "related_videos": related_videos(question),
+            # Computed only when the side column's fragment is not cached: it
+            # is the same for everyone until content changes (the template
+            # caches it per content generation).
+            "related_questions": partial(related_questions, question),
+            "related_videos": partial(related_videos, question),
+            "content_generation": content_generation(),
             "show_asker": permissions.can_see_asker(user, question),
             "can_answer": permissions.can_answer(user, question),
             "can_edit": permissions.can_edit_question(user, question),

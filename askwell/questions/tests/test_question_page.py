@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from askwell.experts.tests.factories import (
@@ -11,7 +13,7 @@ from askwell.experts.tests.factories import (
     OrganizationFactory,
     VideoFactory,
 )
-from askwell.questions.models import Answer
+from askwell.questions.models import Answer, Question
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 from askwell.search.indexing import index_answers
 from askwell.search.vector_index import uses_pgvector
@@ -226,4 +228,40 @@ def test_question_page_query_budget_is_flat(
 
     assert response.status_code == 200
     assert len(response.context["answers"]) == n_answers
-    assert len(response.context["related_questions"]) == min(n_related, 6)
+    assert response.content.decode().count('class="related__item"') == min(n_related, 6)
+
+
+def test_continue_learning_is_built_once_per_content_change(
+    client, django_capture_on_commit_callbacks
+):
+    """The side column is the same for every reader: a second view reuses it
+    (fewer queries); a change to the content builds it again."""
+    # given: a question and two related ones on its topic
+    topic = TopicFactory()
+    question = _question_with(1, 2, topic)
+    index_answers(Answer.objects.values_list("pk", flat=True))
+    related = Question.objects.exclude(pk=question.pk).order_by("pk")
+    first_title = related[0].title
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(question.get_absolute_url()).content.decode()
+    assert first_title in page
+
+    # when: the same page again
+    with CaptureQueriesContext(connection) as second:
+        again = client.get(question.get_absolute_url()).content.decode()
+
+    # then: the same related questions, without the queries that found them
+    assert first_title in again
+    assert again.count('class="related__item"') == 2
+    assert len(second.captured_queries) < len(first.captured_queries)
+
+    # when: one related question is hidden by an editor
+    with django_capture_on_commit_callbacks(execute=True):
+        Question.objects.filter(pk=related[0].pk).update(
+            moderation=Question.Moderation.HIDDEN
+        )
+    after = client.get(question.get_absolute_url()).content.decode()
+
+    # then
+    assert first_title not in after
+    assert after.count('class="related__item"') == 1
