@@ -74,7 +74,8 @@ def wrk(
 ) -> dict[str, float]:
     """wrk's requests per second and latency percentiles (ms) for URL, or for
     random paths from the file PATHS on URL's host."""
-    command = [WRK, "-t2", f"-c{connections}", f"-d{duration}s", "-s", str(LUA), url]
+    command = [WRK, "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "30s"]
+    command += ["-s", str(LUA), url]
     env = os.environ | {"WRK_PATHS": str(paths or "")}
     out = subprocess.run(
         command, capture_output=True, text=True, check=True, env=env
