@@ -358,7 +358,8 @@ def ceilings(
     static = folder / "static-site"
     static.mkdir()
     (static / "question.html").write_bytes(html)
-    port = free_port()
+    port, tls_port = free_port(), free_port()
+    certificate, key = _certificate(static)
     conf = folder / "static-nginx.conf"
     temp = folder / "static-temp"
     temp.mkdir()
@@ -375,6 +376,13 @@ http {{
     scgi_temp_path {temp};
     server {{
         listen 127.0.0.1:{port};
+        # The same TLS settings as docs/nginx/askwell.conf, for the microcache's
+        # comparison.
+        listen 127.0.0.1:{tls_port} ssl http2;
+        ssl_certificate {certificate};
+        ssl_certificate_key {key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_session_cache shared:static_tls:10m;
         root {static};
         default_type text/html;
     }}
@@ -397,6 +405,12 @@ http {{
         rows += run_urls(
             "ceiling a: nginx static",
             {"question": f"http://127.0.0.1:{port}/question.html"},
+            counts,
+            duration,
+        )
+        rows += run_urls_insecure(
+            "ceiling a: nginx static TLS",
+            {"question": f"https://127.0.0.1:{tls_port}/question.html"},
             counts,
             duration,
         )
@@ -440,11 +454,13 @@ def ratios(rows: list[dict[str, object]]) -> list[dict[str, object]]:
         if str(r["config"]).startswith("ceiling"):
             continue
         against = (
-            "ceiling a: nginx static"
+            "ceiling a: nginx static TLS"
             if r["config"] == "nginx microcache"
             else "ceiling b: django bytes"
         )
-        base = ceiling[(against, r["connections"])]
+        base = ceiling.get((against, r["connections"]))
+        if base is None:
+            continue
         found.append({**r, "of": against, "share": round(r["rps"] / base, 3)})
     return found
 
@@ -453,11 +469,11 @@ def print_table(rows: list[dict[str, object]], shares: list[dict[str, object]]) 
     share = {(s["config"], s["page"], s["connections"]): s for s in shares}
     print()
     print(
-        f"{'configuration':<26}{'page':<10}{'conn':>5}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}  share of ceiling"
+        f"{'configuration':<26}{'page':<10}{'conn':>5}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  share of ceiling"
     )
     for r in rows:
         s = share.get((r["config"], r["page"], r["connections"]))
-        tail = f"  {s['share'] * 100:.1f} % of {s['of'][:9]}" if s else ""
+        tail = f"  {s['share'] * 100:.1f} % of {s['of'][:10]}" if s else ""
         print(
             f"{r['config']:<26}{r['page']:<10}{r['connections']:>5}{r['rps']:>10.1f}"
             f"{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}{r['p99_ms']:>9.1f}{tail}"
