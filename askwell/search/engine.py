@@ -13,6 +13,7 @@ Without an embedding model the engine works lexically, with a warning.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
@@ -291,10 +292,17 @@ def related_questions(question: Question, *, limit: int = 6) -> list[Question]:
     """
     version = current_version()
     key = f"search:related:{_related_epoch}:{version}:{question.pk}:{limit}"
-    candidates = cache.get(key)
+    try:
+        candidates = cache.get(key)
+    except Exception:  # the cache is an aid: without it, compute
+        logger.exception("The cache is unreachable; finding related questions anew")
+        return _answered_questions(_related_candidates(question, limit, version))[
+            :limit
+        ]
     if candidates is None:
         candidates = _related_candidates(question, limit, version)
-        cache.set(key, candidates, RELATED_CACHE_SECONDS)
+        with contextlib.suppress(Exception):
+            cache.set(key, candidates, RELATED_CACHE_SECONDS)
     return _answered_questions(candidates)[:limit]
 
 

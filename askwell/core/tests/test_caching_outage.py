@@ -10,7 +10,7 @@ from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = "public, max-age=60, stale-while-revalidate=300"
+PUBLIC = "public, max-age=60, s-maxage=10, stale-while-revalidate=300"
 
 
 @pytest.fixture
@@ -52,3 +52,19 @@ def test_pages_and_writes_work_while_the_generation_is_unreachable(
     assert "Is a fever dangerous?" in response.content.decode()
     assert response["Cache-Control"] == "private, no-store"
     assert "ETag" not in response
+
+
+def test_question_pages_render_while_the_fragment_cache_is_down(client, site, settings):
+    """The question page caches its side column ({% cache %}): an unreachable
+    cache renders it anyway."""
+    # given
+    settings.CACHES = {**settings.CACHES, "default": _unreachable()}
+    question = QuestionFactory(title="Does a cold turn into flu?")
+    AnswerFactory(question=question)
+
+    # when
+    response = client.get(question.get_absolute_url())
+
+    # then
+    assert response.status_code == 200
+    assert "Does a cold turn into flu?" in response.content.decode()
