@@ -12,8 +12,11 @@ ANALYZE there is none and every word is kept.
 PostgreSQL then ranks every matching row (ts_rank_cd reads each row's
 tsvector), so time grows with the rows the words match together: past the
 common pruning, words are dropped, most common first, while together they
-would match more than MATCH_SHARE of the documents (the detected focus and
-the two rarest words stay), and at most MAX_MATCHED rows are ranked.
+would match more than MATCH_SHARE of the documents or MATCH_ROWS rows (the detected focus and
+the two rarest words stay), and at most MAX_MATCHED rows are ranked: past
+that, which rows are ranked is up to the index scan, so at a million
+questions the lexical side trades recall for a bounded time (the semantic
+side, the focus topic's questions and the ranking still see everything).
 """
 
 from __future__ import annotations
@@ -27,7 +30,12 @@ from django.db import connection
 from askwell.search.backends import MIN_WORDS, DocumentText, LexicalQuery, choose_words
 
 MATCH_SHARE = 0.05
-MAX_MATCHED = 20_000
+# ...and never more than this many rows, whatever the size of the index: the
+# GIN bitmap of every kept word is built before any row is ranked.
+MATCH_ROWS = 20_000
+# About 50 ms of ts_rank_cd; binds at a million questions, rarely at MedQuAD's
+# 16,000 answers (5 % of them is 800 rows).
+MAX_MATCHED = 2_000
 
 
 class _Frequencies:
@@ -112,7 +120,7 @@ class PostgresBackend:
         if not _frequencies.documents:
             return list(query.words)
         words = choose_words(query, _frequencies.count, _frequencies.documents)
-        budget = MATCH_SHARE * _frequencies.documents
+        budget = min(MATCH_SHARE * _frequencies.documents, MATCH_ROWS)
         while len(words) > MIN_WORDS and sum(map(_frequencies.count, words)) > budget:
             droppable = [w for w in words[MIN_WORDS:] if w not in query.keep]
             if not droppable:
