@@ -242,15 +242,20 @@ class DatabaseFeatures:
         return _descendants(self.children, topic_id, limit)
 
 
+# Below this many rows an exact count is cheap and an estimate may be stale.
+EXACT_COUNT_BELOW = 100_000
+
+
 def _indexed_answers() -> int:
-    """How many answers are indexed: PostgreSQL's estimate, or an exact count."""
+    """How many answers are indexed: PostgreSQL's estimate for big tables
+    (counting millions of rows takes seconds), else an exact count."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT reltuples::bigint FROM pg_class WHERE oid = 'search_searchdocument'::regclass"
             )
             estimate = cursor.fetchone()[0]
-        if estimate >= 0:
+        if estimate >= EXACT_COUNT_BELOW:
             return estimate
     return SearchDocument.objects.count()
 
