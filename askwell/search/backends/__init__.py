@@ -13,10 +13,14 @@ words of the detected focus.
 
 from __future__ import annotations
 
+import abc
+import functools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import snowballstemmer
 from django.db import connection
 
 
@@ -58,6 +62,45 @@ def choose_words(
         kept = [w for _, _, w in counted[:MIN_WORDS]]
     must = [w for w in kept if w in query.keep]
     return list(dict.fromkeys([*must, *kept]))[: max(MAX_WORDS, len(must))]
+
+
+class WordCounts(abc.ABC):
+    """How many documents hold each stemmed word, read once per index version.
+
+    A backend subclasses it with the stemming algorithm its database uses and
+    `read()`, which returns the counts and the number of documents.
+    """
+
+    algorithm = "porter"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._counts: dict[str, int] = {}
+        self.documents = 0
+        self._stemmer = snowballstemmer.stemmer(self.algorithm)
+
+    @abc.abstractmethod
+    def read(self) -> tuple[dict[str, int], int]:
+        """The document count of each stemmed word, and how many documents."""
+
+    def load(self, version: int) -> None:
+        if version == self._version:
+            return
+        with self._lock:
+            self._counts, self.documents = self.read()
+            self._version = version
+
+    def forget(self) -> None:
+        self._version = None
+
+    def count(self, word: str) -> int:
+        return self._counts.get(self._stem(word.casefold()), 0)
+
+    @functools.lru_cache(maxsize=50_000)  # noqa: B019 - one instance per backend, per process
+    def _stem(self, word: str) -> str:
+        with self._lock:
+            return self._stemmer.stemWord(word)
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,15 @@ side, the focus topic's questions and the ranking still see everything).
 
 from __future__ import annotations
 
-import functools
-import threading
-
-import snowballstemmer
 from django.db import connection
 
-from askwell.search.backends import MIN_WORDS, DocumentText, LexicalQuery, choose_words
+from askwell.search.backends import (
+    MIN_WORDS,
+    DocumentText,
+    LexicalQuery,
+    WordCounts,
+    choose_words,
+)
 
 MATCH_SHARE = 0.05
 # ...and never more than this many rows, whatever the size of the index: the
@@ -38,21 +40,14 @@ MATCH_ROWS = 20_000
 MAX_MATCHED = 2_000
 
 
-class _Frequencies:
-    """Estimated document count of each common lexeme, per index version."""
+class _Frequencies(WordCounts):
+    """Estimated document counts of the common lexemes, from pg_stats."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._version: int | None = None
-        self._counts: dict[str, int] = {}
-        self.documents = 0
-        # The 'english' text search configuration stems with Snowball's English.
-        self._stemmer = snowballstemmer.stemmer("english")
+    # The 'english' text search configuration stems with Snowball's English.
+    algorithm = "english"
 
-    def load(self, version: int) -> None:
-        if version == self._version:
-            return
-        with self._lock, connection.cursor() as cursor:
+    def read(self) -> tuple[dict[str, int], int]:
+        with connection.cursor() as cursor:
             cursor.execute(
                 """
                 SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs,
@@ -74,19 +69,7 @@ class _Frequencies:
                     lexeme: round(share * documents)
                     for lexeme, share in zip(lexemes, shares, strict=False)
                 }
-            self._counts, self.documents = counts, documents
-            self._version = version
-
-    def forget(self) -> None:
-        self._version = None
-
-    def count(self, word: str) -> int:
-        return self._counts.get(self._stem(word.casefold()), 0)
-
-    @functools.lru_cache(maxsize=50_000)  # noqa: B019 - one instance per process
-    def _stem(self, word: str) -> str:
-        with self._lock:
-            return self._stemmer.stemWord(word)
+        return counts, documents
 
 
 _frequencies = _Frequencies()

@@ -7,13 +7,9 @@ index version).
 
 from __future__ import annotations
 
-import functools
-import threading
-
-import snowballstemmer
 from django.db import connection
 
-from askwell.search.backends import DocumentText, LexicalQuery, choose_words
+from askwell.search.backends import DocumentText, LexicalQuery, WordCounts, choose_words
 
 # bm25() column weights: title, body, topics.
 WEIGHTS = (4.0, 1.0, 3.0)
@@ -23,38 +19,18 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-class _Frequencies:
-    """Document count of each stemmed term, reloaded when the index version changes."""
+class _Frequencies(WordCounts):
+    """Document counts from FTS5's vocabulary view."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._version: int | None = None
-        self._counts: dict[str, int] = {}
-        self.documents = 0
-        # FTS5's "porter" tokenizer is Porter's original algorithm, as is this one.
-        self._stemmer = snowballstemmer.stemmer("porter")
+    # FTS5's "porter" tokenizer is Porter's original algorithm, as is this one.
+    algorithm = "porter"
 
-    def load(self, version: int) -> None:
-        if version == self._version:
-            return
-        with self._lock, connection.cursor() as cursor:
+    def read(self) -> tuple[dict[str, int], int]:
+        with connection.cursor() as cursor:
             cursor.execute("SELECT term, doc FROM search_fts_vocab")
             counts = dict(cursor.fetchall())
             cursor.execute("SELECT count(*) FROM search_fts")
-            self.documents = cursor.fetchone()[0]
-            self._counts = counts
-            self._version = version
-
-    def forget(self) -> None:
-        self._version = None
-
-    def count(self, word: str) -> int:
-        return self._counts.get(self._stem(word.casefold()), 0)
-
-    @functools.lru_cache(maxsize=50_000)  # noqa: B019 - one instance per process
-    def _stem(self, word: str) -> str:
-        with self._lock:
-            return self._stemmer.stemWord(word)
+            return counts, cursor.fetchone()[0]
 
 
 _frequencies = _Frequencies()
