@@ -5,12 +5,19 @@ vocabulary and the indexed question titles, with how often each occurs. A
 query word of four letters or more that is not in it is replaced by the most
 frequent lexicon word within a small edit distance (rapidfuzz, a C++
 Levenshtein implementation).
+
+`FocusSpelling` serves question understanding: it corrects only words that
+no indexed document holds, and only into words of topic names, so that
+"familial mediterean fever" still finds its topic.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import Counter
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -21,36 +28,69 @@ from askwell.topics.models import Topic
 
 MIN_LENGTH = 4
 MIN_SCORE = 80.0
-BODY_CHARS = 1500
+# Focus corrections: longer words only, and closer than "did you mean" asks
+# ("pretty" must not become "petty").
+FOCUS_MIN_LENGTH = 5
+FOCUS_MIN_SCORE = 85.0
 
-_lexicon: tuple[int, Counter[str], list[str]] | None = None
-_lock = threading.Lock()
+T = TypeVar("T")
+
+
+class _PerVersion(Generic[T]):
+    """A value built by `build()`, rebuilt when the search index version moves."""
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._current: tuple[int, T] | None = None
+
+    def get(self, version: int) -> T:
+        current = self._current
+        if current is None or current[0] != version:
+            with self._lock:
+                current = self._current
+                if current is None or current[0] != version:
+                    current = (version, self._build())
+                    self._current = current
+        return current[1]
+
+
+def _topic_name_words() -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for name, other_names in Topic.objects.values_list("name", "other_names"):
+        for text in (name, *other_names):
+            counts.update(words(text))
+    return counts
+
+
+def _read_lexicon() -> tuple[Counter[str], list[str]]:
+    counts = _topic_name_words()
+    for term in load_vocabulary().terms():
+        counts.update(words(term))
+    titles = SearchDocument.objects.values_list("title", flat=True).distinct()
+    for title in titles.iterator(5000):
+        counts.update(words(title))
+    choices = [w for w in counts if len(w) >= MIN_LENGTH - 1 and w.isalpha()]
+    return counts, choices
+
+
+def _read_topic_words() -> Counter[str]:
+    return Counter(
+        {
+            word: n
+            for word, n in _topic_name_words().items()
+            if len(word) >= FOCUS_MIN_LENGTH and word.isalpha()
+        }
+    )
+
+
+_lexicon = _PerVersion(_read_lexicon)
+_topic_words = _PerVersion(_read_topic_words)
 
 
 def lexicon(version: int) -> tuple[Counter[str], list[str]]:
-    global _lexicon
-    if _lexicon is None or _lexicon[0] != version:
-        with _lock:
-            if _lexicon is None or _lexicon[0] != version:
-                counts: Counter[str] = Counter()
-                for name, other_names in Topic.objects.values_list(
-                    "name", "other_names"
-                ):
-                    for text in (name, *other_names):
-                        counts.update(words(text))
-                for term in load_vocabulary().terms():
-                    counts.update(words(term))
-                for title in (
-                    SearchDocument.objects.values_list("title", flat=True)
-                    .distinct()
-                    .iterator(5000)
-                ):
-                    counts.update(words(title))
-                choices = [
-                    w for w in counts if len(w) >= MIN_LENGTH - 1 and w.isalpha()
-                ]
-                _lexicon = (version, counts, choices)
-    return _lexicon[1], _lexicon[2]
+    """Every known word with how often it occurs, and what "did you mean" may suggest."""
+    return _lexicon.get(version)
 
 
 def _known(word: str, counts: Counter[str]) -> bool:
@@ -86,3 +126,32 @@ def suggest(text: str, version: int) -> str | None:
         corrected.append(best)
         changed = True
     return " ".join(corrected) if changed else None
+
+
+class FocusSpelling:
+    """Corrections for question understanding (see understanding.find_focus).
+
+    `documents_with(word)` is how many indexed documents hold the word (the
+    lexical backend's counts; titles are indexed too): a word that some
+    answer or question uses, or that names a topic, is not misspelled.
+    """
+
+    def __init__(self, version: int, documents_with: Callable[[str], int]) -> None:
+        self.topic_words = _topic_words.get(version)
+        self.choices = list(self.topic_words)
+        self.documents_with = documents_with
+
+    def known(self, word: str) -> bool:
+        return (
+            len(word) < FOCUS_MIN_LENGTH
+            or not word.isalpha()
+            or _known(word, self.topic_words)
+            or self.documents_with(word) > 0
+        )
+
+    @functools.lru_cache(maxsize=10_000)  # noqa: B019 - one instance per index version
+    def correct(self, word: str) -> str | None:
+        match = process.extractOne(
+            word, self.choices, scorer=fuzz.ratio, score_cutoff=FOCUS_MIN_SCORE
+        )
+        return match[0] if match else None

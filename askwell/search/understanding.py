@@ -16,6 +16,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from askwell.search.text import STOPWORDS, WORD, words
 from askwell.search.vocabulary import load_vocabulary
@@ -134,7 +135,11 @@ TYPE_WORDS = 1.0
 
 
 def find_focus(
-    text: str, phrases: TopicPhrases, *, limit: int = 3
+    text: str,
+    phrases: TopicPhrases,
+    *,
+    limit: int = 3,
+    spelling: Spelling | None = None,
 ) -> tuple[list[FocusMatch], list[str]]:
     """Topics named in `text`, most salient first, and the vocabulary's equivalent terms.
 
@@ -144,12 +149,21 @@ def find_focus(
     and when it is named again. A long message names much in passing
     ("after my surgery", "my doctor"); what it is about is usually in its
     subject and its question, and comes back.
+
+    `spelling` offers corrections for words the index does not know
+    ("mediterean"); a correction counts only where it completes a topic's
+    name ("familial mediterranean fever"), and then joins the returned terms
+    so that the lexical search looks for the right spelling too.
     """
     tokens = words(text)
     sentence_of, asking = _sentences(text)
     cue_words = _type_cue_positions(text)
     mentions: dict[int, list[FocusMatch]] = defaultdict(list)
-    for start, length, topic_id in phrases.find(tokens):
+    expansions: list[str] = []
+    fixed = _corrected(tokens, spelling)
+    for start, length, topic_id in phrases.find(fixed):
+        span = range(start, start + length)
+        expansions.extend(fixed[i] for i in span if fixed[i] != tokens[i])
         mentions[topic_id].append(
             FocusMatch(
                 topic_id,
@@ -159,7 +173,6 @@ def find_focus(
                 start,
             )
         )
-    expansions: list[str] = []
     for expansion in load_vocabulary().expand(text):
         for term in expansion.equivalents:
             expansions.append(term)
@@ -206,6 +219,33 @@ def find_focus(
     return [_best(found) for found in ranked[:limit]], list(dict.fromkeys(expansions))
 
 
+# At most this many unknown words of one message are looked up for a correction.
+MAX_CORRECTIONS = 6
+
+
+class Spelling(Protocol):
+    def known(self, word: str) -> bool: ...
+    def correct(self, word: str) -> str | None: ...
+
+
+def _corrected(tokens: list[str], spelling: Spelling | None) -> list[str]:
+    """`tokens` with the corrections `spelling` offers for the longest unknown words."""
+    if spelling is None:
+        return tokens
+    fixed = list(tokens)
+    tried: dict[str, str | None] = {}
+    for i in sorted(range(len(tokens)), key=lambda i: -len(tokens[i])):
+        word = tokens[i]
+        if word not in tried:
+            if spelling.known(word):
+                continue
+            if len(tried) >= MAX_CORRECTIONS:
+                break
+            tried[word] = spelling.correct(word)
+        fixed[i] = tried[word] or word
+    return fixed
+
+
 def _best(found: list[FocusMatch]) -> FocusMatch:
     """The longest mention, the earliest of equals; the reader's own words over the vocabulary's."""
     return min(found, key=lambda m: (-m.length, m.via_vocabulary, m.position))
@@ -217,7 +257,7 @@ def _first(found: list[FocusMatch]) -> int:
 
 def _type_cue_positions(text: str) -> set[int]:
     """Indexes of the words that the question-type rules match on."""
-    lowered = text.casefold()
+    lowered = _without_background(text.casefold())
     spans = [
         match.span()
         for _, pattern, _ in _COMPILED
@@ -360,8 +400,26 @@ TYPE_RULES: list[tuple[str, str, float]] = [
         r"\b(what (is|are)|tell me (about|more)|info(rmation)?|literature|learn (more )?about|know (more )?about|anything about|explain|details|facts)\b",
         0.5,
     ),
+    (
+        "information",
+        r"\b((any|more|some|all|much|general|good|basic|send|mail|give) (me )?(the )?(info|information|literature|material)|(info|information) (on|about|regarding)|pamphlets?|brochures?|leaflets?|want to (know|learn|understand) (all|everything|more|about)|what it is)\b",
+        0.8,
+    ),
 ]
 _COMPILED = [(t, re.compile(p), w) for t, p, w in TYPE_RULES]
+
+# Wording that tells the reader's story rather than what they ask: "I was
+# diagnosed with lupus" says they have it, not that they ask how it is
+# diagnosed. Blanked (same length, so word positions hold) before the rules run.
+_BACKGROUND = re.compile(
+    r"\bdiagnos(?:ed|is)\s+(?:with|as|was|of\s+(?:my|his|her|our))\b"
+)
+
+
+def _without_background(lowered: str) -> str:
+    return _BACKGROUND.sub(lambda m: " " * len(m.group()), lowered)
+
+
 _SENTENCE = re.compile(r"[^.?!\n]+[.?!]?")
 
 
@@ -372,7 +430,7 @@ def find_types(text: str) -> list[tuple[str, float]]:
     itself says more than the background around it.
     """
     scores: dict[str, float] = defaultdict(float)
-    for sentence in _SENTENCE.findall(text.casefold()):
+    for sentence in _SENTENCE.findall(_without_background(text.casefold())):
         factor = 2.0 if sentence.strip().endswith("?") else 1.0
         for qtype, pattern, weight in _COMPILED:
             if pattern.search(sentence):
@@ -380,6 +438,10 @@ def find_types(text: str) -> list[tuple[str, float]]:
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
-def understand(text: str, phrases: TopicPhrases) -> Understanding:
-    focus, expansions = find_focus(text, phrases)
+def understand(
+    text: str,
+    phrases: TopicPhrases,
+    spelling: Spelling | None = None,
+) -> Understanding:
+    focus, expansions = find_focus(text, phrases, spelling=spelling)
     return Understanding(tuple(focus), tuple(find_types(text)), tuple(expansions))

@@ -112,6 +112,28 @@ def nearest(
         return [(pk, float(score)) for pk, score in cursor.fetchall()]
 
 
+def cosines(
+    kind: str, vector: np.ndarray, pks: Sequence[int], version: int
+) -> dict[int, float]:
+    """The cosine of `vector` with each given stored vector, beyond the nearest k.
+
+    Ranking needs the semantic closeness of every candidate, including those
+    found only by words or by focus.
+    """
+    if not pks:
+        return {}
+    if not uses_pgvector():
+        return _matrices[kind].get(version).cosines(vector, pks)
+    table, key = TABLES[kind]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {key}, 1 - (embedding_vec <=> %s::vector) FROM {table} "  # noqa: S608 - fixed names
+            f"WHERE {key} = ANY(%s) AND embedding_vec IS NOT NULL",
+            [_literal(vector), list(pks)],
+        )
+        return {pk: float(score) for pk, score in cursor.fetchall()}
+
+
 def vector_of(kind: str, pk: int, version: int) -> np.ndarray | None:
     if not uses_pgvector():
         return _matrices[kind].get(version).vector(pk)

@@ -35,7 +35,10 @@ class Matrix:
         vectors = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(
             len(ids), DIM
         )
-        return cls(np.asarray(ids, np.int64), vectors)
+        # Rows sorted by id, so that `rows_of` finds ids by binary search.
+        keys = np.asarray(ids, np.int64)
+        order = np.argsort(keys, kind="stable")
+        return cls(keys[order], vectors[order])
 
     def nearest(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         """The k rows most similar to `query` (cosine), best first."""
@@ -47,9 +50,24 @@ class Matrix:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(self.ids[i]), float(scores[i])) for i in top]
 
+    def rows_of(self, pks: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The given ids that have a row, and the index of each one's row."""
+        wanted = np.unique(np.fromiter(pks, np.int64))
+        if len(self.ids) == 0 or len(wanted) == 0:
+            return wanted[:0], wanted[:0]
+        at = np.searchsorted(self.ids, wanted).clip(0, len(self.ids) - 1)
+        present = self.ids[at] == wanted
+        return wanted[present], at[present]
+
     def vector(self, pk: int) -> np.ndarray | None:
-        hits = np.nonzero(self.ids == pk)[0]
-        return self.vectors[hits[0]] if len(hits) else None
+        _, at = self.rows_of([pk])
+        return self.vectors[at[0]] if len(at) else None
+
+    def cosines(self, query: np.ndarray, pks: Iterable[int]) -> dict[int, float]:
+        """The cosine of `query` with each given row (ids without a row are left out)."""
+        found, at = self.rows_of(pks)
+        scores = self.vectors[at] @ query.astype(np.float32)
+        return dict(zip(found.tolist(), scores.tolist(), strict=True))
 
 
 def to_blob(vector: np.ndarray) -> bytes:

@@ -98,6 +98,11 @@ class PostgresBackend:
             cursor.execute("ANALYZE search_searchdocument")
         _frequencies.forget()
 
+    def document_count(self, word: str, version: int) -> int:
+        """How many indexed documents hold `word` (0 when unknown)."""
+        _frequencies.load(version)
+        return _frequencies.count(word)
+
     def words_kept(self, query: LexicalQuery, version: int) -> list[str]:
         _frequencies.load(version)
         if not _frequencies.documents:

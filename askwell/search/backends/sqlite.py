@@ -67,6 +67,11 @@ class SqliteBackend:
     def analyze(self) -> None:
         """Nothing to refresh: the fts5vocab counts are always current."""
 
+    def document_count(self, word: str, version: int) -> int:
+        """How many indexed documents hold `word` (0 when unknown)."""
+        _frequencies.load(version)
+        return _frequencies.count(word)
+
     def words_kept(self, query: LexicalQuery, version: int) -> list[str]:
         _frequencies.load(version)
         return choose_words(query, _frequencies.count, _frequencies.documents)

@@ -17,8 +17,9 @@ import pytest
 from askwell.experts.tests.factories import ContributorFactory, OrganizationFactory
 from askwell.questions.models import Answer, Question
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
-from askwell.search import engine
+from askwell.search import engine, vector_index
 from askwell.search.backends import backend
+from askwell.search.embeddings import get_embedder
 from askwell.search.engine import (
     related_questions,
     search,
@@ -27,6 +28,7 @@ from askwell.search.engine import (
 )
 from askwell.search.indexing import (
     count_pending_embeddings,
+    current_version,
     embed_pending,
     forget_cached_state,
     index_answers,
@@ -37,6 +39,8 @@ from askwell.search.indexing import (
 )
 from askwell.search.models import QuestionVector, SearchDocument
 from askwell.search.text import text_hash
+from askwell.search.understanding import find_types
+from askwell.search.vectors import from_blob
 from askwell.topics.models import Topic
 from askwell.topics.tests.factories import TopicFactory
 
@@ -119,6 +123,70 @@ def test_text_without_words_finds_nothing(text):
     # then
     assert results.hits == []
     assert results.semantic is False
+
+
+def test_a_misspelled_condition_is_still_understood():
+    """A word no answer uses is corrected where it completes a topic's name,
+    and the corrected word is searched for too."""
+    # when
+    results = search("can plasmapheresis help multiple sklerosis")
+
+    # then
+    assert results.understanding.focus[0].name == "Multiple Sclerosis"
+    assert results.understanding.focus[0].phrase == "multiple sklerosis"
+    assert "sclerosis" in results.understanding.expansions
+    assert results.hits[0].question.slug == PLASMAPHERESIS
+
+
+def test_every_candidate_is_ranked_by_its_own_semantic_closeness(monkeypatch):
+    """Answers found by words or focus but not among the nearest few vectors
+    still get their true cosines with the query, not zero."""
+    # given: the nearest-neighbour lists cut to three entries
+    monkeypatch.setattr(engine, "CANDIDATES", 3)
+    monkeypatch.setattr(engine, "QUESTION_CANDIDATES", 3)
+    query = "Is plasma exchange a good treatment for MS?"
+    vector = get_embedder().embed([engine.query_passage(query)])[0]
+
+    # when
+    hits = search(query, limit=20).hits
+
+    # then
+    beyond = [hit for hit in hits if hit.features.rank_passage is None]
+    assert len(beyond) >= 10
+    for hit in hits:
+        passage = SearchDocument.objects.get(answer_id=hit.answer.pk).embedding
+        title = QuestionVector.objects.get(question_id=hit.question.pk).embedding
+        assert hit.features.passage_cosine == pytest.approx(
+            float(from_blob(passage) @ vector), abs=1e-4
+        )
+        assert hit.features.question_cosine == pytest.approx(
+            float(from_blob(title) @ vector), abs=1e-4
+        )
+
+
+def test_the_nearest_questions_vote_for_the_type_when_the_wording_has_no_cue():
+    """ "plasmapheresis for MS" has no question-type words; the indexed
+    questions closest in meaning lend it theirs, weighted by closeness."""
+    # given
+    text = "plasmapheresis for MS"
+    assert find_types(text) == []
+    vector = get_embedder().embed([text])[0]
+    version = current_version()
+    indexed = set(SearchDocument.objects.values_list("question_id", flat=True))
+    type_of = dict(Question.objects.values_list("pk", "question_type"))
+    votes: dict[str, float] = {}
+    for question_id, cosine in vector_index.nearest("title", vector, 100, version):
+        if cosine >= engine.MIN_COSINE and question_id in indexed:
+            kind = type_of[question_id]
+            votes[kind] = votes.get(kind, 0.0) + cosine
+
+    # when
+    types = search(text).understanding.types
+
+    # then
+    assert types[0][0] == max(votes, key=votes.get)
+    assert {kind for kind, _ in types} == set(votes)
+    assert sum(score for _, score in types) == pytest.approx(engine.NEIGHBOUR_TYPES)
 
 
 # --- visibility ------------------------------------------------------------------

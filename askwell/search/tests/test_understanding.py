@@ -8,6 +8,7 @@ import pytest
 
 from askwell.search.indexing import bump_version, current_version
 from askwell.search.understanding import (
+    MAX_CORRECTIONS,
     TopicPhrases,
     find_focus,
     find_types,
@@ -402,10 +403,10 @@ def test_in_a_long_message_the_question_sentence_decides_the_type():
     background_only = find_types(background)
     whole = find_types(background + question)
 
-    # then
-    assert background_only[0] == ("exams and tests", 1.8)
+    # then: only "blood tests" counts; "was diagnosed with" tells the story
+    assert background_only[0] == ("exams and tests", 0.9)
     assert whole[0] == ("side effects", 2.4)
-    assert [t for t, _ in whole] == ["side effects", "exams and tests", "information"]
+    assert [t for t, _ in whole] == ["side effects", "information", "exams and tests"]
 
 
 def test_long_message_asking_about_heredity_is_inheritance():
@@ -427,6 +428,80 @@ def test_long_message_asking_about_heredity_is_inheritance():
 
 
 # --- both ---------------------------------------------------------------------------
+
+
+class _Corrections:
+    """A Spelling over a fixed table (FocusSpelling, which reads the index, is
+    tested in test_engine). Words in the table and words starting with "zz"
+    are unknown; every lookup is recorded."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+        self.asked: list[str] = []
+
+    def known(self, word: str) -> bool:
+        return word not in self.table and not word.startswith("zz")
+
+    def correct(self, word: str) -> str | None:
+        self.asked.append(word)
+        return self.table.get(word)
+
+
+def test_a_misspelling_that_completes_a_topic_name_finds_the_topic(phrases):
+    # when
+    focus, expansions = find_focus(
+        "Is there a cure for multiple sklerosis?",
+        phrases,
+        spelling=_Corrections({"sklerosis": "sclerosis"}),
+    )
+
+    # then: matched with the correction, reported in the reader's words
+    assert [m.topic_id for m in focus] == [MS]
+    assert focus[0].phrase == "multiple sklerosis"
+    assert focus[0].length == 2
+    assert "sclerosis" in expansions
+
+
+def test_a_correction_that_completes_no_topic_name_changes_nothing(phrases):
+    text = "My gout is pretty bad again."
+    plain = find_focus(text, phrases)
+
+    corrected = find_focus(text, phrases, spelling=_Corrections({"pretty": "petty"}))
+
+    assert corrected == plain
+    assert [m.topic_id for m in corrected[0]] == [GOUT]
+    assert "petty" not in corrected[1]
+
+
+def test_only_the_longest_unknown_words_are_looked_up(phrases):
+    # given: ten unknown words of different lengths, each said twice
+    unknown = [f"zz{'q' * i}" for i in range(10)]
+    spelling = _Corrections({})
+
+    # when
+    find_focus(" ".join(unknown * 2) + " gout", phrases, spelling=spelling)
+
+    # then
+    assert spelling.asked == unknown[::-1][:MAX_CORRECTIONS]
+
+
+def test_being_diagnosed_with_a_condition_is_the_story_not_a_question_about_tests():
+    assert find_types("I was recently diagnosed with glaucoma.") == []
+    assert find_types("My mother got diagnosed as diabetic last year.") == []
+    assert find_types("How is glaucoma diagnosed?")[0][0] == "exams and tests"
+    assert find_types("Which tests confirm the diagnosis?")[0][0] == "exams and tests"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Can you mail me some information on glaucoma? I was just diagnosed.",
+        "Do you have any pamphlets about osteoporosis?",
+        "I want to know everything about lupus, please send me information.",
+    ],
+)
+def test_asking_for_material_to_read_is_an_information_question(message):
+    assert find_types(message)[0][0] == "information"
 
 
 def test_understand_combines_focus_type_and_expansions(phrases):
