@@ -53,7 +53,8 @@ MAX_SUBTOPICS = 200
 # How long "continue learning" candidates stay cached (a new index version
 # makes them unused sooner).
 RELATED_CACHE_SECONDS = 3600
-TYPE_AGREEMENT = 0.05
+# How much agreeing question types add to similarity() (see there).
+SAME_TYPE = 0.2
 # The weight of the nearest questions' types beside the wording rules' scores
 # (see _types_with_neighbours; set on the LiveQA questions' type annotations).
 NEIGHBOUR_TYPES = 2.0
@@ -430,23 +431,53 @@ def _answered_questions(question_ids: list[int]) -> list[Question]:
 def similarity(a: str, b: str) -> float:
     """How likely two questions ask the same thing, from 0 to 1.
 
-    The cosine of the two texts' embeddings, nudged by whether they ask the
-    same type of question ("what causes X" and "how is X treated" share
-    words but not meaning). Measured on the development pairs (mqp.csv), a
-    type term of ±0.05 helped (ROC-AUC 0.853 → 0.858) and a same-focus
-    term hurt, so only the type is used. Without an embedding model it
-    falls back to word overlap. Used by similar-question detection and
-    duplicate detection; `askwell similarity` prints it for tuning.
+    The cosine of the two texts' embeddings, plus SAME_TYPE times how much
+    their question types agree ("what causes X" and "how is X treated"
+    share words but not meaning). Each text's types are a profile: the
+    wording rules' scores plus the votes of the indexed questions nearest to
+    it (as in search), compared as vectors. On the development pairs
+    (mqp.csv) this lifts ROC-AUC from 0.853 (cosine alone) to 0.870, the same
+    on either half of the file; the rules' top type alone gave 0.858, and a
+    same-focus term hurt. Without an embedding model it falls back to word
+    overlap and the rules' types. `askwell similarity` prints it for tuning.
     """
-    first, second = find_types(a), find_types(b)
-    agreement = 0.0
-    if first and second:
-        agreement = TYPE_AGREEMENT if first[0][0] == second[0][0] else -TYPE_AGREEMENT
     embedder = get_embedder()
     if embedder is None:
+        first, second = find_types(a), find_types(b)
+        agreement = 0.0
+        if first and second:
+            agreement = 0.1 if first[0][0] == second[0][0] else -0.1
         wa, wb = set(content_words(a)), set(content_words(b))
         overlap = len(wa & wb) / max(len(wa | wb), 1)
-        return float(np.clip(overlap + 2 * agreement, 0.0, 1.0))
+        return float(np.clip(overlap + agreement, 0.0, 1.0))
     va, vb = embedder.embed([a, b])
-    cosine = float(np.clip(va @ vb, -1.0, 1.0)) + agreement
-    return float(np.clip((cosine + 1.0) / 2.0, 0.0, 1.0))
+    version = current_version()
+    agreement = _agreement(_type_profile(a, va, version), _type_profile(b, vb, version))
+    cosine = float(np.clip(va @ vb, -1.0, 1.0))
+    return float(
+        np.clip((cosine + 1.0 + SAME_TYPE * agreement) / (2.0 + SAME_TYPE), 0.0, 1.0)
+    )
+
+
+def _type_profile(text: str, vector: np.ndarray, version: int) -> dict[str, float]:
+    """The question types of `text`: the rules' scores and its nearest questions' votes."""
+    nearest = vector_index.nearest("title", vector, QUESTION_CANDIDATES, version)
+    neighbours = {
+        qid: (rank, cos)
+        for rank, (qid, cos) in enumerate(nearest, 1)
+        if cos >= MIN_COSINE
+    }
+    snap = snapshot.get(version)
+    type_of = {
+        row[1]: row[2] for row in snap.documents(snap.answers_of(list(neighbours)))
+    }
+    return dict(_types_with_neighbours(tuple(find_types(text)), neighbours, type_of))
+
+
+def _agreement(first: dict[str, float], second: dict[str, float]) -> float:
+    """The cosine of two type profiles: 1 when they ask alike, 0 when nothing is shared."""
+    dot = sum(score * second.get(name, 0.0) for name, score in first.items())
+    norms = np.sqrt(
+        sum(v * v for v in first.values()) * sum(v * v for v in second.values())
+    )
+    return float(dot / norms) if norms else 0.0

@@ -831,6 +831,26 @@ def test_similarity_is_a_symmetric_score_between_0_and_1(a, b):
     assert forward == pytest.approx(backward, abs=1e-6)
 
 
+def test_the_same_question_scores_1_and_agreeing_types_score_higher():
+    """A question is fully similar to itself; between two equally close
+    wordings, the one asking the same type of question scores higher."""
+    # given: the type profiles of a cause question and a treatment question
+    version = current_version()
+    embedder = get_embedder()
+    cause, treatment = "What causes gout?", "How is gout treated?"
+    vc, vt = embedder.embed([cause, treatment])
+    cause_types = engine._type_profile(cause, vc, version)
+    treatment_types = engine._type_profile(treatment, vt, version)
+
+    # then
+    assert similarity(cause, cause) == pytest.approx(1.0, abs=1e-5)
+    assert engine._agreement(cause_types, cause_types) == pytest.approx(1.0)
+    assert engine._agreement(cause_types, treatment_types) < 0.5
+    assert max(cause_types, key=cause_types.get) == "causes"
+    assert max(treatment_types, key=treatment_types.get) == "treatment"
+    assert engine._agreement({}, cause_types) == 0.0
+
+
 def test_similarity_without_a_model_stays_between_0_and_1(lexical_only):
     """The word-overlap fallback is also a 0–1 score that prefers paraphrases."""
     # when
