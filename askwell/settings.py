@@ -32,6 +32,20 @@ def envint(name: str, default: str) -> int:
         ) from None
 
 
+def envscore(name: str, default: str) -> float:
+    """A score from 0 to 1."""
+    value = os.environ.get(name, default)
+    try:
+        score = float(value)
+    except ValueError:
+        score = -1.0
+    if not 0.0 <= score <= 1.0:
+        raise ImproperlyConfigured(
+            f"{name} must be a number from 0 to 1, not {value!r}"
+        )
+    return score
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [
         item.strip()
@@ -404,3 +418,7 @@ except json.JSONDecodeError as error:
 # Up to this many indexed answers, each process keeps the ranking features in
 # memory (askwell/search/snapshot.py); past it they are read from the database.
 ASKWELL_SEARCH_SNAPSHOT_LIMIT = envint("ASKWELL_SEARCH_SNAPSHOT_LIMIT", "300000")
+# Similar questions (while asking, the API's /similar) below this similarity()
+# score are not shown; `askwell similarity --batch` prints the same score for
+# pairs of your own, to choose it. 0 shows the best few whatever their score.
+ASKWELL_SIMILAR_MIN_SCORE = envscore("ASKWELL_SIMILAR_MIN_SCORE", "0")

@@ -197,7 +197,10 @@ class QuestionDetail(QuestionSummary):
 
 class SimilarQuestion(Schema):
     question: QuestionSummary
-    score: float
+    score: float = Field(
+        description="How likely it asks the same, from 0 to 1: the score "
+        "`askwell similarity` prints (ASKWELL_SIMILAR_MIN_SCORE drops lower ones)."
+    )
 
 
 class SimilarResponse(Schema):

@@ -14,6 +14,7 @@ Without an embedding model the engine works lexically, with a warning.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import re
 import threading
@@ -22,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 
@@ -336,16 +338,53 @@ def similar_questions(
 ) -> list[tuple[Question, float]]:
     """Answered questions that ask what `text` asks, most similar first.
 
-    Each question comes with `published_answers` loaded (display order).
+    Search finds the candidates; each is scored with similarity() against
+    `text` (from the stored title vectors), so the score is the one
+    `askwell similarity` prints, and questions below
+    ASKWELL_SIMILAR_MIN_SCORE are left out. Each question comes with
+    `published_answers` loaded (display order).
     """
     if not words(text):
         return []
-    best: dict[int, float] = {}
+    found: dict[int, str] = {}
     for hit in search(text, limit=limit * 4).hits:
         if hit.question.pk != exclude:
-            best.setdefault(hit.question.pk, hit.score)
-    questions = _answered_questions(list(best)[:limit])
-    return [(q, best[q.pk]) for q in questions]
+            found.setdefault(hit.question.pk, hit.question.title)
+    candidates = dict(list(found.items())[: limit * 2])
+    scores = _similarities(text, candidates)
+    least = settings.ASKWELL_SIMILAR_MIN_SCORE
+    ranked = sorted(
+        (qid for qid in candidates if scores[qid] >= least),
+        key=lambda qid: (-scores[qid], qid),
+    )
+    return [(q, scores[q.pk]) for q in _answered_questions(ranked)[:limit]]
+
+
+def _similarities(text: str, titles: dict[int, str]) -> dict[int, float]:
+    """similarity(text, title) of each indexed question, from its stored vector."""
+    embedder = get_embedder()
+    if embedder is None or not titles:
+        return {qid: similarity(text, title) for qid, title in titles.items()}
+    version = current_version()
+    vector = embedder.embed([text])[0]
+    profile = _type_profile(text, vector, version)
+    cosines = vector_index.cosines("title", vector, list(titles), version)
+    scores = {}
+    for qid, title in titles.items():
+        if qid not in cosines:  # no stored vector yet: embed the title
+            scores[qid] = similarity(text, title)
+            continue
+        agreement = _agreement(profile, _title_profile(qid, title, version))
+        scores[qid] = _similarity_score(cosines[qid], agreement)
+    return scores
+
+
+@functools.lru_cache(maxsize=20_000)
+def _title_profile(question_id: int, title: str, version: int) -> dict[str, float]:
+    vector = vector_index.vector_of("title", question_id, version)
+    if vector is None:
+        return dict(find_types(title))
+    return _type_profile(title, vector, version)
 
 
 def related_questions(question: Question, *, limit: int = 6) -> list[Question]:
@@ -376,9 +415,12 @@ _related_epoch = 0
 
 
 def forget_related() -> None:
-    """Stop using cached candidates (tests: a rollback restores old versions)."""
-    global _related_epoch
+    """Stop using cached candidates, title type profiles and spelling
+    corrections (tests: a rollback restores old versions)."""
+    global _related_epoch, _spelling
     _related_epoch += 1
+    _spelling = None
+    _title_profile.cache_clear()
 
 
 def _related_candidates(question: Question, limit: int, version: int) -> list[int]:
@@ -453,10 +495,13 @@ def similarity(a: str, b: str) -> float:
     va, vb = embedder.embed([a, b])
     version = current_version()
     agreement = _agreement(_type_profile(a, va, version), _type_profile(b, vb, version))
-    cosine = float(np.clip(va @ vb, -1.0, 1.0))
-    return float(
-        np.clip((cosine + 1.0 + SAME_TYPE * agreement) / (2.0 + SAME_TYPE), 0.0, 1.0)
-    )
+    return _similarity_score(float(va @ vb), agreement)
+
+
+def _similarity_score(cosine: float, agreement: float) -> float:
+    """Cosine (-1..1) and type agreement (0..1) as one 0–1 score."""
+    raw = float(np.clip(cosine, -1.0, 1.0)) + 1.0 + SAME_TYPE * agreement
+    return float(np.clip(raw / (2.0 + SAME_TYPE), 0.0, 1.0))
 
 
 def _type_profile(text: str, vector: np.ndarray, version: int) -> dict[str, float]:

@@ -60,10 +60,11 @@ def forget_cached_state() -> None:
     restores an earlier version after search data changed without a bump,
     so the test suite calls this before each test.
     """
-    from askwell.search import engine, snapshot, understanding
+    from askwell.search import engine, snapshot, spelling, understanding
     from askwell.search.backends import postgres, sqlite
 
     engine.forget_related()
+    spelling.forget()
     snapshot.forget()
     understanding.forget_phrases()
     sqlite.forget_frequencies()

@@ -44,6 +44,9 @@ class _PerVersion(Generic[T]):
         self._lock = threading.Lock()
         self._current: tuple[int, T] | None = None
 
+    def forget(self) -> None:
+        self._current = None
+
     def get(self, version: int) -> T:
         current = self._current
         if current is None or current[0] != version:
@@ -86,6 +89,11 @@ def _read_topic_words() -> Counter[str]:
 
 _lexicon = _PerVersion(_read_lexicon)
 _topic_words = _PerVersion(_read_topic_words)
+
+
+def forget() -> None:
+    _lexicon.forget()
+    _topic_words.forget()
 
 
 def lexicon(version: int) -> tuple[Counter[str], list[str]]:

@@ -50,6 +50,17 @@ def test_booleans_must_be_spelled_out(value):
     assert f"DEBUG must be True or False, not {value!r}" in result.stderr
 
 
+@pytest.mark.parametrize("value", ["high", "1.5", "-0.1", "nan"])
+def test_scores_must_lie_between_0_and_1(value):
+    result = _load_settings({"DEBUG": "True", "ASKWELL_SIMILAR_MIN_SCORE": value})
+
+    assert result.returncode != 0
+    assert (
+        f"ASKWELL_SIMILAR_MIN_SCORE must be a number from 0 to 1, not {value!r}"
+        in result.stderr
+    )
+
+
 def test_database_url_selects_the_engine():
     sqlite = _load_settings({"DEBUG": "True"})
     postgres = _load_settings(
@@ -70,7 +81,8 @@ def test_env_example_lists_every_variable_settings_read():
     ).read_text()
     read = set(
         re.findall(
-            r"""(?:environ\.get|envbool|envint|envlist)\(\s*["']([A-Z_]+)["']""", code
+            r"""(?:environ\.get|envbool|envint|envscore|envlist)\(\s*["']([A-Z_]+)["']""",
+            code,
         )
     )
     listed = set(

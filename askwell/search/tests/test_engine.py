@@ -746,6 +746,44 @@ def test_similar_questions_are_answered_questions_only():
     )
 
 
+def test_similar_questions_are_scored_by_similarity_most_similar_first():
+    """The suggestions' scores are similarity(text, title): the score operators
+    tune with `askwell similarity`."""
+    # given
+    text = "Would plasma exchange help my MS?"
+
+    # when
+    found = similar_questions(text)
+
+    # then
+    assert found
+    for question, score in found:
+        assert score == pytest.approx(similarity(text, question.title), abs=1e-4)
+    scores = [score for _, score in found]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_similar_questions_below_the_minimum_score_are_not_suggested(settings):
+    """ASKWELL_SIMILAR_MIN_SCORE drops the weaker suggestions, all of them at 1."""
+    # given
+    text = "Would plasma exchange help my MS?"
+    everything = similar_questions(text, limit=10)
+    middle = everything[len(everything) // 2][1]
+
+    # when
+    settings.ASKWELL_SIMILAR_MIN_SCORE = middle
+    strong = similar_questions(text, limit=10)
+    settings.ASKWELL_SIMILAR_MIN_SCORE = 1.0
+    none = similar_questions(text, limit=10)
+
+    # then
+    assert [q.pk for q, _ in strong] == [
+        q.pk for q, score in everything if score >= middle
+    ]
+    assert 0 < len(strong) < len(everything)
+    assert none == []
+
+
 def test_similar_questions_need_words():
     """Punctuation alone has no similar questions."""
     assert similar_questions("?? !!") == []
