@@ -36,6 +36,7 @@ from askwell.search.models import SearchDocument
 from askwell.search.spelling import FocusSpelling
 from askwell.search.text import content_words, words
 from askwell.search.understanding import (
+    TopicPhrases,
     Understanding,
     find_types,
     topic_phrases,
@@ -140,7 +141,8 @@ def search(
 ) -> SearchResults:
     """Published answers for `text`, best first, optionally filtered."""
     version = current_version()
-    understanding = understand(text, topic_phrases(version), focus_spelling(version))
+    phrases = topic_phrases(version)
+    understanding = understand(text, phrases, focus_spelling(version))
     results = SearchResults(text, understanding)
     if not words(text):
         return results
@@ -170,7 +172,7 @@ def search(
         }
 
     snap = snapshot.get(version)
-    focus_weight = _focus_weights(snap, understanding.focus_ids)
+    focus_weight = _focus_weights(snap, understanding.focus_ids, phrases)
     candidates = _candidate_documents(
         snap, features.keys(), question_scores.keys(), list(focus_weight)
     )
@@ -264,18 +266,24 @@ def _types_with_neighbours(
     return tuple(sorted(scores.items(), key=lambda item: (-item[1], item[0])))
 
 
-def _focus_weights(snap: snapshot.Features, focus_ids: list[int]) -> dict[int, float]:
-    """Each focus topic and its subtopics, weighted by the focus's rank.
+def _focus_weights(
+    snap: snapshot.Features, focus_ids: list[int], phrases: TopicPhrases
+) -> dict[int, float]:
+    """Each focus topic, the topics named the same and their subtopics,
+    weighted by the focus's rank.
 
     A question filed under "Multiple Sclerosis Treatment" is about multiple
-    sclerosis too; subtopics count a little less than the topic itself.
+    sclerosis too; subtopics count a little less than the topic itself. A
+    topic imported from another source under another form of the name
+    ("Wilson's disease") counts as the focus itself.
     """
     weights: dict[int, float] = {}
-    for rank, topic_id in enumerate(focus_ids):
+    for rank, focus_id in enumerate(focus_ids):
         base = 1.0 / (rank + 1)
-        for pk in snap.descendants(topic_id, MAX_SUBTOPICS):
-            weights.setdefault(pk, 0.8 * base)
-        weights[topic_id] = max(weights.get(topic_id, 0.0), base)
+        for topic_id in [focus_id, *phrases.same_as(focus_id)]:
+            for pk in snap.descendants(topic_id, MAX_SUBTOPICS):
+                weights.setdefault(pk, 0.8 * base)
+            weights[topic_id] = max(weights.get(topic_id, 0.0), base)
     return weights
 
 

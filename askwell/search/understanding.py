@@ -72,6 +72,24 @@ class TopicPhrases:
         # "also called"), then the most answered.
         for key, candidates in ranks.items():
             self.phrases[key] = [(pk, -w) for _, w, pk in sorted(candidates)]
+        # Topics whose names differ only in form ("Wilson disease" and
+        # "Wilson's disease", "Spastic paraplegia 11" and "spastic paraplegia
+        # type 11"): one condition, imported from two sources.
+        by_signature: dict[tuple[frozenset[str], bool], list[int]] = defaultdict(list)
+        for topic_id, name in self.names.items():
+            signature = name_signature(name)
+            if signature[0]:
+                by_signature[signature].append(topic_id)
+        self._same: dict[int, list[int]] = {
+            pk: [other for other in group if other != pk]
+            for group in by_signature.values()
+            if len(group) > 1
+            for pk in group
+        }
+
+    def same_as(self, topic_id: int) -> list[int]:
+        """Other topics whose names say the same as this one's."""
+        return self._same.get(topic_id, [])
 
     def find(self, tokens: list[str]) -> list[tuple[int, int, int]]:
         """(start, length, topic_id) for longest non-overlapping matches, left to right."""
@@ -87,6 +105,35 @@ class TopicPhrases:
             else:
                 i += 1
         return found
+
+
+# Words that name the kind of condition, not which one, and filler.
+_KIND_WORDS = frozenset(
+    ["disease", "diseases", "syndrome", "disorder", "disorders", "condition"]
+)
+_FILLER_WORDS = frozenset(["the", "of", "and", "in", "with", "for", "type", "s"])
+
+
+def name_signature(name: str) -> tuple[frozenset[str], bool]:
+    """A topic name's distinguishing words, in a form that ignores possessives,
+    plurals, order and filler, and whether it names a kind ("disease",
+    "syndrome"): "Blood" is not "Blood Disorders". Empty words when nothing
+    distinguishing is left."""
+    found = set()
+    kind = False
+    for word in words(name):
+        word = word.split("'")[0]
+        if word in _KIND_WORDS:
+            kind = True
+            continue
+        if word in _FILLER_WORDS:
+            continue
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        found.add(word)
+    if not any(not w.isdigit() for w in found):
+        return frozenset(), kind
+    return frozenset(found), kind
 
 
 def _usable(key: tuple[str, ...]) -> bool:

@@ -138,6 +138,30 @@ def test_a_misspelled_condition_is_still_understood():
     assert results.hits[0].question.slug == PLASMAPHERESIS
 
 
+def test_a_topic_imported_under_another_form_of_the_name_counts_as_the_focus():
+    """ "Wilson's disease" from one source and "Wilson disease" from another
+    are one condition: an answer filed under either matches the focus."""
+    # given
+    named = TopicFactory(name="Wilson disease")
+    other_form = TopicFactory(name="Wilson's Disease")
+    answer = _answer(
+        "How is copper build-up treated?",
+        "Medicines that bind copper and a diet low in copper are the mainstays.",
+        question_type="treatment",
+    )
+    answer.question.topics.set([other_form])
+    index_answers([answer.pk])
+
+    # when
+    results = search("what is the treatment for wilson disease")
+
+    # then
+    assert results.understanding.focus[0].topic_id == named.pk
+    hit = next(h for h in results.hits if h.answer.pk == answer.pk)
+    assert hit.features.focus_match == 1.0
+    assert results.hits[0].answer.pk == answer.pk
+
+
 def test_every_candidate_is_ranked_by_its_own_semantic_closeness(monkeypatch):
     """Answers found by words or focus but not among the nearest few vectors
     still get their true cosines with the query, not zero."""

@@ -12,6 +12,7 @@ from askwell.search.understanding import (
     TopicPhrases,
     find_focus,
     find_types,
+    name_signature,
     topic_phrases,
     understand,
 )
@@ -502,6 +503,64 @@ def test_being_diagnosed_with_a_condition_is_the_story_not_a_question_about_test
 )
 def test_asking_for_material_to_read_is_an_information_question(message):
     assert find_types(message)[0][0] == "information"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Wilson disease", "Wilson's Disease"),
+        ("Spastic paraplegia 11", "spastic paraplegia type 11"),
+        ("Paget disease of bone", "Pagets disease of the bone"),
+        ("Lung cancer - small cell", "Small Cell Lung Cancer"),
+        ("Arrhythmia", "Arrhythmias"),
+        ("Hartnup disease", "Hartnup disorder"),
+    ],
+)
+def test_names_that_differ_only_in_form_have_one_signature(first, second):
+    assert name_signature(first) == name_signature(second)
+    assert name_signature(first)[0]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Blood", "Blood Disorders"),
+        ("Niemann-Pick disease", "Niemann-Pick disease type A"),
+        ("Type 1 Diabetes", "Type 2 Diabetes"),
+        ("Diabetes", "Diabetes insipidus"),
+        ("Pitt-Hopkins syndrome", "Pitt-Hopkins-like syndrome"),
+        ("Heart attack", "Heart failure"),
+    ],
+)
+def test_different_names_keep_different_signatures(first, second):
+    assert name_signature(first) != name_signature(second)
+
+
+def test_words_ending_in_double_s_are_not_plurals():
+    assert name_signature("Stress")[0] == frozenset(["stress"])
+    assert name_signature("Tremors")[0] == frozenset(["tremor"])
+
+
+def test_names_of_numbers_and_kinds_only_have_no_signature():
+    assert name_signature("Type 2")[0] == frozenset()
+    assert name_signature("Syndrome")[0] == frozenset()
+
+
+def test_topics_named_the_same_are_found_as_one_condition():
+    # given
+    phrases = TopicPhrases(
+        [
+            (1, "Wilson disease", [], 3),
+            (2, "Wilson's Disease", ["hepatolenticular degeneration"], 5),
+            (3, "Wilson syndrome", [], 1),
+            (4, "Gout", [], 2),
+        ]
+    )
+
+    # then
+    assert sorted(phrases.same_as(1)) == [2, 3]
+    assert sorted(phrases.same_as(2)) == [1, 3]
+    assert phrases.same_as(4) == []
 
 
 def test_understand_combines_focus_type_and_expansions(phrases):
