@@ -48,6 +48,7 @@ def test_snapshot_of_an_empty_index_answers_nothing(load):
     assert snap.documents([1, 2]) == []
     assert snap.answers_of([1]) == []
     assert snap.questions_about([1], 10) == []
+    assert snap.topics_of_many([1, 2]) == {1: [], 2: []}
 
 
 @LOADERS
@@ -84,8 +85,12 @@ def test_snapshot_matches_the_database(load):
         assert question_type == Question.objects.get(pk=question_id).question_type
         assert verified == answer.contributor.is_verified
     assert sorted(snap.answers_of([asked.pk])) == sorted([answers[0].pk, answers[1].pk])
-    assert snap.topics_of_many([asked.pk, other.pk]) == {
+    assert sorted(snap.answers_of([10**9, asked.pk, other.pk])) == sorted(
+        a.pk for a in answers
+    )
+    assert snap.topics_of_many([asked.pk, 10**9, other.pk]) == {
         asked.pk: [treatment.pk],
+        10**9: [],
         other.pk: [disease.pk],
     }
     # Unanswered questions are not indexed, so not "about" their topic here.
