@@ -104,6 +104,16 @@ def _query_vector(text: str) -> np.ndarray | None:
     return embedder.embed([query_passage(text)])[0]
 
 
+def query_vectors(texts: list[str]) -> list[np.ndarray] | None:
+    """The embeddings search() would compute for each text, in one batched run
+    of the model (several times faster per query than one at a time); None
+    without a model."""
+    embedder = get_embedder()
+    if embedder is None:
+        return None
+    return list(embedder.embed([query_passage(text) for text in texts]))
+
+
 _SENTENCES = re.compile(r"[^.?!\n]+[.?!]*")
 
 
@@ -138,8 +148,13 @@ def search(
     topic_ids: Iterable[int] | None = None,
     question_types: Iterable[str] | None = None,
     contributor_kinds: Iterable[str] | None = None,
+    vector: np.ndarray | None = None,
 ) -> SearchResults:
-    """Published answers for `text`, best first, optionally filtered."""
+    """Published answers for `text`, best first, optionally filtered.
+
+    `vector` is the text's embedding when the caller computed it already
+    (`query_vectors`, for many queries at once); otherwise it is computed here.
+    """
     version = current_version()
     phrases = topic_phrases(version)
     understanding = understand(text, phrases, focus_spelling(version))
@@ -153,7 +168,7 @@ def search(
     ):
         features[answer_id].rank_lexical = rank
 
-    query_vector = _query_vector(text)
+    query_vector = _query_vector(text) if vector is None else vector
     question_scores: dict[int, tuple[int, float]] = {}
     if query_vector is not None:
         results.semantic = True

@@ -19,6 +19,7 @@ from askwell.questions.models import Answer
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 from askwell.search.engine import search
 from askwell.search.indexing import count_pending_embeddings, index_answers
+from askwell.search.management.commands import search as search_command
 from askwell.search.models import SearchDocument
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("indexed_demo")]
@@ -176,6 +177,42 @@ def test_batch_prints_one_line_per_query_in_order(tmp_path):
     assert printed[1]["results"][0]["question"] == (
         "What are the warning signs of a heart attack in women?"
     )
+
+
+def test_batch_embeds_queries_in_groups_and_gives_the_single_search_results(
+    tmp_path, monkeypatch
+):
+    """Queries are embedded a group at a time (here two); results, order and
+    error reports are those of one search per line."""
+    # given
+    monkeypatch.setattr(search_command, "BATCH_EMBEDDINGS", 2)
+    queries = [
+        "plasma exchange for MS",
+        "warning signs of a heart attack in women",
+        "can I eat fruit with diabetes",
+        "is Tylenol safe while pregnant",
+        "what causes gout",
+    ]
+    lines = [{"id": n, "query": q} for n, q in enumerate(queries)]
+    lines.insert(3, "{broken")
+    path = _jsonl(tmp_path / "in.jsonl", lines)
+    out, err = StringIO(), StringIO()
+
+    # when
+    with pytest.raises(CommandError):
+        call_command("search", "--batch", str(path), "--json", stdout=out, stderr=err)
+
+    # then
+    printed = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [p["id"] for p in printed] == [0, 1, 2, 3, 4]
+    assert err.getvalue().startswith("in.jsonl line 4: ")
+    for query, p in zip(queries, printed, strict=True):
+        single = json.loads(_run("search", query, "--json")[0])
+        assert [r["answer_id"] for r in p["results"]] == [
+            r["answer_id"] for r in single["results"]
+        ]
+        for got, want in zip(p["results"], single["results"], strict=True):
+            assert got["score"] == pytest.approx(want["score"], abs=1e-4)
 
 
 def test_batch_skips_blank_lines_and_allows_a_missing_id(tmp_path):

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from askwell.search.engine import Hit, search
+from askwell.search.engine import Hit, query_vectors, search
+
+T = TypeVar("T")
 
 
 def hit_to_dict(hit: Hit) -> dict[str, Any]:
@@ -66,32 +70,28 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file")
         problems = 0
         with path.open("rb") as lines:
-            for number, raw in enumerate(lines, start=1):
-                if not raw.strip():
-                    continue
-                try:
-                    item = _loads(raw)
-                    if (
-                        not isinstance(item, dict)
-                        or "query" not in item
-                        or not isinstance(item["query"], str)
-                    ):
-                        raise ValueError(
-                            'each line must be an object with a string "query"'
+            for chunk in _chunks(enumerate(lines, start=1), BATCH_EMBEDDINGS):
+                items = []
+                for number, raw in chunk:
+                    if not raw.strip():
+                        continue
+                    try:
+                        items.append(_item(raw))
+                    except (ValueError, UnicodeDecodeError) as error:
+                        self.stderr.write(f"{path.name} line {number}: {error}")
+                        problems += 1
+                vectors = query_vectors([item["query"] for item in items])
+                for n, item in enumerate(items):
+                    vector = None if vectors is None else vectors[n]
+                    hits = search(item["query"], limit=limit, vector=vector).hits
+                    self.stdout.write(
+                        _dumps(
+                            {
+                                "id": item.get("id"),
+                                "results": [hit_to_dict(h) for h in hits],
+                            }
                         )
-                except (ValueError, UnicodeDecodeError) as error:
-                    self.stderr.write(f"{path.name} line {number}: {error}")
-                    problems += 1
-                    continue
-                hits = search(item["query"], limit=limit).hits
-                self.stdout.write(
-                    _dumps(
-                        {
-                            "id": item.get("id"),
-                            "results": [hit_to_dict(h) for h in hits],
-                        }
                     )
-                )
         if problems:
             raise CommandError(
                 f"{problems} line(s) could not be read; see above", returncode=1
@@ -104,6 +104,23 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{n:>2}. {r['question']}\n    {r['contributor']} · answer {r['answer_id']} · {r['score']:.3f}"
             )
+
+
+# Queries embedded together in one run of the model (and lines read ahead).
+BATCH_EMBEDDINGS = 64
+
+
+def _chunks(iterable: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(iterable)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _item(raw: bytes) -> dict[str, Any]:
+    item = _loads(raw)
+    if not isinstance(item, dict) or not isinstance(item.get("query"), str):
+        raise ValueError('each line must be an object with a string "query"')
+    return item
 
 
 def _dumps(value: Any) -> str:
