@@ -355,7 +355,7 @@ TYPE_RULES: list[tuple[str, str, float]] = [
     ),
     (
         "treatment",
-        r"\b(help (him|her|me|my|with|them|us)|what (can|should) (i|we|he|she) (do|give|take|use)|how (can|do|to) (i |we )?(stop|fix|reduce|ease|improve|get better)|any (advice|suggestions?)|need (help|advice)|medicines?|medications?|pills?|what to do)\b",
+        r"\b(help (him|her|me|my|with|them|us)|what (can|should) (i|we|he|she) (do|give|take|use)|how (can|do|to|should) (i |we |you |one )?(stop|fix|reduce|ease|improve|get better|lower|control|manage|overcome|deal with|cope with)|exercises? (for|to)|any (advice|suggestions?)|need (help|advice)|medicines?|medications?|pills?|what to do)\b",
         0.5,
     ),
     (
@@ -449,7 +449,7 @@ TYPE_RULES: list[tuple[str, str, float]] = [
     ),
     (
         "information",
-        r"\b((any|more|some|all|much|general|good|basic|send|mail|give) (me )?(the )?(info|information|literature|material)|(info|information) (on|about|regarding)|pamphlets?|brochures?|leaflets?|want to (know|learn|understand) (all|everything|more|about)|what it is)\b",
+        r"\b((any|more|some|all|much|general|good|basic|send|mail|give) (me )?(the )?(info|information|literature|material)|(info|information) (on|about|regarding)|pam(ph|p|f)lets?|brochures?|leaflets?|books? (about|on)|want to (know|learn|understand) (all|everything|more|about)|what it is)\b",
         0.8,
     ),
 ]

@@ -372,6 +372,21 @@ def test_question_type_of_common_phrasings_the_rules_miss(question, qtype):
     assert types[:1] == [(qtype, 2.0)]
 
 
+@pytest.mark.parametrize(
+    ("question", "qtype"),
+    [
+        ("My fasting sugar reads 165 in the morning. How can I lower it?", "treatment"),
+        ("Please send me some exercises for a stroke survivor.", "treatment"),
+        ("Can you suggest books about low blood pressure?", "information"),
+        ("Do you offer any written pamplets on hernias?", "information"),
+    ],
+)
+def test_asking_how_to_bring_something_down_or_for_reading_matter(question, qtype):
+    """ "How can I lower it", exercises for a condition, books and pamphlets
+    (even misspelled) say what the reader wants."""
+    assert find_types(question)[0][0] == qtype
+
+
 def test_question_without_type_words_has_no_type():
     """A bare statement with no question wording yields no type."""
     assert find_types("Gout in my left toe") == []
