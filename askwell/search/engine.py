@@ -91,6 +91,7 @@ class SearchResults:
     understanding: Understanding
     hits: list[Hit] = field(default_factory=list)
     semantic: bool = False
+    vector: np.ndarray | None = None  # the embedding of query_passage(text)
 
     @property
     def terms(self) -> list[str]:
@@ -178,6 +179,7 @@ def search(
     question_scores: dict[int, tuple[int, float]] = {}
     if query_vector is not None:
         results.semantic = True
+        results.vector = query_vector
         passages = vector_index.nearest("passage", query_vector, CANDIDATES, version)
         close = [(pk, cos) for pk, cos in passages if cos >= MIN_COSINE]
         for rank, (answer_id, cosine) in enumerate(close, 1):
@@ -378,11 +380,12 @@ def similar_questions(
     if not words(text):
         return []
     found: dict[int, str] = {}
-    for hit in search(text, limit=limit * 4).hits:
+    results = search(text, limit=limit * 4)
+    for hit in results.hits:
         if hit.question.pk != exclude:
             found.setdefault(hit.question.pk, hit.question.title)
     candidates = dict(list(found.items())[: limit * 2])
-    scores = _similarities(text, candidates)
+    scores = _similarities(text, candidates, results)
     least = settings.ASKWELL_SIMILAR_MIN_SCORE
     ranked = sorted(
         (qid for qid in candidates if scores[qid] >= least),
@@ -391,14 +394,23 @@ def similar_questions(
     return [(q, scores[q.pk]) for q in _answered_questions(ranked)[:limit]]
 
 
-def _similarities(text: str, titles: dict[int, str]) -> dict[int, float]:
-    """similarity(text, title) of each indexed question, from its stored vector."""
+def _similarities(
+    text: str, titles: dict[int, str], results: SearchResults
+) -> dict[int, float]:
+    """similarity(text, title) of each indexed question, from its stored vector.
+
+    The search for `text` has embedded it and found its type profile
+    already, unless it embedded a shortened message (query_passage).
+    """
     embedder = get_embedder()
     if embedder is None or not titles:
         return {qid: similarity(text, title) for qid, title in titles.items()}
     version = current_version()
-    vector = embedder.embed([text])[0]
-    profile = _type_profile(text, vector, version)
+    if results.vector is not None and query_passage(text) == text:
+        vector, profile = results.vector, dict(results.understanding.types)
+    else:
+        vector = embedder.embed([text])[0]
+        profile = _type_profile(text, vector, version)
     cosines = vector_index.cosines("title", vector, list(titles), version)
     scores = {}
     for qid, title in titles.items():
