@@ -139,13 +139,15 @@ def suggest(text: str, version: int) -> str | None:
 class FocusSpelling:
     """Corrections for question understanding (see understanding.find_focus).
 
-    `documents_with(word)` is how many indexed documents hold the word (the
-    lexical backend's counts; titles are indexed too): a word that some
-    answer or question uses, or that names a topic, is not misspelled.
+    A word that names a topic, is in the vocabulary or a question title, or
+    that some indexed document holds (`documents_with(word)`, the lexical
+    backend's counts) is not misspelled. PostgreSQL's counts cover only its
+    commonest words, so the lexicon does most of the work there.
     """
 
     def __init__(self, version: int, documents_with: Callable[[str], int]) -> None:
         self.topic_words = _topic_words.get(version)
+        self.lexicon, _ = lexicon(version)
         self.choices = list(self.topic_words)
         self.documents_with = documents_with
 
@@ -153,7 +155,7 @@ class FocusSpelling:
         return (
             len(word) < FOCUS_MIN_LENGTH
             or not word.isalpha()
-            or _known(word, self.topic_words)
+            or _known(word, self.lexicon)
             or self.documents_with(word) > 0
         )
 
