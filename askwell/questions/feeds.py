@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -50,15 +49,14 @@ class _EntryFeed(Feed):
     contributor, whose page is the feed's link."""
 
     feed_type = Atom1Feed
+    # The URL name of the feed itself, reversed with the object's slug.
+    url_name: str
 
     def link(self, obj: Topic | Contributor) -> str:
         return site_url(obj.get_absolute_url())
 
     def feed_url(self, obj: Topic | Contributor) -> str:
-        return site_url(self.feed_path(obj))
-
-    def feed_path(self, obj: Any) -> str:
-        raise NotImplementedError
+        return site_url(reverse(self.url_name, kwargs={"slug": obj.slug}))
 
     def author_name(self) -> str:
         return settings.ASKWELL_SITE_NAME
@@ -107,11 +105,10 @@ class _EntryFeed(Feed):
 class TopicFeed(_EntryFeed):
     """New questions and answers on a topic and its subtopics, newest first."""
 
+    url_name = "topics:feed"
+
     def get_object(self, request: HttpRequest, slug: str) -> Topic:
         return get_object_or_404(Topic, slug=slug)
-
-    def feed_path(self, obj: Topic) -> str:
-        return reverse("topics:feed", kwargs={"slug": obj.slug})
 
     def title(self, obj: Topic) -> str:
         return _xml_text(f"{obj.name}: new on {settings.ASKWELL_SITE_NAME}")
@@ -142,11 +139,10 @@ class TopicFeed(_EntryFeed):
 class ContributorFeed(_EntryFeed):
     """A contributor's newest published answers."""
 
+    url_name = "experts:contributor_feed"
+
     def get_object(self, request: HttpRequest, slug: str) -> Contributor:
         return get_object_or_404(Contributor, slug=slug)
-
-    def feed_path(self, obj: Contributor) -> str:
-        return reverse("experts:contributor_feed", kwargs={"slug": obj.slug})
 
     def title(self, obj: Contributor) -> str:
         return _xml_text(
