@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from askwell.accounts.models import User
+from askwell.experts.models import Membership
 from askwell.notifications.models import (
     Kind,
     Notification,
@@ -191,7 +192,9 @@ def notify_comment_posted(
         [
             question.asker_id,
             contributor.user_id,
-            *(member.pk for member in contributor.members.all()),
+            *Membership.objects.active()
+            .filter(organization=contributor)
+            .values_list("user_id", flat=True),
             *_follower_ids(question),
         ],
         actor=actor,

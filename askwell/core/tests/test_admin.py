@@ -24,6 +24,7 @@ def test_every_content_model_is_registered():
         "experts.book",
         "experts.contributor",
         "experts.credentialapplication",
+        "experts.membership",
         "experts.video",
         "questions.answer",
         "questions.comment",
