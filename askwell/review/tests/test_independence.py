@@ -164,12 +164,15 @@ def test_another_reviewer_approves_the_editors_words(client, reviewer, answer):
     # given
     question_actions.edit_answer(reviewer, answer, body=EDITOR_WORDS)
     other = _reviewer("rita")
+    client.force_login(other)
+    shown = client.get(f"/review/answers/{answer.pk}/").content.decode()
 
     # when
     page, approve, _ = _try_to_approve(client, other, answer)
 
     # then
     assert (page, approve) == (200, 302)
+    assert "Edited by ed, not by Samuel Okafor, MD, on" in shown
     answer.refresh_from_db()
     assert (answer.review_state, answer.reviewed_by) == (Answer.Review.PUBLISHED, other)
 
