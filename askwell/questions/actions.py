@@ -295,9 +295,20 @@ def _next_number(revisions: object) -> int:
 # --- revisions ----------------------------------------------------------------------
 
 
-def record_edit(user: User, obj: Question | Answer, *, reason: str) -> Revision:
-    """Keep a revision of an edit made elsewhere (the admin saves the row itself)."""
+# What readers take as the answer: changing any of it needs a new review.
+ANSWER_WORDS = frozenset({"body", "stance", "source_book", "source_url"})
+
+
+def record_edit(
+    user: User, obj: Question | Answer, *, reason: str, changed: Iterable[str] = ()
+) -> Revision:
+    """Keep a revision of an edit made elsewhere (the admin saves the row
+    itself). An answer whose words are among the `changed` fields (or a new
+    one) goes back to medical review, as an edit on the site does."""
     if isinstance(obj, Answer):
+        if ANSWER_WORDS & set(changed) and obj.review_state != Answer.Review.PENDING:
+            obj.review_state = Answer.Review.PENDING
+            obj.save(update_fields=["review_state", "updated_at"])
         return _record_answer_revision(obj, user, reason=reason)
     return _record_question_revision(obj, user, reason=reason)
 
