@@ -2,8 +2,8 @@
 
 - reader: any signed-in, active user;
 - expert: a user who may post as a verified contributor: their own person
-  contributor once an editor verified it, or a verified organization they
-  are a member of;
+  contributor once an editor verified it, or a verified organization whose
+  invitation they accepted (and have not left);
 - editor: a member of the "Editors" group (medical editors and moderators);
 - admin: a superuser.
 
@@ -49,14 +49,16 @@ def is_editor(user: User | AnonymousUser) -> bool:
 def posting_contributors(user: User | AnonymousUser) -> list[Contributor]:
     """The verified contributors `user` may sign answers as: their own profile
     and the organizations they belong to, the person first."""
-    from askwell.experts.models import Contributor
+    from askwell.experts.models import Contributor, Membership
 
     if not is_reader(user):
         return []
     cached = getattr(user, "_askwell_contributors", None)
     if cached is None:
+        # One filter() call, so both conditions hold for the same membership.
         found = Contributor.objects.filter(is_verified=True).filter(
-            Q(user=user) | Q(members=user)
+            Q(user=user)
+            | Q(memberships__user=user, memberships__status=Membership.Status.ACTIVE)
         )
         cached = sorted(set(found), key=lambda c: (c.is_organization, c.name, c.pk))
         # Read once per user object (one request): pages ask for every answer.

@@ -26,7 +26,7 @@ from askwell.accounts.forms import (
 )
 from askwell.accounts.models import ApiToken, User
 from askwell.core.ratelimit import rate_limit
-from askwell.experts.models import CredentialApplication
+from askwell.experts.models import Contributor, CredentialApplication, Membership
 
 # The backend `login()` records when a user is signed in without
 # `authenticate()`, after following their verification link.
@@ -230,7 +230,12 @@ def _settings_page(
         {
             "application": CredentialApplication.objects.latest_for(user),
             "contributor": getattr(user, "contributor", None),
-            "organizations": user.organizations.order_by("name"),
+            "organizations": Contributor.objects.filter(
+                memberships__user=user, memberships__status=Membership.Status.ACTIVE
+            ).order_by("name"),
+            "invitations_waiting": Membership.objects.invited()
+            .filter(user=user)
+            .count(),
             "is_editor": is_editor,
             "pending_applications": (
                 CredentialApplication.objects.pending().count() if is_editor else 0

@@ -110,9 +110,10 @@ def question_dict(question: Question, *, show_asker: bool) -> dict[str, Any]:
 
 def answer_dict(answer: Answer) -> dict[str, Any]:
     """Needs `ordered_for_display()` (the counts), `contributor`,
-    `source_book` and `reviewed_by__contributor` selected, `references` and
-    `endorsements__contributor` prefetched."""
+    `source_book` and `reviewed_by__contributor` selected, `references`,
+    `endorsements__contributor` and `with_outside_edits()` prefetched."""
     reviewer = answer.reviewed_by
+    edit = answer.last_outside_edit
     return {
         "id": answer.pk,
         "question_id": answer.question_id,
@@ -143,6 +144,9 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
             "reviewed_by": _reviewer_name(reviewer) if reviewer else None,
             "reviewed_at": answer.reviewed_at,
         },
+        "outside_edit": {"by": edit.author_name, "at": edit.created_at}
+        if edit
+        else None,
         "created_at": answer.created_at,
         "updated_at": answer.updated_at,
     }

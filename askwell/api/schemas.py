@@ -162,6 +162,11 @@ class Review(Schema):
     reviewed_at: datetime | None
 
 
+class OutsideEdit(Schema):
+    by: str = Field(description="Who made the edit, as the answer card names them.")
+    at: datetime
+
+
 class AnswerOut(Schema):
     id: int
     question_id: int
@@ -177,6 +182,11 @@ class AnswerOut(Schema):
     disagreement_count: int
     endorsements: list[EndorsementRef]
     review: Review
+    outside_edit: OutsideEdit | None = Field(
+        description="The newest edit by someone other than the signing "
+        "contributor (an editor's), or null. Show it with the answer, as the "
+        "site does: the words under the signature are not all the signer's."
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -293,9 +293,11 @@ def list_questions(
 def _for_output(answers: Any) -> Any:
     """`answers` in page order with what output.answer_dict reads: the
     signal counts (subqueries), contributor, book and reviewer (joined),
-    then one query each for references and endorsements."""
+    then one query each for references, endorsements and edits by others
+    than the signer."""
     return (
         answers.ordered_for_display()
+        .with_outside_edits()
         .select_related("contributor", "source_book", "reviewed_by__contributor")
         .prefetch_related(
             "references",

@@ -13,7 +13,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from askwell.accounts import roles
-from askwell.experts.models import Contributor
+from askwell.experts.actions import accept_invitation, invite_member
+from askwell.experts.models import Contributor, Membership
 from askwell.moderation.models import Flag
 from askwell.questions.models import Answer, Endorsement, HelpfulMark
 from askwell.review.permissions import reviewers_group
@@ -48,7 +49,7 @@ ACCOUNTS = [
     DemoAccount(
         "northfield",
         "askwell-demo-org",
-        "member of an organization (Northfield Multiple Sclerosis Society)",
+        "administrator of an organization (Northfield Multiple Sclerosis Society)",
         member_of="northfield-ms-society",
     ),
     DemoAccount(
@@ -113,11 +114,29 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             Contributor.objects.filter(slug=account.contributor, user=None).update(
                 user=user
             )
-        if account.member_of:
-            Contributor.objects.get(slug=account.member_of).members.add(user)
         created.append(account)
+    _ensure_memberships(created)
     _ensure_signals()
     return created
+
+
+def _ensure_memberships(created: list[DemoAccount]) -> None:
+    """The demo editor invites each new organization account as the
+    organization's administrator, and the account accepts: the same two
+    steps, audit entries and mail as on the site."""
+    users = get_user_model().objects
+    editor = users.get(username=next(a.username for a in ACCOUNTS if a.editor))
+    for account in created:
+        if not account.member_of:
+            continue
+        user = users.get(username=account.username)
+        invitation = invite_member(
+            editor,
+            Contributor.objects.get(slug=account.member_of),
+            user,
+            role=Membership.Role.ADMIN,
+        )
+        accept_invitation(user, invitation)
 
 
 def _ensure_signals() -> None:

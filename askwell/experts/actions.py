@@ -6,7 +6,7 @@ transaction and mails the people concerned after the commit.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +15,9 @@ from django.utils.text import slugify
 from askwell.accounts.mail import absolute, send_after_commit
 from askwell.accounts.models import User
 from askwell.audit import log_action
-from askwell.experts.models import Contributor, CredentialApplication
+from askwell.experts.models import Contributor, CredentialApplication, Membership
 from askwell.experts.permissions import (
+    check_can_answer_invitation,
     check_can_apply_for_verification,
     check_can_decide_application,
     check_can_manage_members,
@@ -200,47 +201,197 @@ def reject_application(
     return application
 
 
-def add_member(actor: User, organization: Contributor, user: User) -> None:
-    """Let `user` post as `organization`."""
+# --- organization membership ---------------------------------------------------------
+#
+# Membership takes two people: an administrator of the organization (or an
+# editor) invites, and the invitee accepts. Rows are never deleted: each
+# change sets the status and is audited, so who was a member when stays known.
+
+
+def _open_membership(organization: Contributor, user: User) -> Membership | None:
+    """The invitation or running membership of `user`, locked for the change.
+    Call inside a transaction."""
+    return (
+        Membership.objects.select_for_update()
+        .open()
+        .filter(organization=organization, user=user)
+        .first()
+    )
+
+
+def _lock(membership: Membership, status: str) -> Membership:
+    """`membership`, locked and still in `status`: two clicks, or an
+    invitee and an administrator acting at once, must not both win.
+    Call inside a transaction."""
+    locked = (
+        Membership.objects.select_for_update()
+        .select_related("organization", "user")
+        .get(pk=membership.pk)
+    )
+    if locked.status != status:
+        raise ValidationError(
+            "This invitation or membership has changed: it is now %(status)s.",
+            code="changed",
+            params={"status": locked.get_status_display().lower()},
+        )
+    return locked
+
+
+def invite_member(
+    actor: User,
+    organization: Contributor,
+    user: User,
+    *,
+    role: str = Membership.Role.MEMBER,
+    base_url: str = "",
+) -> Membership:
+    """Invite `user` to post as `organization`; they may once they accept.
+
+    An administrator of the organization or an editor invites, never
+    themselves: a second person always agrees to a membership.
+    """
     check_can_manage_members(actor, organization)
+    if role not in Membership.Role.values:
+        raise ValidationError("Choose member or administrator.", code="invalid_role")
+    username = user.get_username()
+    if user.pk == actor.pk:
+        raise ValidationError(
+            "You cannot invite yourself: ask an administrator of %(organization)s "
+            "or an editor to invite you.",
+            code="self_invite",
+            params={"organization": organization.name},
+        )
     if not user.is_active:
         raise ValidationError(
             "%(username)s has not verified their account yet.",
             code="inactive",
-            params={"username": user.get_username()},
+            params={"username": username},
         )
+    try:
+        with transaction.atomic():
+            existing = _open_membership(organization, user)
+            if existing is not None:
+                raise ValidationError(
+                    "%(username)s is already a member."
+                    if existing.status == Membership.Status.ACTIVE
+                    else "%(username)s is already invited.",
+                    code="already_member"
+                    if existing.status == Membership.Status.ACTIVE
+                    else "already_invited",
+                    params={"username": username},
+                )
+            membership = Membership.objects.create(
+                organization=organization,
+                user=user,
+                role=role,
+                status=Membership.Status.INVITED,
+                invited_by=actor,
+            )
+            log_action(
+                organization,
+                "organization.member_invited",
+                actor,
+                {"member": username, "role": role},
+            )
+            send_after_commit(
+                user.email,
+                "experts/email/member_invited",
+                {
+                    "organization": organization,
+                    "actor": actor,
+                    "member": user,
+                    "membership": membership,
+                    "invitations_url": absolute(
+                        base_url, reverse("experts:invitations")
+                    )
+                    if base_url
+                    else "",
+                },
+            )
+    except IntegrityError:
+        # A second invitation raced the first past the check above.
+        raise ValidationError(
+            "%(username)s is already invited.",
+            code="already_invited",
+            params={"username": username},
+        ) from None
+    return membership
+
+
+def accept_invitation(user: User, membership: Membership) -> Membership:
+    """Join the organization: from now on `user` may post as it."""
+    check_can_answer_invitation(user, membership)
     with transaction.atomic():
-        if organization.members.filter(pk=user.pk).exists():
+        membership = _lock(membership, Membership.Status.INVITED)
+        membership.status = Membership.Status.ACTIVE
+        membership.joined_at = timezone.now()
+        membership.save(update_fields=["status", "joined_at", "updated_at"])
+        log_action(
+            membership.organization,
+            "organization.invitation_accepted",
+            user,
+            {"member": user.get_username(), "role": membership.role},
+        )
+    return membership
+
+
+def decline_invitation(user: User, membership: Membership) -> Membership:
+    check_can_answer_invitation(user, membership)
+    with transaction.atomic():
+        membership = _lock(membership, Membership.Status.INVITED)
+        membership.status = Membership.Status.DECLINED
+        membership.save(update_fields=["status", "updated_at"])
+        log_action(
+            membership.organization,
+            "organization.invitation_declined",
+            user,
+            {"member": user.get_username()},
+        )
+    return membership
+
+
+def withdraw_invitation(
+    actor: User, organization: Contributor, user: User
+) -> Membership:
+    """Take back an invitation `user` has not answered yet."""
+    check_can_manage_members(actor, organization)
+    with transaction.atomic():
+        membership = _open_membership(organization, user)
+        if membership is None or membership.status != Membership.Status.INVITED:
             raise ValidationError(
-                "%(username)s is already a member.",
-                code="already_member",
+                "%(username)s has no invitation waiting.",
+                code="not_invited",
                 params={"username": user.get_username()},
             )
-        organization.members.add(user)
+        membership.status = Membership.Status.WITHDRAWN
+        membership.save(update_fields=["status", "updated_at"])
         log_action(
             organization,
-            "organization.member_added",
+            "organization.invitation_withdrawn",
             actor,
             {"member": user.get_username()},
         )
-        send_after_commit(
-            user.email,
-            "experts/email/member_added",
-            {"organization": organization, "actor": actor, "member": user},
-        )
+    return membership
 
 
-def remove_member(actor: User, organization: Contributor, user: User) -> None:
+def _end(membership: Membership) -> None:
+    membership.status = Membership.Status.ENDED
+    membership.left_at = timezone.now()
+    membership.save(update_fields=["status", "left_at", "updated_at"])
+
+
+def remove_member(actor: User, organization: Contributor, user: User) -> Membership:
     """Stop `user` posting as `organization`; their past answers stay signed by it."""
     check_can_manage_members(actor, organization)
     with transaction.atomic():
-        if not organization.members.filter(pk=user.pk).exists():
+        membership = _open_membership(organization, user)
+        if membership is None or membership.status != Membership.Status.ACTIVE:
             raise ValidationError(
                 "%(username)s is not a member.",
                 code="not_member",
                 params={"username": user.get_username()},
             )
-        organization.members.remove(user)
+        _end(membership)
         log_action(
             organization,
             "organization.member_removed",
@@ -252,3 +403,37 @@ def remove_member(actor: User, organization: Contributor, user: User) -> None:
             "experts/email/member_removed",
             {"organization": organization, "actor": actor, "member": user},
         )
+    return membership
+
+
+def leave_organization(user: User, organization: Contributor) -> Membership:
+    """Stop posting as `organization`, by the member's own choice."""
+    with transaction.atomic():
+        membership = _open_membership(organization, user)
+        if membership is None or membership.status != Membership.Status.ACTIVE:
+            raise PermissionDenied(f"You are not a member of {organization.name}.")
+        _end(membership)
+        log_action(
+            organization,
+            "organization.member_left",
+            user,
+            {"member": user.get_username()},
+        )
+    return membership
+
+
+def end_memberships_of(user: User) -> int:
+    """End every membership and decline every invitation of `user` (their
+    account is being deleted); returns how many memberships ended. The rows
+    stay, as history."""
+    with transaction.atomic():
+        now = timezone.now()
+        ended = (
+            Membership.objects.active()
+            .filter(user=user)
+            .update(status=Membership.Status.ENDED, left_at=now, updated_at=now)
+        )
+        Membership.objects.invited().filter(user=user).update(
+            status=Membership.Status.DECLINED, updated_at=now
+        )
+    return ended

@@ -3,7 +3,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from askwell.experts.models import Book, Contributor, CredentialApplication, Video
+from askwell.experts.models import (
+    Book,
+    Contributor,
+    CredentialApplication,
+    Membership,
+    Video,
+)
 
 
 @admin.register(Contributor)
@@ -57,5 +63,31 @@ class CredentialApplicationAdmin(admin.ModelAdmin):
 
     def has_change_permission(
         self, request: HttpRequest, obj: CredentialApplication | None = None
+    ) -> bool:
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Read-only history: memberships change on the organization's members
+    page, where the invitee's consent is asked and every step audited
+    (experts/actions.py)."""
+
+    list_display = ["organization", "user", "role", "status", "joined_at", "left_at"]
+    list_filter = ["status", "role"]
+    list_select_related = ["organization", "user"]
+    search_fields = ["organization__name", "user__username"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: Membership | None = None
+    ) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Membership | None = None
     ) -> bool:
         return False

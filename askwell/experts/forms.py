@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from askwell.accounts.models import User
-from askwell.experts.models import CredentialApplication
+from askwell.experts.models import CredentialApplication, Membership
 
 
 class ApplicationForm(forms.ModelForm):
@@ -51,12 +51,20 @@ class RejectForm(forms.Form):
     )
 
 
-class MemberForm(forms.Form):
+class InvitationForm(forms.Form):
     username = forms.CharField(
         label="Username",
         max_length=150,
-        help_text="The Askwell username of the person to add.",
+        help_text="The Askwell username of the person to invite. They can post "
+        "as the organization once they accept.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Membership.Role.choices,
+        initial=Membership.Role.MEMBER,
+        widget=forms.RadioSelect,
+        help_text="Administrators also invite and remove members.",
     )
 
     def clean_username(self) -> User:

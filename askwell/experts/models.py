@@ -4,11 +4,16 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from askwell.core.models import Importable, Timestamped, importable_constraint
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.db.models.expressions import Combinable
+
     from askwell.accounts.models import User
 
 
@@ -69,12 +74,6 @@ class Contributor(Importable, Timestamped):
         related_name="contributor",
         help_text="The account that posts as this person, if any.",
     )
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        blank=True,
-        related_name="organizations",
-        help_text="For an organization: the accounts that may post as it.",
-    )
 
     objects = ContributorQuerySet.as_manager()
 
@@ -96,6 +95,131 @@ class Contributor(Importable, Timestamped):
     def signature(self) -> str:
         """The name as an answer is signed: "Jane Doe, RN"."""
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        """Members who may post as the organization now."""
+        return self.filter(status=Membership.Status.ACTIVE)
+
+    def invited(self) -> MembershipQuerySet:
+        """Invitations waiting for the invitee's answer."""
+        return self.filter(status=Membership.Status.INVITED)
+
+    def open(self) -> MembershipQuerySet:
+        """Invitations waiting and memberships running: at most one per
+        organization and account."""
+        return self.filter(
+            status__in=[Membership.Status.INVITED, Membership.Status.ACTIVE]
+        )
+
+    def during(self, moment: datetime | Combinable) -> MembershipQuerySet:
+        """Memberships that were running at `moment`, a datetime or an
+        expression such as OuterRef("created_at"): joined by then, and not
+        yet left."""
+        return self.filter(joined_at__lte=moment).filter(
+            Q(left_at__isnull=True) | Q(left_at__gt=moment)
+        )
+
+
+class Membership(Timestamped):
+    """One account's membership of an organization, from invitation to end.
+
+    Membership is by consent on both sides: an administrator of the
+    organization, or an editor, invites an account (INVITED), and only when
+    the invitee accepts (ACTIVE, from `joined_at`) may they post as the
+    organization. Ending a membership (leaving, removal) or an invitation
+    (declining, withdrawing) changes the row's status and never deletes
+    it, so who was a member when stays known: medical review relies on it
+    (nobody reviews an answer signed by an organization they belonged to
+    when it was written), and so does the audit trail.
+    """
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        ADMIN = "admin", "Administrator"
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACTIVE = "active", "Member"
+        DECLINED = "declined", "Declined the invitation"
+        WITHDRAWN = "withdrawn", "Invitation withdrawn"
+        ENDED = "ended", "Left or removed"
+
+    organization = models.ForeignKey(
+        Contributor,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        limit_choices_to={"kind": Contributor.Kind.ORGANIZATION},
+        # The (organization, user) index below starts with the organization.
+        db_index=False,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        # The (user, status) index below starts with the user.
+        db_index=False,
+    )
+    role = models.CharField(
+        max_length=16,
+        choices=Role.choices,
+        default=Role.MEMBER,
+        help_text="Administrators invite and remove members; members post.",
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.INVITED
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The administrator or editor who invited the member.",
+    )
+    joined_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the invitee accepted: from then on they post as the "
+        "organization.",
+    )
+    left_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the member left or was removed.",
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization", "-created_at", "-pk"]
+        indexes = [
+            # Whom a user posts as (accounts.roles.posting_contributors, on
+            # every page an expert opens).
+            models.Index(fields=["user", "status"], name="experts_membership_user_idx"),
+            # The members page, and medical review's "member when it was
+            # written" check, which reads ended memberships too.
+            models.Index(
+                fields=["organization", "user"], name="experts_membership_org_idx"
+            ),
+        ]
+        constraints = [
+            # One invitation or running membership per account and
+            # organization; ended ones stay as history.
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=Q(status__in=["invited", "active"]),
+                name="experts_membership_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organization.name} ({self.get_status_display()})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.status == self.Status.ACTIVE and self.role == self.Role.ADMIN
 
 
 class Book(Importable, Timestamped):

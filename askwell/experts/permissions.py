@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 
 from askwell.accounts import roles
+from askwell.experts.models import Membership
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -53,12 +54,21 @@ def check_can_decide_application(
 
 
 def can_manage_members(user: User | AnonymousUser, organization: Contributor) -> bool:
-    """Editors, and the organization's own members, manage who posts as it."""
+    """Editors, and the organization's administrators, invite and remove members.
+
+    Plain members post as the organization but cannot bring anyone in: every
+    membership needs an administrator's or an editor's invitation and the
+    invitee's acceptance.
+    """
     if not organization.is_organization or not roles.is_reader(user):
         return False
     if roles.is_editor(user):
         return True
-    return organization.members.filter(pk=user.pk).exists()
+    return (
+        organization.memberships.active()
+        .filter(user=user, role=Membership.Role.ADMIN)
+        .exists()
+    )
 
 
 def check_can_manage_members(
@@ -68,5 +78,36 @@ def check_can_manage_members(
         raise PermissionDenied("Only organizations have members.")
     if not can_manage_members(user, organization):
         raise PermissionDenied(
-            f"Only editors and members of {organization.name} can manage its members."
+            f"Only editors and administrators of {organization.name} can invite "
+            "and remove its members."
         )
+
+
+def can_see_members(user: User | AnonymousUser, organization: Contributor) -> bool:
+    """Those who manage the members, and the members themselves (who may leave)."""
+    if can_manage_members(user, organization):
+        return True
+    return (
+        organization.is_organization
+        and roles.is_reader(user)
+        and organization.memberships.active().filter(user=user).exists()
+    )
+
+
+def check_can_see_members(
+    user: User | AnonymousUser, organization: Contributor
+) -> None:
+    if not organization.is_organization:
+        raise PermissionDenied("Only organizations have members.")
+    if not can_see_members(user, organization):
+        raise PermissionDenied(
+            f"Only editors and members of {organization.name} can see its members."
+        )
+
+
+def check_can_answer_invitation(
+    user: User | AnonymousUser, membership: Membership
+) -> None:
+    """Only the invitee accepts or declines: nobody joins on another's behalf."""
+    if not roles.is_reader(user) or membership.user_id != user.pk:
+        raise PermissionDenied("Only the person invited can answer an invitation.")

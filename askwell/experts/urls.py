@@ -23,6 +23,17 @@ urlpatterns = [
     path("books/<slug:slug>/", views.book, name="book"),
     path("videos/", views.video_list, name="videos"),
     path("videos/<slug:slug>/", views.video, name="video"),
+    path("experts/invitations/", views.invitations, name="invitations"),
+    path(
+        "experts/invitations/<int:pk>/accept/",
+        views.accept_invitation,
+        name="accept_invitation",
+    ),
+    path(
+        "experts/invitations/<int:pk>/decline/",
+        views.decline_invitation,
+        name="decline_invitation",
+    ),
     path("experts/apply/", views.apply, name="apply"),
     path("experts/applications/", views.review_queue, name="review_queue"),
     path("experts/applications/<int:pk>/", views.application, name="application"),

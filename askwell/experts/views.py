@@ -15,8 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from askwell.accounts.models import User
 from askwell.core.pagination import paginate
 from askwell.experts import actions, permissions
-from askwell.experts.forms import ApplicationForm, MemberForm, RejectForm
-from askwell.experts.models import Book, Contributor, CredentialApplication, Video
+from askwell.experts.forms import ApplicationForm, InvitationForm, RejectForm
+from askwell.experts.models import (
+    Book,
+    Contributor,
+    CredentialApplication,
+    Membership,
+    Video,
+)
 from askwell.experts.structured_data import profile_page
 from askwell.questions.models import Answer
 
@@ -68,7 +74,7 @@ def contributor(request: HttpRequest, slug: str) -> HttpResponse:
             "books": person.books.all(),
             "videos": person.videos.all(),
             "page": paginate(request, answers),
-            "can_manage_members": permissions.can_manage_members(request.user, person),
+            "can_see_members": permissions.can_see_members(request.user, person),
             "structured_data": profile_page(person),
         },
     )
@@ -232,28 +238,45 @@ def _get_organization(slug: str) -> Contributor:
 @_explain_denial
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest, slug: str) -> HttpResponse:
+    """The members of an organization; its administrators and editors also
+    see the invitations waiting and invite people here."""
     actor: User = request.user  # type: ignore[assignment]
     organization = _get_organization(slug)
-    permissions.check_can_manage_members(actor, organization)
-    form = MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        member: User = form.cleaned_data["username"]
-        try:
-            actions.add_member(actor, organization, member)
-        except ValidationError as error:
-            form.add_error("username", error)
-        else:
-            messages.success(
-                request,
-                f"{member.get_username()} can now post as {organization.name}.",
-            )
-            return redirect("experts:members", slug=organization.slug)
+    permissions.check_can_see_members(actor, organization)
+    can_manage = permissions.can_manage_members(actor, organization)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST":
+        permissions.check_can_manage_members(actor, organization)
+        if form.is_valid():
+            invitee: User = form.cleaned_data["username"]
+            try:
+                actions.invite_member(
+                    actor,
+                    organization,
+                    invitee,
+                    role=form.cleaned_data["role"],
+                    base_url=request.build_absolute_uri("/"),
+                )
+            except ValidationError as error:
+                form.add_error("username", error)
+            else:
+                messages.success(
+                    request,
+                    f"{invitee.get_username()} is invited. They can post as "
+                    f"{organization.name} once they accept.",
+                )
+                return redirect("experts:members", slug=organization.slug)
+    memberships = organization.memberships.open().select_related("user")
     return render(
         request,
         "experts/members.html",
         {
             "organization": organization,
-            "members": organization.members.order_by("username"),
+            "members": memberships.active().order_by("user__username"),
+            "invitations": memberships.invited().order_by("user__username")
+            if can_manage
+            else [],
+            "can_manage": can_manage,
             "form": form,
         },
         status=400 if form.errors else 200,
@@ -264,20 +287,86 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 @_explain_denial
 @require_POST
 def remove_member(request: HttpRequest, slug: str) -> HttpResponse:
+    """One button for three acts: a member leaves (their own name), an
+    administrator or editor withdraws an invitation or removes a member."""
     actor: User = request.user  # type: ignore[assignment]
     organization = _get_organization(slug)
-    permissions.check_can_manage_members(actor, organization)
+    permissions.check_can_see_members(actor, organization)
     member = get_object_or_404(User, username=request.POST.get("username", ""))
+    name = member.get_username()
     try:
-        actions.remove_member(actor, organization, member)
+        if member.pk == actor.pk:
+            actions.leave_organization(actor, organization)
+            done = f"You no longer post as {organization.name}."
+        elif organization.memberships.invited().filter(user=member).exists():
+            actions.withdraw_invitation(actor, organization, member)
+            done = f"The invitation of {name} is withdrawn."
+        else:
+            actions.remove_member(actor, organization, member)
+            done = f"{name} no longer posts as {organization.name}."
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    if member.pk == actor.pk and not permissions.can_see_members(actor, organization):
+        return redirect(organization.get_absolute_url())
+    return redirect("experts:members", slug=organization.slug)
+
+
+def _my_invitation(request: HttpRequest, pk: int) -> Membership:
+    """One of the signed-in person's waiting invitations, with its
+    organization: anyone else's is not found, not forbidden."""
+    return get_object_or_404(
+        Membership.objects.invited().select_related("organization"),
+        pk=pk,
+        user=request.user,
+    )
+
+
+@login_required
+def invitations(request: HttpRequest) -> HttpResponse:
+    """The invitations waiting for the signed-in person's answer."""
+    waiting = (
+        Membership.objects.invited()
+        .filter(user=request.user)
+        .select_related("organization", "invited_by")
+        .order_by("-created_at", "-pk")
+    )
+    return render(request, "experts/invitations.html", {"invitations": waiting})
+
+
+@login_required
+@_explain_denial
+@require_POST
+def accept_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    invitation = _my_invitation(request, pk)
+    try:
+        actions.accept_invitation(user, invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("experts:invitations")
+    organization = invitation.organization
+    messages.success(
+        request,
+        f"You are a member of {organization.name} and can answer as it"
+        + ("." if organization.is_verified else " once an editor has verified it."),
+    )
+    return redirect(organization.get_absolute_url())
+
+
+@login_required
+@_explain_denial
+@require_POST
+def decline_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    invitation = _my_invitation(request, pk)
+    try:
+        actions.decline_invitation(user, invitation)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, f"{member.get_username()} no longer posts as {organization.name}."
+            request, f"You declined to join {invitation.organization.name}."
         )
-    if member.pk == actor.pk and not permissions.can_manage_members(
-        actor, organization
-    ):
-        return redirect(organization.get_absolute_url())
-    return redirect("experts:members", slug=organization.slug)
+    return redirect("experts:invitations")

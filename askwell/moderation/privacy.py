@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from askwell.accounts.models import ApiToken
-from askwell.experts.models import Contributor, CredentialApplication
+from askwell.experts.actions import end_memberships_of
+from askwell.experts.models import Contributor, CredentialApplication, Membership
 from askwell.moderation.models import Flag
 from askwell.notifications.models import (
     Notification,
@@ -42,6 +43,8 @@ DELETION_RULE = [
     "Your comments stay, shown as from “a former member”.",
     "Your helpful marks, follows, saved questions, notifications, notification "
     "preferences, API tokens and expert applications are deleted.",
+    "Your memberships of organizations end, and invitations waiting for you "
+    "are declined; the record of when you belonged stays.",
     "Your reports to the editors stay, without your name.",
     "If you answer as a verified expert, your signed answers and endorsements "
     "stay under your professional name (they were published under it), but "
@@ -205,7 +208,24 @@ def collect_user_data(user: User) -> dict[str, Any]:
             "verified": contributor.is_verified,
             "url": contributor.get_absolute_url(),
         },
-        "organizations": sorted(user.organizations.values_list("name", flat=True)),
+        "organizations": sorted(
+            Contributor.objects.filter(
+                memberships__user=user, memberships__status=Membership.Status.ACTIVE
+            ).values_list("name", flat=True)
+        ),
+        "memberships": [
+            {
+                "organization": m.organization.name,
+                "role": m.role,
+                "status": m.status,
+                "invited_at": _when(m.created_at),
+                "joined_at": _when(m.joined_at),
+                "left_at": _when(m.left_at),
+            }
+            for m in Membership.objects.filter(user=user)
+            .select_related("organization")
+            .order_by("created_at", "pk")
+        ],
         # What each token was for and when it was used; never the token,
         # which Askwell does not have.
         "api_tokens": [
@@ -275,8 +295,9 @@ def erase_user(user: User) -> dict[str, int]:
         ("api_tokens_deleted", ApiToken, "user"),
     ]:
         done[key] = model.objects.filter(**{field: user}).delete()[0]
-    done["organizations_left"] = user.organizations.count()
-    user.organizations.clear()
+    # Ended, not deleted: medical review still needs to know who belonged
+    # to an organization when its answers were written.
+    done["organizations_left"] = end_memberships_of(user)
     user.groups.clear()
     user.user_permissions.clear()
     user.username = f"deleted-{user.pk}"

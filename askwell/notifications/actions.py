@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from askwell.accounts.models import User
+from askwell.experts.models import Membership
 from askwell.notifications.models import (
     Kind,
     Notification,
@@ -191,7 +192,9 @@ def notify_comment_posted(
         [
             question.asker_id,
             contributor.user_id,
-            *(member.pk for member in contributor.members.all()),
+            *Membership.objects.active()
+            .filter(organization=contributor)
+            .values_list("user_id", flat=True),
             *_follower_ids(question),
         ],
         actor=actor,
@@ -249,6 +252,31 @@ def notify_question_changed(
         question=question,
         url=question.get_absolute_url(),
         text=f"“{_title(question)}” {what or 'changed'}",
+    )
+
+
+def notify_answer_edited(answer: Answer, *, actor: User | None) -> list[Notification]:
+    """Tell the answer's signer (the person, or every current member of the
+    organization) that someone else changed the words under their name.
+
+    Call it when an edit by anyone but the signer is saved; the link leads
+    to the answer's history, which shows the change word by word.
+    """
+    contributor = answer.contributor
+    who = _display_name(actor) if actor is not None else "Someone"
+    return _notify(
+        Kind.ANSWER_EDITED,
+        [
+            contributor.user_id,
+            *Membership.objects.active()
+            .filter(organization=contributor)
+            .values_list("user_id", flat=True),
+        ],
+        actor=actor,
+        question=answer.question,
+        url=reverse("questions:answer-history", kwargs={"pk": answer.pk}),
+        text=f"{who} edited your answer to “{_title(answer.question)}”; it waits "
+        "for medical review again",
     )
 
 

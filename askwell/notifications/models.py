@@ -33,6 +33,7 @@ class Kind(models.TextChoices):
         "followed_question_changed",
         "Changes to questions you follow",
     )
+    ANSWER_EDITED = "answer_edited", "Edits of your answers by someone else"
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -162,6 +163,12 @@ class Preference(models.Model):
     )
     followed_question_changed_email = models.BooleanField(
         default=True, verbose_name="changes to followed questions, by email"
+    )
+    answer_edited_in_app = models.BooleanField(
+        default=True, verbose_name="edits of your answers by someone else, on the site"
+    )
+    answer_edited_email = models.BooleanField(
+        default=True, verbose_name="edits of your answers by someone else, by email"
     )
     email_frequency = models.CharField(
         max_length=16,

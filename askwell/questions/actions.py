@@ -147,6 +147,8 @@ def _record_question_revision(
         answer=None,
         number=_next_number(Revision.objects.filter(question=question, answer=None)),
         author=user,
+        # An editor's edit (moderation) is not the asker's: the history says so.
+        by_signer=question.asker_id is not None and question.asker_id == user.pk,
         reason=reason[:200],
         title=question.title,
         body=question.details,
@@ -254,11 +256,18 @@ def _write_references(answer: Answer, references: Sequence[ReferenceData]) -> No
 
 
 def _record_answer_revision(answer: Answer, user: User, *, reason: str) -> Revision:
-    return Revision.objects.create(
+    """Keep this version of the answer. A version written by anyone but its
+    signer (an editor's edit or restore, an admin's edit) is marked as such,
+    which the answer and its history show, and the signer is told: the
+    words under their name changed. The callers have already sent a
+    changed answer back to medical review."""
+    by_signer = permissions.signs(user, answer)
+    revision = Revision.objects.create(
         question_id=answer.question_id,
         answer=answer,
         number=_next_number(Revision.objects.filter(answer=answer)),
         author=user,
+        by_signer=by_signer,
         reason=reason[:200],
         body=answer.body,
         extra={
@@ -267,6 +276,9 @@ def _record_answer_revision(answer: Answer, user: User, *, reason: str) -> Revis
             "references": [r.as_dict() for r in _references_of(answer)],
         },
     )
+    if not by_signer:
+        notifications.notify_answer_edited(answer, actor=user)
+    return revision
 
 
 def _references_of(answer: Answer) -> list[ReferenceData]:
@@ -283,9 +295,20 @@ def _next_number(revisions: object) -> int:
 # --- revisions ----------------------------------------------------------------------
 
 
-def record_edit(user: User, obj: Question | Answer, *, reason: str) -> Revision:
-    """Keep a revision of an edit made elsewhere (the admin saves the row itself)."""
+# What readers take as the answer: changing any of it needs a new review.
+ANSWER_WORDS = frozenset({"body", "stance", "source_book", "source_url"})
+
+
+def record_edit(
+    user: User, obj: Question | Answer, *, reason: str, changed: Iterable[str] = ()
+) -> Revision:
+    """Keep a revision of an edit made elsewhere (the admin saves the row
+    itself). An answer whose words are among the `changed` fields (or a new
+    one) goes back to medical review, as an edit on the site does."""
     if isinstance(obj, Answer):
+        if ANSWER_WORDS & set(changed) and obj.review_state != Answer.Review.PENDING:
+            obj.review_state = Answer.Review.PENDING
+            obj.save(update_fields=["review_state", "updated_at"])
         return _record_answer_revision(obj, user, reason=reason)
     return _record_question_revision(obj, user, reason=reason)
 

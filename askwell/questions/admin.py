@@ -29,8 +29,14 @@ class AnswerInline(admin.StackedInline):
         "source",
         "external_id",
     ]
-    autocomplete_fields = ["contributor", "source_book"]
+    autocomplete_fields = ["source_book"]
+    # Who signs an answer is fixed once it exists; new answers are added on
+    # the answer's own admin page, which asks for the contributor.
+    readonly_fields = ["contributor"]
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(Question)
@@ -60,11 +66,14 @@ class QuestionAdmin(admin.ModelAdmin):
         if form.has_changed() or not change:
             actions.record_edit(request.user, form.instance, reason=_ADMIN_REASON)
         for formset in formsets:
-            for answer in [
-                *formset.new_objects,
-                *(o for o, _ in formset.changed_objects),
-            ]:
-                actions.record_edit(request.user, answer, reason=_ADMIN_REASON)
+            for answer in formset.new_objects:
+                actions.record_edit(
+                    request.user, answer, reason=_ADMIN_REASON, changed=["body"]
+                )
+            for answer, changed in formset.changed_objects:
+                actions.record_edit(
+                    request.user, answer, reason=_ADMIN_REASON, changed=changed
+                )
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
         answer_ids = list(obj.answers.values_list("pk", flat=True))
@@ -95,13 +104,27 @@ class AnswerAdmin(admin.ModelAdmin):
     autocomplete_fields = ["question", "contributor", "source_book"]
     list_select_related = ["question", "contributor"]
     date_hierarchy = "created_at"
-    readonly_fields = ["body_html"]
+    # Medical review is decided on the review pages, which check that the
+    # reviewer had no hand in the answer and audit the decision; an edit of
+    # the words here sends the answer back there (actions.record_edit).
+    readonly_fields = ["body_html", "review_state", "reviewed_by", "reviewed_at"]
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        """Who signs an answer is fixed once it exists: changing it would
+        put one contributor's name on another's words."""
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "contributor", "author"] if obj is not None else fields
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)
         indexing.schedule_answers([obj.pk])
         if form.has_changed() or not change:
-            actions.record_edit(request.user, obj, reason=_ADMIN_REASON)
+            actions.record_edit(
+                request.user,
+                obj,
+                reason=_ADMIN_REASON,
+                changed=form.changed_data if change else ["body"],
+            )
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
         pk = obj.pk

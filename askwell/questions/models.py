@@ -225,6 +225,20 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
             )
         )
 
+    def with_outside_edits(self) -> AnswerQuerySet:
+        """Prefetch `outside_edits`: the answer's revisions written by
+        someone other than its signer, newest first, with their authors
+        (one query for all the answers)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "revisions",
+                queryset=Revision.objects.filter(by_signer=False)
+                .select_related("author__contributor")
+                .order_by("-number"),
+                to_attr="outside_edits",
+            )
+        )
+
     def with_signal_counts(self) -> AnswerQuerySet:
         """helpful_count, endorsement_count and disagreement_count, each one
         subquery (no GROUP BY over the page's joins)."""
@@ -364,6 +378,20 @@ class Answer(Importable, Timestamped):
     def is_unreviewed(self) -> bool:
         return self.review_state == Answer.Review.PENDING
 
+    @property
+    def last_outside_edit(self) -> Revision | None:
+        """The newest edit by someone other than the signer, if any; one
+        query unless `with_outside_edits()` prefetched it."""
+        edits = getattr(self, "outside_edits", None)
+        if edits is not None:
+            return edits[0] if edits else None
+        return (
+            self.revisions.filter(by_signer=False)
+            .select_related("author__contributor")
+            .order_by("-number")
+            .first()
+        )
+
 
 class Reference(models.Model):
     """A source an answer cites: a web page, a DOI or a PubMed ID."""
@@ -436,6 +464,14 @@ class Revision(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    by_signer = models.BooleanField(
+        default=True,
+        verbose_name="by the signer",
+        help_text="Written by the one whose name the text carries: for an answer "
+        "its signing contributor (the person, or a member of the organization "
+        "then), for a question its asker. Unticked marks an edit by someone "
+        "else, such as an editor: shown on the answer and in the history.",
+    )
     reason = models.CharField(max_length=200, blank=True)
     title = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True, help_text="Question details or answer text.")
@@ -465,6 +501,16 @@ class Revision(models.Model):
     def __str__(self) -> str:
         target = f"answer {self.answer_id}" if self.answer_id else "question"
         return f"revision {self.number} of {target} on question {self.question_id}"
+
+    @property
+    def author_name(self) -> str:
+        """Who wrote it, as the answer card names people: their signature if
+        they have a profile, else their username ("a former member" once the
+        account is gone). Needs `author__contributor` selected."""
+        if self.author is None:
+            return "a former member"
+        contributor = getattr(self.author, "contributor", None)
+        return contributor.signature if contributor else self.author.get_username()
 
 
 class HelpfulMark(models.Model):

@@ -86,13 +86,26 @@ def check_can_answer(
         )
 
 
+def signs(user: AnyUser, answer: Answer) -> bool:
+    """Whether `user` may sign as the answer's contributor now: its person,
+    or a member of its organization."""
+    return answer.contributor_id in {c.pk for c in posting_contributors(user)}
+
+
 def can_edit_answer(user: AnyUser, answer: Answer) -> bool:
-    """Its author's account (the person, or a member of the organization), or an editor."""
+    """Its signer's account (the person, or a member of the organization), or
+    an editor.
+
+    Editors may correct an expert's words (an answer whose source has no
+    account here would otherwise keep a dangerous error), but never
+    quietly: questions/actions.py records such an edit as not by the
+    signer, shows it on the answer, sends the answer back to medical review
+    and tells the signer, and review/permissions.py keeps its editor from
+    reviewing it.
+    """
     if not is_reader(user):
         return False
-    if is_editor(user):
-        return True
-    return answer.contributor_id in {c.pk for c in posting_contributors(user)}
+    return is_editor(user) or signs(user, answer)
 
 
 def check_can_edit_answer(user: AnyUser, answer: Answer) -> None:

@@ -69,6 +69,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     answers = list(
         question.answers.published()
         .ordered_for_display()
+        .with_outside_edits()
         .select_related("contributor", "source_book", "reviewed_by__contributor")
         .prefetch_related(
             "references",
@@ -318,6 +319,7 @@ def edit_answer(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "question": existing.question,
             "editing": existing,
+            "edits_as_signer": permissions.signs(request.user, existing),
             "last_review": existing.reviews.select_related("reviewer").first(),
         },
     )
@@ -346,7 +348,7 @@ def question_history(request: HttpRequest, slug: str) -> HttpResponse:
     question = get_object_or_404(Question.objects.visible(), slug=slug)
     revisions = list(
         question.revisions.filter(answer=None)
-        .select_related("author")
+        .select_related("author__contributor")
         .order_by("number")
     )
     return _history(request, question, None, revisions)
@@ -356,7 +358,9 @@ def answer_history(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(
         Answer.objects.published().select_related("question", "contributor"), pk=pk
     )
-    revisions = list(shown.revisions.select_related("author").order_by("number"))
+    revisions = list(
+        shown.revisions.select_related("author__contributor").order_by("number")
+    )
     return _history(request, shown.question, shown, revisions)
 
 

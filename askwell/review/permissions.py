@@ -1,19 +1,38 @@
 """Who may medically review: editors with the review permission (or admins),
-never on an answer they signed."""
+and never an answer whose words are, in part, their own.
+
+A review means someone else checked these exact words. A reviewer is
+disqualified from an answer (every version of it, not just the newest) when
+
+- they sign it: it is their own profile's, or an organization's they are a
+  member of now;
+- they wrote any of its versions (Answer.author, Revision.author): an
+  editor's edit of an expert's answer, or an answer they wrote for an
+  organization they have since left;
+- they were a member of the signing organization when any version was
+  written (experts.Membership keeps when each membership ran).
+
+Earlier versions count because their words may survive later edits. The
+rule is one set of conditions (`_conflicts`), read for one answer by the
+review page and action, and applied to whole queues by review/queries.py.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
-from askwell.accounts.roles import is_admin, is_editor, posting_contributors
+from askwell.accounts.roles import is_admin, is_editor
+from askwell.experts.models import Membership
+from askwell.questions.models import Answer, Revision
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, Group
+    from django.db.models import QuerySet
 
     from askwell.accounts.models import User
-    from askwell.questions.models import Answer
 
 REVIEWERS = "Medical reviewers"
 
@@ -43,13 +62,85 @@ def check_is_reviewer(user: User | AnonymousUser) -> None:
         raise PermissionDenied("Only medical reviewers can see the review queues.")
 
 
-def can_review(user: User | AnonymousUser, answer: Answer) -> bool:
-    return is_reviewer(user) and answer.contributor_id not in {
-        c.pk for c in posting_contributors(user)
+def _conflicts(user: User) -> dict[str, Q]:
+    """Each reason `user` may not review an answer, as a condition on Answer
+    rows (the names are the keys of CONFLICT_MESSAGES)."""
+
+    def member_at(moment: OuterRef, organization: OuterRef) -> Exists:
+        return Exists(
+            Membership.objects.during(moment).filter(
+                organization=organization, user=user
+            )
+        )
+
+    return {
+        "signs": Q(contributor__user=user)
+        | Q(
+            Exists(
+                Membership.objects.active().filter(
+                    organization=OuterRef("contributor"), user=user
+                )
+            )
+        ),
+        "wrote": Q(author=user)
+        | Q(Exists(Revision.objects.filter(answer=OuterRef("pk"), author=user))),
+        "member_then": Q(member_at(OuterRef("created_at"), OuterRef("contributor")))
+        | Q(
+            Exists(
+                Revision.objects.filter(answer=OuterRef("pk")).filter(
+                    member_at(OuterRef("created_at"), OuterRef(OuterRef("contributor")))
+                )
+            )
+        ),
     }
+
+
+CONFLICT_MESSAGES = {
+    "signs": "You cannot review an answer you signed: you post as {contributor}.",
+    "wrote": "You cannot review this answer: you wrote some of its words. "
+    "Another reviewer must review it.",
+    "member_then": "You cannot review this answer: you were a member of "
+    "{contributor} when it was written. Another reviewer must review it.",
+}
+
+
+def review_conflict(user: User | AnonymousUser, answer: Answer) -> str:
+    """Why `user` may not review `answer`, or "" when nothing stands in the
+    way but the reviewer role (one query)."""
+    if not user.is_authenticated:
+        return ""
+    conditions = _conflicts(user)  # type: ignore[arg-type]
+    found = (
+        Answer.objects.filter(pk=answer.pk)
+        .annotate(
+            **{
+                name: ExpressionWrapper(condition, output_field=BooleanField())
+                for name, condition in conditions.items()
+            }
+        )
+        .values(*conditions)
+        .first()
+    )
+    for name in conditions:
+        if found and found[name]:
+            return CONFLICT_MESSAGES[name].format(contributor=answer.contributor.name)
+    return ""
+
+
+def without_conflicts(answers: QuerySet[Answer], user: User) -> QuerySet[Answer]:
+    """`answers` less those `user` may not review (one condition per reason,
+    evaluated in the same query)."""
+    for condition in _conflicts(user).values():
+        answers = answers.exclude(condition)
+    return answers
+
+
+def can_review(user: User | AnonymousUser, answer: Answer) -> bool:
+    return is_reviewer(user) and not review_conflict(user, answer)
 
 
 def check_can_review(user: User | AnonymousUser, answer: Answer) -> None:
     check_is_reviewer(user)
-    if not can_review(user, answer):
-        raise PermissionDenied("You cannot review an answer you signed.")
+    conflict = review_conflict(user, answer)
+    if conflict:
+        raise PermissionDenied(conflict)

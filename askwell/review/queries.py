@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -10,7 +11,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from askwell.questions.models import Answer, Question
+from askwell.review.permissions import without_conflicts
 from askwell.topics.models import Topic
+
+if TYPE_CHECKING:
+    from askwell.accounts.models import User
 
 
 def due_cutoff() -> timezone.datetime:
@@ -23,15 +28,21 @@ def _base() -> QuerySet[Answer]:
     )
 
 
-def pending(*, topic: Topic | None = None, specialty: str = "") -> QuerySet[Answer]:
-    """Answers waiting for a first review of their current text, oldest first."""
+def pending(
+    *, topic: Topic | None = None, specialty: str = "", reviewer: User | None = None
+) -> QuerySet[Answer]:
+    """Answers waiting for a first review of their current text, oldest
+    first; with `reviewer`, only those they may review."""
     rows = _base().filter(review_state=Answer.Review.PENDING)
-    return _filtered(rows, topic, specialty).order_by("updated_at", "pk")
+    return _filtered(rows, topic, specialty, reviewer).order_by("updated_at", "pk")
 
 
-def due(*, topic: Topic | None = None, specialty: str = "") -> QuerySet[Answer]:
+def due(
+    *, topic: Topic | None = None, specialty: str = "", reviewer: User | None = None
+) -> QuerySet[Answer]:
     """Reviewed answers whose review is older than ASKWELL_REVIEW_DAYS, or
-    marked for re-review; the longest overdue first."""
+    marked for re-review; the longest overdue first. With `reviewer`, only
+    those they may review."""
     rows = (
         _base()
         .annotate(last_review=Coalesce("reviewed_at", "created_at"))
@@ -40,12 +51,17 @@ def due(*, topic: Topic | None = None, specialty: str = "") -> QuerySet[Answer]:
             | Q(review_state=Answer.Review.PUBLISHED, last_review__lt=due_cutoff())
         )
     )
-    return _filtered(rows, topic, specialty).order_by("last_review", "pk")
+    return _filtered(rows, topic, specialty, reviewer).order_by("last_review", "pk")
 
 
 def _filtered(
-    rows: QuerySet[Answer], topic: Topic | None, specialty: str
+    rows: QuerySet[Answer],
+    topic: Topic | None,
+    specialty: str,
+    reviewer: User | None,
 ) -> QuerySet[Answer]:
+    if reviewer is not None:
+        rows = without_conflicts(rows, reviewer)
     if topic is not None:
         rows = rows.filter(
             question__in=Question.objects.for_topics(topic.descendant_ids())

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from askwell.accounts.models import User
 from askwell.core.pagination import paginate
 from askwell.experts.models import Contributor
 from askwell.questions.diff import word_diff
@@ -34,9 +35,13 @@ def queue(request: HttpRequest, kind: str = "pending") -> HttpResponse:
         slug = filters.cleaned_data["topic"]
         topic = Topic.objects.filter(slug=slug).first() if slug else None
         specialty = filters.cleaned_data["specialty"]
-    rows: QuerySet[Answer] = (queries.due if kind == "due" else queries.pending)(
-        topic=topic, specialty=specialty
+    reviewer: User = request.user  # type: ignore[assignment]
+    listing = queries.due if kind == "due" else queries.pending
+    rows: QuerySet[Answer] = listing(
+        topic=topic, specialty=specialty, reviewer=reviewer
     )
+    # Answers this reviewer may not review go to the others, and the page says so.
+    left_to_others = listing(topic=topic, specialty=specialty).count() - rows.count()
     specialties = (
         Contributor.objects.exclude(specialty="")
         .order_by("specialty")
@@ -53,8 +58,9 @@ def queue(request: HttpRequest, kind: str = "pending") -> HttpResponse:
             "topic": topic,
             "specialty": specialty,
             "specialties": list(specialties),
-            "pending_count": queries.pending().count(),
-            "due_count": queries.due().count(),
+            "pending_count": queries.pending(reviewer=reviewer).count(),
+            "due_count": queries.due(reviewer=reviewer).count(),
+            "left_to_others": left_to_others,
         },
     )
 

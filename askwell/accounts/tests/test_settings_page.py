@@ -3,7 +3,11 @@ from __future__ import annotations
 import pytest
 
 from askwell.accounts.tests.factories import EditorFactory, UserFactory
-from askwell.experts.tests.factories import ContributorFactory, OrganizationFactory
+from askwell.experts.tests.factories import (
+    ContributorFactory,
+    MembershipFactory,
+    OrganizationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +43,7 @@ def test_settings_shows_verification_organizations_and_the_editor_queue(client):
     editor = EditorFactory()
     ContributorFactory(user=editor, name="Ann Lee", credentials="MD")
     org = OrganizationFactory(name="Heart Society", slug="heart-society")
-    org.members.add(editor)
+    MembershipFactory(organization=org, user=editor)
     client.force_login(editor)
 
     # when

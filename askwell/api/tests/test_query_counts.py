@@ -122,6 +122,6 @@ def test_a_question_page_costs_the_same_for_2_or_20_answers(call):
     many = counted()
 
     # then: the question (asker joined), its topics, the answers (counts as
-    # subqueries; contributor, book, reviewer joined), their references,
-    # their endorsements.
-    assert few == many == 5
+    # subqueries; contributor, book, reviewer joined), their edits by others
+    # than the signer, their references, their endorsements.
+    assert few == many == 6

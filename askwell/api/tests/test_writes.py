@@ -15,6 +15,7 @@ from askwell.accounts.tests.factories import UserFactory
 from askwell.experts.tests.factories import (
     BookFactory,
     ContributorFactory,
+    MembershipFactory,
     OrganizationFactory,
 )
 from askwell.moderation.models import Flag
@@ -413,7 +414,7 @@ def test_members_of_an_organization_say_whom_they_sign_as(
 ):
     # given
     organization = OrganizationFactory(name="MS Society")
-    organization.members.add(expert)
+    MembershipFactory(organization=organization, user=expert)
     token = token_for(expert)
     path = f"/questions/{question.pk}/answers"
 

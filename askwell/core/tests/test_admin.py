@@ -24,6 +24,7 @@ def test_every_content_model_is_registered():
         "experts.book",
         "experts.contributor",
         "experts.credentialapplication",
+        "experts.membership",
         "experts.video",
         "questions.answer",
         "questions.comment",
@@ -109,3 +110,40 @@ def test_an_edit_in_the_admin_keeps_a_revision(admin_client, admin_user):
     revision = Revision.objects.get(answer=answer)
     assert (revision.author, revision.reason) == (admin_user, "Edited in the admin")
     assert revision.body.endswith("Reviewed again this year.")
+    # the admin's words are not the signer's, and not reviewed yet
+    assert revision.by_signer is False
+    answer.refresh_from_db()
+    assert answer.review_state == Answer.Review.PENDING
+
+
+def test_the_admin_cannot_re_sign_an_answer_or_decide_its_review(
+    admin_client, admin_user
+):
+    """Signatures and review decisions are made on the site, never here."""
+    from askwell.experts.models import Contributor
+    from askwell.questions.models import Answer
+
+    load_demo_content()
+    answer = Answer.objects.order_by("pk").first()
+    other = Contributor.objects.exclude(pk=answer.contributor_id).first()
+    url = reverse("admin:questions_answer_change", args=[answer.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    before = (answer.contributor_id, answer.review_state, answer.reviewed_by_id)
+
+    # when: a forged post tries to change them anyway
+    response = admin_client.post(
+        url,
+        {
+            **data,
+            "contributor": other.pk,
+            "review_state": "published",
+            "reviewed_by": admin_user.pk,
+        },
+    )
+
+    # then
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    assert (answer.contributor_id, answer.review_state, answer.reviewed_by_id) == before
+    assert "contributor" not in form.fields

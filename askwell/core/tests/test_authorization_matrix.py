@@ -20,10 +20,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from askwell.accounts.actions import create_api_token
 from askwell.accounts.tests.factories import EditorFactory, UserFactory
-from askwell.experts.models import CredentialApplication
+from askwell.experts.models import CredentialApplication, Membership
 from askwell.experts.tests.factories import (
     BookFactory,
     ContributorFactory,
+    MembershipFactory,
     OrganizationFactory,
     VideoFactory,
 )
@@ -79,6 +80,7 @@ class World:
     video: Any
     application: Any
     flag: Any
+    invitation: Any
     user: Any = None
     notification: Any = None
     token: Any = None
@@ -157,6 +159,18 @@ ROUTES: dict[str, Route] = {
         lambda w: {"slug": w.organization.slug},
         method="post",
         data={"username": "orgmember"},
+    ),
+    "experts:invitations": Route(SIGNED_IN),
+    # Only the invitee answers an invitation; to anyone else it does not exist.
+    "experts:accept_invitation": Route(
+        _all("404") | {"anonymous": "login"},
+        lambda w: {"pk": w.invitation.pk},
+        method="post",
+    ),
+    "experts:decline_invitation": Route(
+        _all("404") | {"anonymous": "login"},
+        lambda w: {"pk": w.invitation.pk},
+        method="post",
     ),
     "experts:apply": Route(SIGNED_IN),
     "experts:review_queue": Route(EDITORS),
@@ -352,13 +366,19 @@ def _world() -> World:
         specialty="Neurology",
         evidence_url="https://example.org/rn",
     )
+    organization = _organization()
     return World(
         topic=topic,
         question=question,
         answer=answer,
         revision=revision,
         person=person,
-        organization=_organization(),
+        organization=organization,
+        invitation=Membership.objects.create(
+            organization=organization,
+            user=UserFactory(),
+            status=Membership.Status.INVITED,
+        ),
         book=BookFactory(),
         video=VideoFactory(),
         application=application,
@@ -372,7 +392,7 @@ def _world() -> World:
 
 def _organization():
     organization = OrganizationFactory()
-    organization.members.add(UserFactory(username="orgmember"))
+    MembershipFactory(organization=organization, user=UserFactory(username="orgmember"))
     return organization
 
 

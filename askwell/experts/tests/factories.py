@@ -5,7 +5,13 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from askwell.experts.models import Book, Contributor, CredentialApplication, Video
+from askwell.experts.models import (
+    Book,
+    Contributor,
+    CredentialApplication,
+    Membership,
+    Video,
+)
 
 
 class ContributorFactory(factory.django.DjangoModelFactory):
@@ -74,3 +80,17 @@ class CredentialApplicationFactory(factory.django.DjangoModelFactory):
     licence_issuer = "Nursing and Midwifery Council"
     specialty = "Diabetes care"
     evidence_url = "https://register.example.org/rn/100000"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """An accepted membership: `user` posts as `organization` (an invitation
+    is a Membership with status INVITED)."""
+
+    class Meta:
+        model = Membership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory("askwell.accounts.tests.factories.UserFactory")
+    role = Membership.Role.MEMBER
+    status = Membership.Status.ACTIVE
+    joined_at = factory.LazyFunction(timezone.now)

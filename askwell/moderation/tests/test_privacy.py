@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from askwell.accounts.models import User
 from askwell.accounts.tests.factories import PASSWORD, UserFactory
 from askwell.audit.models import LogEntry
-from askwell.experts.models import Contributor
+from askwell.experts.models import Contributor, Membership
+from askwell.experts.tests.factories import MembershipFactory
 from askwell.moderation.actions import delete_account, flag_content
 from askwell.moderation.models import Flag
 from askwell.notifications.models import (
@@ -156,6 +157,30 @@ def test_an_experts_signed_answers_stay_but_lose_the_account(expert, answer):
     assert (answer.status, answer.author) == ("published", None)
     contributor = Contributor.objects.get(pk=answer.contributor_id)
     assert (contributor.name, contributor.user) == ("Jane Doe", None)
+
+
+def test_memberships_end_and_stay_as_history(client, author):
+    # given: a member of one organization, invited to another
+    member_of = MembershipFactory(user=author, organization__name="Ankle Society")
+    invited_to = MembershipFactory(
+        user=author, status=Membership.Status.INVITED, joined_at=None
+    )
+
+    # when
+    exported = _export(client, author)
+    done = delete_account(author, password=PASSWORD, confirmation="delete my account")
+
+    # then: the export lists them; deletion ends them without deleting them
+    assert exported["organizations"] == ["Ankle Society"]
+    assert [(m["organization"], m["status"]) for m in exported["memberships"]] == [
+        ("Ankle Society", "active"),
+        (invited_to.organization.name, "invited"),
+    ]
+    assert done["organizations_left"] == 1
+    member_of.refresh_from_db()
+    invited_to.refresh_from_db()
+    assert (member_of.status, invited_to.status) == ("ended", "declined")
+    assert member_of.left_at is not None
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from askwell.accounts.tests.factories import UserFactory
-from askwell.experts.tests.factories import ContributorFactory, OrganizationFactory
+from askwell.experts.tests.factories import (
+    ContributorFactory,
+    MembershipFactory,
+    OrganizationFactory,
+)
 from askwell.notifications import actions
 from askwell.notifications.models import Kind, Notification
 from askwell.notifications.tests.factories import (
@@ -58,7 +62,8 @@ def test_every_member_of_an_answering_organization_is_notified(asker):
     # given
     first, second = UserFactory(), UserFactory()
     organization = OrganizationFactory()
-    organization.members.set([first, second])
+    for member in (first, second):
+        MembershipFactory(organization=organization, user=member)
     answer = AnswerFactory(
         question=QuestionFactory(asker=asker), contributor=organization
     )

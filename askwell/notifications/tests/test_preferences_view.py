@@ -28,8 +28,8 @@ def test_the_page_shows_the_defaults_without_creating_a_row(client, reader):
     # when
     html = client.get(PREFERENCES).content.decode()
     # then
-    assert html.count('type="checkbox"') == 8
-    assert html.count(" checked") == 9
+    assert html.count('type="checkbox"') == 10
+    assert html.count(" checked") == 11
     assert 'aria-label="New comments, by email"' in html
     assert 'value="immediately" id="id_email_frequency_0" required checked' in html
     assert not Preference.objects.exists()
@@ -65,7 +65,7 @@ def test_the_page_shows_saved_choices(client, reader):
     # when
     html = client.get(PREFERENCES).content.decode()
     # then
-    assert html.count(" checked") == 8
+    assert html.count(" checked") == 10
     assert 'value="never" id="id_email_frequency_2" required checked' in html
 
 

@@ -37,6 +37,7 @@ def test_update_preferences_creates_the_row_with_the_changes(reader):
         "answer_posted",
         "question_in_followed_topic",
         "followed_question_changed",
+        "answer_edited",
     ]
 
 

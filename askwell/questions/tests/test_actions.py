@@ -6,7 +6,11 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from askwell.experts.tests.factories import BookFactory, OrganizationFactory
+from askwell.experts.tests.factories import (
+    BookFactory,
+    MembershipFactory,
+    OrganizationFactory,
+)
 from askwell.questions import actions
 from askwell.questions.actions import ReferenceData
 from askwell.questions.models import (
@@ -199,7 +203,7 @@ def test_only_verified_experts_answer(who, request, open_question):
 def test_organization_member_answers_as_the_organization(stranger, open_question):
     # given
     organization = OrganizationFactory()
-    organization.members.add(stranger)
+    MembershipFactory(organization=organization, user=stranger)
 
     # when
     answer = actions.post_answer(
