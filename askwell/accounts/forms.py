@@ -80,7 +80,7 @@ class SignInForm(forms.Form):
         login, password = cleaned.get("login"), cleaned.get("password")
         if not login or not password:
             return cleaned
-        candidate = _find_account(login)
+        candidate = find_account(login)
         if candidate is not None and not candidate.is_active:
             # An account that never signed in is waiting for its email to be
             # verified; the right password earns the offer of a new link.
@@ -100,7 +100,7 @@ class SignInForm(forms.Form):
         return cleaned
 
 
-def _find_account(login: str) -> User | None:
+def find_account(login: str) -> User | None:
     """The account `login` names: by email address when it looks like one and
     an account has it, otherwise by username."""
     if "@" in login:

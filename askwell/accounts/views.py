@@ -23,6 +23,7 @@ from askwell.accounts.forms import (
     ResendVerificationForm,
     SignInForm,
     SignUpForm,
+    find_account,
 )
 from askwell.accounts.models import ApiToken, User
 from askwell.core.ratelimit import rate_limit
@@ -104,9 +105,19 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("accounts:settings")
 
 
+def _sign_in_values(request: HttpRequest) -> dict[str, str]:
+    """What the login limit counts a sign-in under: the account that the
+    posted username or email address names, so that guesses by either name
+    share one count; a name no account has, casefolded."""
+    login = request.POST.get("login", "").strip()
+    max_length = SignInForm.base_fields["login"].max_length  # type: ignore[attr-defined]
+    account = find_account(login) if login and len(login) <= max_length else None
+    return {"login": f"account:{account.pk}" if account else login.casefold()}
+
+
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
-@rate_limit("login")
+@rate_limit("login", values=_sign_in_values)
 def login(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     form = SignInForm(request, request.POST or None)

@@ -30,7 +30,8 @@ START = 1_800_000_000.0
 @pytest.fixture
 def clock(monkeypatch, cache_backend):
     """A clock the tests move; the cache starts and ends empty. Every test
-    that counts runs twice: on the local-memory cache and on Redis."""
+    that counts runs twice: without Redis (counts in the database) and with
+    Redis as the cache."""
     moment = {"now": START}
     monkeypatch.setattr(ratelimit, "now", lambda: moment["now"])
     cache.clear()
@@ -116,6 +117,62 @@ def test_the_sign_in_lock_lifts_when_its_window_ends(client, limits, clock):
     # then
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+@pytest.mark.django_db
+def test_a_username_and_an_email_address_of_one_account_count_together(client, limits):
+    # given: guesses by username, then by email address, in any case
+    limits(login={"ip+login": "4/15m", "ip": "100/15m"})
+    UserFactory(username="alice", email="Alice@Example.org")
+    for login in ("alice", "alice@example.org", "ALICE@example.org", "alice"):
+        assert _login(client, login, "wrong guess").status_code == 200
+
+    # when
+    blocked = _login(client, "Alice@Example.org", PASSWORD)
+
+    # then
+    _assert_too_many(blocked, 900, 15)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_names_without_an_account_count_casefolded(client, limits):
+    # given
+    limits(login={"ip+login": "2/15m", "ip": "100/15m"})
+    _login(client, "nobody", "guess")
+    _login(client, "NoBody", "guess")
+
+    # when
+    response = _login(client, " NOBODY ", "guess")
+
+    # then
+    _assert_too_many(response, 900, 15)
+
+
+@pytest.mark.django_db
+def test_without_redis_counts_outlive_the_processs_memory(
+    client, settings, monkeypatch
+):
+    """Without REDIS_URL the default cache is each process's own memory;
+    the counts are kept where every worker, and a restarted one, sees
+    them."""
+    # given
+    monkeypatch.setattr(ratelimit, "now", lambda: START)
+    login_limit = {"ip+login": "3/15m", "ip": "100/15m"}
+    settings.ASKWELL_RATE_LIMITS = {
+        **settings.ASKWELL_RATE_LIMITS,
+        "login": login_limit,
+    }
+    UserFactory(username="alice")
+    for _ in range(3):
+        _login(client, "alice", "wrong guess")
+
+    # when: this worker's memory is gone (a restart, or another worker)
+    cache.clear()
+    response = _login(client, "alice", PASSWORD)
+
+    # then
+    _assert_too_many(response, 900, 15)
 
 
 @pytest.mark.django_db
