@@ -77,7 +77,8 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required when DEBUG is off.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, signing in through the site's rate-limited sign-in.
+    "askwell.accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
