@@ -234,6 +234,11 @@ ASKWELL_RATE_LIMITS: dict[str, dict[str, str]] = {
     # password, and every window ends, so no one is locked out for long.
     "login": {"ip+login": "10/15m", "ip": "50/15m"},
     "password_reset": {"ip": "10/h"},
+    # Verification links mailed again: per address asking, per mailbox.
+    "resend_verification": {"ip": "10/h", "email": "3/h"},
+    # Change of email, each request mailing the new address: per account,
+    # per address asking, per mailbox.
+    "email_change": {"user": "5/h", "ip": "20/h", "new_email": "3/h"},
     "ask": {"user": "10/h", "ip": "30/h"},
     "answer": {"user": "30/h", "ip": "60/h"},
     "comment": {"user": "30/h", "ip": "60/h"},

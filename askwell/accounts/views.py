@@ -77,6 +77,7 @@ def verification_sent(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("resend_verification")
 def resend_verification(request: HttpRequest) -> HttpResponse:
     form = ResendVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -152,7 +153,9 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
+@rate_limit("email_change")
 def email_change(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = EmailChangeForm(user, request.POST or None)

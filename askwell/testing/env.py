@@ -40,6 +40,8 @@ os.environ.setdefault(
                 "signup",
                 "login",
                 "password_reset",
+                "resend_verification",
+                "email_change",
                 "ask",
                 "answer",
                 "comment",

@@ -234,6 +234,95 @@ def test_password_resets_are_limited_per_address(client, limits):
     assert len(mail.outbox) == 2
 
 
+# --- mail: per mailbox and per client -------------------------------------------
+
+
+def _resend(email: str, ip: str):
+    return Client().post(
+        reverse("accounts:resend_verification"), {"email": email}, REMOTE_ADDR=ip
+    )
+
+
+@pytest.mark.django_db
+def test_verification_mail_is_limited_per_mailbox(
+    limits, django_capture_on_commit_callbacks
+):
+    # given: two resends to one mailbox, from two addresses
+    limits(resend_verification={"ip": "100/h", "email": "2/h"})
+    UserFactory(email="new@example.org", is_active=False, last_login=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        _resend("new@example.org", "198.51.100.1")
+        _resend("New@Example.org ", "198.51.100.2")
+
+    # when: a third, from a third address
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _resend("new@example.org", "198.51.100.3")
+
+    # then
+    _assert_too_many(response, 3600, 60)
+    assert [m.to for m in mail.outbox] == [["new@example.org"]] * 2
+
+
+@pytest.mark.django_db
+def test_verification_mail_is_limited_per_client(limits):
+    # given
+    limits(resend_verification={"ip": "2/h", "email": "100/h"})
+    for n in range(2):
+        _resend(f"person{n}@example.org", "198.51.100.1")
+
+    # when
+    response = _resend("person9@example.org", "198.51.100.1")
+
+    # then
+    _assert_too_many(response, 3600, 60)
+
+
+@pytest.mark.parametrize(
+    ("limit", "addresses", "accounts"),
+    [
+        ({"user": "100/h", "ip": "100/h", "new_email": "2/h"}, ["new@example.org"], 3),
+        (
+            {"user": "2/h", "ip": "100/h", "new_email": "100/h"},
+            ["a@x.org", "b@x.org", "c@x.org"],
+            1,
+        ),
+    ],
+    ids=["per-mailbox", "per-account"],
+)
+@pytest.mark.django_db
+def test_change_of_email_mail_is_limited(
+    limits, django_capture_on_commit_callbacks, limit, addresses, accounts
+):
+    # given
+    limits(email_change=limit)
+    clients = []
+    for n in range(accounts):
+        client = Client()
+        client.force_login(UserFactory(username=f"user{n}", email=f"user{n}@x.org"))
+        clients.append(client)
+    requests = [
+        (clients[n % accounts], addresses[n % len(addresses)]) for n in range(3)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        for client, address in requests[:2]:
+            form = {"new_email": address, "password": PASSWORD}
+            assert (
+                client.post(reverse("accounts:email_change"), form).status_code == 302
+            )
+
+    # when
+    client, address = requests[2]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:email_change"),
+            {"new_email": address, "password": PASSWORD},
+        )
+
+    # then
+    _assert_too_many(response, 3600, 60)
+    assert len(mail.outbox) == 2
+
+
 # --- contributions ----------------------------------------------------------------
 
 
