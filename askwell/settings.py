@@ -239,6 +239,10 @@ ASKWELL_RATE_LIMITS: dict[str, dict[str, str]] = {
     # Change of email, each request mailing the new address: per account,
     # per address asking, per mailbox.
     "email_change": {"user": "5/h", "ip": "20/h", "new_email": "3/h"},
+    # Forms that ask for the current password (email change, password
+    # change, account deletion): guesses at it by someone at a signed-in
+    # computer.
+    "password_confirm": {"user": "10/h", "ip": "30/h"},
     "ask": {"user": "10/h", "ip": "30/h"},
     "answer": {"user": "30/h", "ip": "60/h"},
     "comment": {"user": "30/h", "ip": "60/h"},

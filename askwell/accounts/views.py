@@ -155,6 +155,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 @login_required
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
+@rate_limit("password_confirm")
 @rate_limit("email_change")
 def email_change(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -225,7 +226,7 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
-password_change = PasswordChangeView.as_view()
+password_change = rate_limit("password_confirm")(PasswordChangeView.as_view())
 
 
 @login_required

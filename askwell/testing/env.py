@@ -42,6 +42,7 @@ os.environ.setdefault(
                 "password_reset",
                 "resend_verification",
                 "email_change",
+                "password_confirm",
                 "ask",
                 "answer",
                 "comment",

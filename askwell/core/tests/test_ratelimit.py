@@ -19,6 +19,7 @@ from askwell.accounts.tests.factories import PASSWORD, UserFactory
 from askwell.core import ratelimit
 from askwell.core.tests.conftest import redis_caches
 from askwell.experts.tests.factories import ContributorFactory
+from askwell.moderation.actions import DELETE_CONFIRMATION
 from askwell.moderation.models import Flag
 from askwell.questions.models import Answer, Comment, Endorsement, HelpfulMark, Question
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
@@ -321,6 +322,52 @@ def test_change_of_email_mail_is_limited(
     # then
     _assert_too_many(response, 3600, 60)
     assert len(mail.outbox) == 2
+
+
+# --- forms that ask for the current password -----------------------------------
+
+
+def _password_form(kind: str, password: str) -> tuple[str, dict[str, str]]:
+    if kind == "email":
+        form = {"new_email": "new@example.org", "password": password}
+        return reverse("accounts:email_change"), form
+    if kind == "password":
+        new = "a new long passphrase 42"
+        form = {"old_password": password, "new_password1": new, "new_password2": new}
+        return reverse("accounts:password_change"), form
+    form = {"password": password, "confirmation": DELETE_CONFIRMATION}
+    return reverse("moderation:delete-account"), form
+
+
+@pytest.mark.parametrize("kind", ["email", "password", "delete"])
+@pytest.mark.parametrize(
+    ("limit", "accounts"),
+    [({"user": "2/h", "ip": "100/h"}, 1), ({"user": "100/h", "ip": "2/h"}, 2)],
+    ids=["per-account", "per-address"],
+)
+@pytest.mark.django_db
+def test_guesses_at_the_current_password_are_limited(limits, kind, limit, accounts):
+    # given: two wrong guesses, from one account or two on one address
+    limits(password_confirm=limit)
+    users = [UserFactory(username=f"user{n}") for n in range(accounts)]
+    clients = []
+    for user in users:
+        clients.append(Client())
+        clients[-1].force_login(user)
+    for n in range(2):
+        url, form = _password_form(kind, "wrong guess")
+        assert clients[n % accounts].post(url, form).status_code == 200
+
+    # when: the right password
+    url, form = _password_form(kind, PASSWORD)
+    response = clients[-1].post(url, form)
+
+    # then: refused, and nothing changed
+    _assert_too_many(response, 3600, 60)
+    user = User.objects.get(pk=users[-1].pk)
+    assert user.check_password(PASSWORD)
+    assert user.email == users[-1].email
+    assert user.is_active
 
 
 # --- contributions ----------------------------------------------------------------
