@@ -228,7 +228,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # either way every process shares them. ASKWELL_RATE_LIMITS in the
 # environment is a JSON object whose entries replace these by name.
 ASKWELL_RATE_LIMITS: dict[str, dict[str, str]] = {
-    "signup": {"ip": "10/h"},
+    # Sign-ups per address, and per email address: each one mails it.
+    "signup": {"ip": "10/h", "email": "5/h"},
     # Per address and account (a username and an email address naming one
     # account count together), and per address: enough to mistype a
     # password, and every window ends, so no one is locked out for long.

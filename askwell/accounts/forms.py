@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
-from askwell.accounts.actions import email_in_use
 from askwell.accounts.models import User
 from askwell.core.antispam import SpamCheckMixin
 
@@ -23,16 +22,23 @@ INVALID_LOGIN = (
 
 
 class SignUpForm(SpamCheckMixin, auth_forms.UserCreationForm):
+    # Not one of the model form's fields, so that an address in use is not
+    # refused here (nor by the model's unique constraint): the page would
+    # tell anyone who has an account. actions.sign_up mails its owner instead.
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We send a link to this address to confirm it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    field_order = ["username", "email", "password1", "password2"]
+
     class Meta(auth_forms.UserCreationForm.Meta):
         model = User
-        fields = ("username", "email")
+        fields = ("username",)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
-        self.fields["email"].label = "Email address"
-        self.fields["email"].help_text = "We send a link to this address to confirm it."
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["username"].help_text = (
             "Shown on your questions unless you ask anonymously. Letters, digits "
             "and @ . + - _ only, up to 150 characters."
@@ -41,13 +47,9 @@ class SignUpForm(SpamCheckMixin, auth_forms.UserCreationForm):
         self.fields["password2"].label = "Password again"
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if email_in_use(email):
-            raise ValidationError(
-                "An account with this email address already exists. If it is "
-                "yours, sign in or reset your password.",
-                code="duplicate_email",
-            )
+        email = str(self.cleaned_data["email"]).strip()
+        # For the password validators, which compare the password with it.
+        self.instance.email = email
         return email
 
 
@@ -134,14 +136,13 @@ class EmailChangeForm(forms.Form):
         self.user = user
 
     def clean_new_email(self) -> str:
-        email = self.cleaned_data["new_email"].strip()
+        # An address another account has is not refused here: the form would
+        # tell who has an account. actions.request_email_change mails its
+        # owner instead.
+        email = str(self.cleaned_data["new_email"]).strip()
         if email.lower() == self.user.email.lower():
             raise ValidationError(
                 "This is already your email address.", code="unchanged"
-            )
-        if email_in_use(email, exclude=self.user):
-            raise ValidationError(
-                "Another account uses this email address.", code="taken"
             )
         return email
 

@@ -216,6 +216,39 @@ def test_sign_ups_are_limited_per_address(client, limits):
     assert list(User.objects.values_list("username", flat=True)) == ["newcomer"]
 
 
+@pytest.mark.django_db
+def test_sign_ups_are_limited_per_mailbox(limits, django_capture_on_commit_callbacks):
+    """Each sign-up mails its address (a link, or to an owner: someone tried),
+    so sign-ups naming one address are limited from wherever they come."""
+    # given
+    limits(signup={"ip": "100/h", "email": "2/h"})
+    UserFactory(username="owner", email="owner@example.org")
+    form = {
+        "email": "owner@example.org",
+        "password1": "a long enough passphrase 42",
+        "password2": "a long enough passphrase 42",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(2):
+            Client().post(
+                reverse("accounts:signup"),
+                {**form, "username": f"someone{n}"},
+                REMOTE_ADDR=f"198.51.100.{n}",
+            )
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post(
+            reverse("accounts:signup"),
+            {**form, "username": "someone9", "email": "Owner@Example.org"},
+            REMOTE_ADDR="198.51.100.9",
+        )
+
+    # then
+    _assert_too_many(response, 3600, 60)
+    assert [m.to for m in mail.outbox] == [["owner@example.org"]] * 2
+
+
 @pytest.mark.django_db(transaction=True)
 def test_password_resets_are_limited_per_address(client, limits):
     # given
