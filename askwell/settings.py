@@ -234,7 +234,8 @@ ASKWELL_RATE_LIMITS: dict[str, dict[str, str]] = {
     # account count together), and per address: enough to mistype a
     # password, and every window ends, so no one is locked out for long.
     "login": {"ip+login": "10/15m", "ip": "50/15m"},
-    "password_reset": {"ip": "10/h"},
+    # Reset links, per client address and per mailbox.
+    "password_reset": {"ip": "10/h", "email": "5/h"},
     # Verification links mailed again: per address asking, per mailbox.
     "resend_verification": {"ip": "10/h", "email": "3/h"},
     # Change of email, each request mailing the new address: per account,

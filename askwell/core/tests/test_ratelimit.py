@@ -271,6 +271,34 @@ def test_password_resets_are_limited_per_address(client, limits):
 # --- mail: per mailbox and per client -------------------------------------------
 
 
+@pytest.mark.django_db
+def test_password_reset_mail_is_limited_per_mailbox(
+    limits, django_capture_on_commit_callbacks
+):
+    # given
+    limits(password_reset={"ip": "100/h", "email": "2/h"})
+    UserFactory(username="alice", email="alice@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(2):
+            Client().post(
+                reverse("accounts:password_reset"),
+                {"email": "alice@example.org"},
+                REMOTE_ADDR=f"198.51.100.{n}",
+            )
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post(
+            reverse("accounts:password_reset"),
+            {"email": "ALICE@example.org"},
+            REMOTE_ADDR="198.51.100.9",
+        )
+
+    # then
+    _assert_too_many(response, 3600, 60)
+    assert [m.to for m in mail.outbox] == [["alice@example.org"]] * 2
+
+
 def _resend(email: str, ip: str):
     return Client().post(
         reverse("accounts:resend_verification"), {"email": email}, REMOTE_ADDR=ip
@@ -624,6 +652,31 @@ def test_the_environment_replaces_limits_by_name():
         {"ip": "5/m"},
         {"ip+login": "10/15m", "ip": "50/15m"},
     ]
+
+
+def test_every_form_that_mails_an_address_is_limited_per_mailbox_by_default():
+    env = {**os.environ, "ASKWELL_RATE_LIMITS": "{}"}
+    code = (
+        "import json, askwell.settings as s; print(json.dumps(s.ASKWELL_RATE_LIMITS))"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    defaults = json.loads(result.stdout)
+    mailing = {
+        "signup": "email",
+        "password_reset": "email",
+        "resend_verification": "email",
+        "email_change": "new_email",
+    }
+    for name, field in mailing.items():
+        assert {field, "ip"} <= set(defaults[name]), name
 
 
 def test_with_redis_every_process_counts_against_one_limit(redis_url, settings):
