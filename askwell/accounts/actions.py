@@ -243,6 +243,27 @@ def revoke_api_token(user: User, api_token: ApiToken) -> ApiToken:
     return api_token
 
 
+def revoke_api_tokens_for_new_password(user: User) -> int:
+    """Revoke every token of `user`, whose password was just changed, reset or
+    set by an administrator: a token made by whoever knew the old password
+    must not outlive it. Returns how many were revoked. Call it inside the
+    transaction that saves the password."""
+    with transaction.atomic():
+        revoked = list(user.api_tokens.active().select_for_update())
+        if revoked:
+            ApiToken.objects.filter(pk__in=[t.pk for t in revoked]).update(
+                revoked_at=timezone.now()
+            )
+        for api_token in revoked:
+            log_action(
+                api_token,
+                "api_token.revoked",
+                None,
+                {"name": api_token.name, "id": api_token.pk, "reason": "new_password"},
+            )
+    return len(revoked)
+
+
 def user_for_api_token(token: str) -> User | None:
     """The active account an unrevoked token belongs to, or None; records
     when the token was last used (to the minute)."""

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
+from askwell.accounts.actions import revoke_api_tokens_for_new_password
 from askwell.accounts.models import User
 from askwell.core.antispam import SpamCheckMixin
 
@@ -153,6 +154,35 @@ class EmailChangeForm(forms.Form):
                 "That is not your current password.", code="password_incorrect"
             )
         return password
+
+
+class _NewPasswordEndsApiTokens:
+    """For the forms that give an existing account a new password (change,
+    reset, the admin's "set password"): saving it revokes the account's API
+    tokens, in the same transaction (actions.revoke_api_tokens_for_new_password)."""
+
+    user: User
+
+    def save(self, commit: bool = True) -> User:
+        with transaction.atomic():
+            user: User = super().save(commit=commit)  # type: ignore[misc]
+            if commit:
+                revoke_api_tokens_for_new_password(user)
+        return user
+
+
+class PasswordChangeForm(_NewPasswordEndsApiTokens, auth_forms.PasswordChangeForm):
+    pass
+
+
+class SetPasswordForm(_NewPasswordEndsApiTokens, auth_forms.SetPasswordForm):
+    pass
+
+
+class AdminPasswordChangeForm(
+    _NewPasswordEndsApiTokens, auth_forms.AdminPasswordChangeForm
+):
+    pass
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -19,8 +19,10 @@ from askwell.accounts import actions, roles, tokens
 from askwell.accounts.forms import (
     ApiTokenForm,
     EmailChangeForm,
+    PasswordChangeForm,
     PasswordResetForm,
     ResendVerificationForm,
+    SetPasswordForm,
     SignInForm,
     SignUpForm,
     find_account,
@@ -197,6 +199,7 @@ def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:settings")
 
@@ -220,6 +223,7 @@ password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    form_class=SetPasswordForm,
     template_name="accounts/password_reset_confirm.html",
     success_url=reverse_lazy("accounts:password_reset_complete"),
 )
