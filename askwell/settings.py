@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "askwell.core.caching.HttpCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Above CSRF: a PUT or DELETE to a page is a 405, whatever its token.
+    "askwell.core.security.HttpMethodMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
