@@ -77,7 +77,8 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required when DEBUG is off.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, signing in through the site's rate-limited sign-in.
+    "askwell.accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -118,6 +119,8 @@ MIDDLEWARE = [
     "askwell.core.caching.HttpCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Above CSRF: a PUT or DELETE to a page is a 405, whatever its token.
+    "askwell.core.security.HttpMethodMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -221,15 +224,29 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Rate limits (askwell/core/ratelimit.py): per limit, a rate per key it is
-# counted under ("ip", "user" when signed in, "ip+<posted field>"). Rates
-# are "<count>/<period>" with s, m, h or d, e.g. "5/15m". ASKWELL_RATE_LIMITS
-# in the environment is a JSON object whose entries replace these by name.
+# counted under ("ip", "user" when signed in, "<posted field>",
+# "ip+<posted field>"). Rates are "<count>/<period>" with s, m, h or d, e.g.
+# "5/15m". Counts live in Redis with REDIS_URL, otherwise in the database:
+# either way every process shares them. ASKWELL_RATE_LIMITS in the
+# environment is a JSON object whose entries replace these by name.
 ASKWELL_RATE_LIMITS: dict[str, dict[str, str]] = {
-    "signup": {"ip": "10/h"},
-    # Per address and account name, and per address: enough to mistype a
+    # Sign-ups per address, and per email address: each one mails it.
+    "signup": {"ip": "10/h", "email": "5/h"},
+    # Per address and account (a username and an email address naming one
+    # account count together), and per address: enough to mistype a
     # password, and every window ends, so no one is locked out for long.
     "login": {"ip+login": "10/15m", "ip": "50/15m"},
-    "password_reset": {"ip": "10/h"},
+    # Reset links, per client address and per mailbox.
+    "password_reset": {"ip": "10/h", "email": "5/h"},
+    # Verification links mailed again: per address asking, per mailbox.
+    "resend_verification": {"ip": "10/h", "email": "3/h"},
+    # Change of email, each request mailing the new address: per account,
+    # per address asking, per mailbox.
+    "email_change": {"user": "5/h", "ip": "20/h", "new_email": "3/h"},
+    # Forms that ask for the current password (email change, password
+    # change, account deletion): guesses at it by someone at a signed-in
+    # computer.
+    "password_confirm": {"user": "10/h", "ip": "30/h"},
     "ask": {"user": "10/h", "ip": "30/h"},
     "answer": {"user": "30/h", "ip": "60/h"},
     "comment": {"user": "30/h", "ip": "60/h"},
@@ -270,9 +287,10 @@ ASKWELL_CACHE_SWR = envint("ASKWELL_CACHE_SWR", "300")
 ASKWELL_CACHE_SHARED_MAX_AGE = envint("ASKWELL_CACHE_SHARED_MAX_AGE", "10")
 ASKWELL_PAGE_CACHE = envbool("ASKWELL_PAGE_CACHE", "True")
 ASKWELL_PAGE_CACHE_SECONDS = envint("ASKWELL_PAGE_CACHE_SECONDS", "600")
-# "default" holds pages and rate-limit counts; "shared" holds the content
-# generation, which every process must agree on. Without REDIS_URL: pages
-# and counts in each process's memory, the generation in a file.
+# "default" holds pages (and, with Redis, rate-limit counts); "shared" holds
+# the content generation, which every process must agree on. Without
+# REDIS_URL: pages in each process's memory, rate-limit counts in the
+# database (askwell/core/counters.py), the generation in a file.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     _redis = {

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -45,15 +46,25 @@ def _send_verification(user: User, base_url: str) -> None:
     )
 
 
-def sign_up(*, username: str, email: str, password: str, base_url: str) -> User:
+def sign_up(*, username: str, email: str, password: str, base_url: str) -> User | None:
     """Create an inactive account and mail it a verification link.
 
-    The form checks that the username and address are free; the unique
+    When an account has `email` already, create nothing and mail its owner
+    instead (returns None): the page answers the same either way, so
+    sign-up cannot be used to find out who has an account. The form checks
+    that the username is free (usernames are public); the unique
     constraints catch a sign-up racing another for the same name.
     """
+    email = email.strip()
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is not None:
+        # As long as creating an account takes, so the time tells nothing either.
+        make_password(password)
+        _send_sign_up_attempt(owner, base_url)
+        return None
     try:
         with transaction.atomic():
-            user = User(username=username, email=email.strip(), is_active=False)
+            user = User(username=username, email=email, is_active=False)
             user.set_password(password)
             user.save()
             _send_verification(user, base_url)
@@ -64,6 +75,18 @@ def sign_up(*, username: str, email: str, password: str, base_url: str) -> User:
             code="taken",
         ) from None
     return user
+
+
+def _send_sign_up_attempt(owner: User, base_url: str) -> None:
+    send_after_commit(
+        owner.email,
+        "accounts/email/sign_up_attempt",
+        {
+            "user": owner,
+            "login_link": absolute(base_url, reverse("accounts:login")),
+            "reset_link": absolute(base_url, reverse("accounts:password_reset")),
+        },
+    )
 
 
 def resend_verification(email: str, *, base_url: str) -> None:
@@ -96,12 +119,20 @@ def verify_email(token: str) -> User:
 
 def request_email_change(user: User, *, new_email: str, base_url: str) -> None:
     """Mail a confirmation link to `new_email`; the address changes only when
-    it is followed, so nobody can move an account to an address they cannot read."""
+    it is followed, so nobody can move an account to an address they cannot read.
+
+    When another account has `new_email`, mail its owner that nothing
+    changed instead, and answer as if the link went out: the form must not
+    tell who has an account."""
     new_email = new_email.strip()
     if new_email.lower() == user.email.lower():
         raise ValidationError("This is already your email address.", code="unchanged")
-    if email_in_use(new_email, exclude=user):
-        raise ValidationError("Another account uses this email address.", code="taken")
+    owner = User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).first()
+    if owner is not None:
+        send_after_commit(
+            owner.email, "accounts/email/email_change_attempt", {"user": owner}
+        )
+        return
     token = tokens.make_token(user, tokens.CHANGE_EMAIL, payload=new_email)
     with transaction.atomic():
         send_after_commit(
@@ -210,6 +241,27 @@ def revoke_api_token(user: User, api_token: ApiToken) -> ApiToken:
                 {"name": api_token.name, "id": api_token.pk},
             )
     return api_token
+
+
+def revoke_api_tokens_for_new_password(user: User) -> int:
+    """Revoke every token of `user`, whose password was just changed, reset or
+    set by an administrator: a token made by whoever knew the old password
+    must not outlive it. Returns how many were revoked. Call it inside the
+    transaction that saves the password."""
+    with transaction.atomic():
+        revoked = list(user.api_tokens.active().select_for_update())
+        if revoked:
+            ApiToken.objects.filter(pk__in=[t.pk for t in revoked]).update(
+                revoked_at=timezone.now()
+            )
+        for api_token in revoked:
+            log_action(
+                api_token,
+                "api_token.revoked",
+                None,
+                {"name": api_token.name, "id": api_token.pk, "reason": "new_password"},
+            )
+    return len(revoked)
 
 
 def user_for_api_token(token: str) -> User | None:

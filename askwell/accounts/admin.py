@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from askwell.accounts.forms import AdminPasswordChangeForm
 from askwell.accounts.models import User
 from askwell.audit import log_action
 
@@ -18,7 +19,10 @@ def _roles(user: User) -> dict[str, object]:
 
 @admin.register(User)
 class AskwellUserAdmin(UserAdmin):
-    """Django's user admin; granting or taking away a role is audited."""
+    """Django's user admin; granting or taking away a role is audited, and
+    setting a password revokes the account's API tokens."""
+
+    change_password_form = AdminPasswordChangeForm
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         obj._roles_before = _roles(User.objects.get(pk=obj.pk)) if change else {}

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
-from askwell.accounts.actions import email_in_use
+from askwell.accounts.actions import revoke_api_tokens_for_new_password
 from askwell.accounts.models import User
 from askwell.core.antispam import SpamCheckMixin
 
@@ -23,16 +23,23 @@ INVALID_LOGIN = (
 
 
 class SignUpForm(SpamCheckMixin, auth_forms.UserCreationForm):
+    # Not one of the model form's fields, so that an address in use is not
+    # refused here (nor by the model's unique constraint): the page would
+    # tell anyone who has an account. actions.sign_up mails its owner instead.
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We send a link to this address to confirm it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    field_order = ["username", "email", "password1", "password2"]
+
     class Meta(auth_forms.UserCreationForm.Meta):
         model = User
-        fields = ("username", "email")
+        fields = ("username",)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
-        self.fields["email"].label = "Email address"
-        self.fields["email"].help_text = "We send a link to this address to confirm it."
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["username"].help_text = (
             "Shown on your questions unless you ask anonymously. Letters, digits "
             "and @ . + - _ only, up to 150 characters."
@@ -41,13 +48,9 @@ class SignUpForm(SpamCheckMixin, auth_forms.UserCreationForm):
         self.fields["password2"].label = "Password again"
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if email_in_use(email):
-            raise ValidationError(
-                "An account with this email address already exists. If it is "
-                "yours, sign in or reset your password.",
-                code="duplicate_email",
-            )
+        email = str(self.cleaned_data["email"]).strip()
+        # For the password validators, which compare the password with it.
+        self.instance.email = email
         return email
 
 
@@ -80,7 +83,7 @@ class SignInForm(forms.Form):
         login, password = cleaned.get("login"), cleaned.get("password")
         if not login or not password:
             return cleaned
-        candidate = _find_account(login)
+        candidate = find_account(login)
         if candidate is not None and not candidate.is_active:
             # An account that never signed in is waiting for its email to be
             # verified; the right password earns the offer of a new link.
@@ -100,7 +103,7 @@ class SignInForm(forms.Form):
         return cleaned
 
 
-def _find_account(login: str) -> User | None:
+def find_account(login: str) -> User | None:
     """The account `login` names: by email address when it looks like one and
     an account has it, otherwise by username."""
     if "@" in login:
@@ -134,14 +137,13 @@ class EmailChangeForm(forms.Form):
         self.user = user
 
     def clean_new_email(self) -> str:
-        email = self.cleaned_data["new_email"].strip()
+        # An address another account has is not refused here: the form would
+        # tell who has an account. actions.request_email_change mails its
+        # owner instead.
+        email = str(self.cleaned_data["new_email"]).strip()
         if email.lower() == self.user.email.lower():
             raise ValidationError(
                 "This is already your email address.", code="unchanged"
-            )
-        if email_in_use(email, exclude=self.user):
-            raise ValidationError(
-                "Another account uses this email address.", code="taken"
             )
         return email
 
@@ -152,6 +154,35 @@ class EmailChangeForm(forms.Form):
                 "That is not your current password.", code="password_incorrect"
             )
         return password
+
+
+class _NewPasswordEndsApiTokens:
+    """For the forms that give an existing account a new password (change,
+    reset, the admin's "set password"): saving it revokes the account's API
+    tokens, in the same transaction (actions.revoke_api_tokens_for_new_password)."""
+
+    user: User
+
+    def save(self, commit: bool = True) -> User:
+        with transaction.atomic():
+            user: User = super().save(commit=commit)  # type: ignore[misc]
+            if commit:
+                revoke_api_tokens_for_new_password(user)
+        return user
+
+
+class PasswordChangeForm(_NewPasswordEndsApiTokens, auth_forms.PasswordChangeForm):
+    pass
+
+
+class SetPasswordForm(_NewPasswordEndsApiTokens, auth_forms.SetPasswordForm):
+    pass
+
+
+class AdminPasswordChangeForm(
+    _NewPasswordEndsApiTokens, auth_forms.AdminPasswordChangeForm
+):
+    pass
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

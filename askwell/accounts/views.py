@@ -19,10 +19,13 @@ from askwell.accounts import actions, roles, tokens
 from askwell.accounts.forms import (
     ApiTokenForm,
     EmailChangeForm,
+    PasswordChangeForm,
     PasswordResetForm,
     ResendVerificationForm,
+    SetPasswordForm,
     SignInForm,
     SignUpForm,
+    find_account,
 )
 from askwell.accounts.models import ApiToken, User
 from askwell.core.ratelimit import rate_limit
@@ -76,6 +79,7 @@ def verification_sent(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("resend_verification")
 def resend_verification(request: HttpRequest) -> HttpResponse:
     form = ResendVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -104,9 +108,19 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("accounts:settings")
 
 
+def _sign_in_values(request: HttpRequest) -> dict[str, str]:
+    """What the login limit counts a sign-in under: the account that the
+    posted username or email address names, so that guesses by either name
+    share one count; a name no account has, casefolded."""
+    login = request.POST.get("login", "").strip()
+    max_length = SignInForm.base_fields["login"].max_length  # type: ignore[attr-defined]
+    account = find_account(login) if login and len(login) <= max_length else None
+    return {"login": f"account:{account.pk}" if account else login.casefold()}
+
+
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
-@rate_limit("login")
+@rate_limit("login", values=_sign_in_values)
 def login(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     form = SignInForm(request, request.POST or None)
@@ -141,7 +155,10 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
+@rate_limit("password_confirm")
+@rate_limit("email_change")
 def email_change(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = EmailChangeForm(user, request.POST or None)
@@ -182,6 +199,7 @@ def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:settings")
 
@@ -205,13 +223,14 @@ password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    form_class=SetPasswordForm,
     template_name="accounts/password_reset_confirm.html",
     success_url=reverse_lazy("accounts:password_reset_complete"),
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
-password_change = PasswordChangeView.as_view()
+password_change = rate_limit("password_confirm")(PasswordChangeView.as_view())
 
 
 @login_required

@@ -11,6 +11,7 @@ client in this shape with its status code:
   or a signed-in browser sent no CSRF token;
 - 404 `not_found`; 405 `method_not_allowed`;
 - 409 `already_answered`, `already_flagged`: it was done before;
+- 413 `request_too_large`: a body over DATA_UPLOAD_MAX_MEMORY_SIZE;
 - 422 `invalid_request` (parameters), `invalid` (the pages' validation);
 - 429 `rate_limited`; 500 `server_error`.
 """
@@ -20,7 +21,12 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja.errors import AuthenticationError, HttpError
@@ -172,6 +178,17 @@ def install_handlers(api: NinjaAPI) -> None:
         )
         response["Retry-After"] = str(exc.retry_after)
         return response
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return respond(
+            request,
+            413,
+            "request_too_large",
+            f"The request body is larger than the limit of {limit} bytes.",
+            {"max_bytes": limit},
+        )
 
     @api.exception_handler(AuthenticationError)
     def not_authenticated(

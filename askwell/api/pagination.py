@@ -15,7 +15,7 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -64,6 +64,27 @@ def _plain(value: Any) -> bool:
     return isinstance(value, str) and "\x00" not in value
 
 
+def _typed(model: type[Model], ordering: Sequence[str], values: list[Any]) -> list[Any]:
+    """Each cursor value as its field's Python value, checked the way the
+    database will use it: a date and time must carry its offset (the API's
+    do) and convert to UTC within the years 1 to 9999
+    ("9999-12-31T23:59:59-23:59" would not). Raises ApiError."""
+    typed = []
+    for name, value in zip(ordering, values, strict=True):
+        name = name.lstrip("-")
+        field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        try:
+            python = field.to_python(value)  # type: ignore[union-attr]
+            if isinstance(python, datetime):
+                if python.utcoffset() is None:
+                    raise ValueError("a date and time without its offset")
+                python.astimezone(UTC)
+        except (ValidationError, ValueError, TypeError, OverflowError):
+            raise _bad_cursor() from None
+        typed.append(python)
+    return typed
+
+
 def _after(ordering: Sequence[str], values: list[Any]) -> Q:
     """Rows after `values` in `ordering`: (a > x) or (a = x and b > y) or …"""
     condition = Q()
@@ -82,8 +103,9 @@ def cursor_page(
     the cursor of the next page (None on the last). One query."""
     rows = queryset.order_by(*ordering)
     if cursor:
+        values = _typed(queryset.model, ordering, _decode(cursor, len(ordering)))
         try:
-            rows = rows.filter(_after(ordering, _decode(cursor, len(ordering))))
+            rows = rows.filter(_after(ordering, values))
         except (ValidationError, ValueError, TypeError):
             raise _bad_cursor() from None
     try:

@@ -2,7 +2,9 @@
 
 ninja answers a method a path does not have with a plain-text 405, and a
 path it does not know falls through to the site's HTML 404 page; both
-become the API's JSON error here. Responses to a caller with credentials
+become the API's JSON error here. Any method reaches these views (the
+pages' 405 for OPTIONS, TRACE and the like is not theirs): OPTIONS and
+TRACE get the 405 of every method a path lacks, with `Allow`. Responses to a caller with credentials
 are marked private, so no shared cache keeps one person's view.
 """
 
@@ -19,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from askwell.api.errors import json_error
 from askwell.api.views import api
+from askwell.core.security import answers_its_own_methods
 
 app_name = "api"
 
@@ -31,6 +34,7 @@ def _identified(request: HttpRequest) -> bool:
 
 
 def _in_error_shape(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @answers_its_own_methods
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
@@ -67,6 +71,7 @@ def _with_error_shape(pattern: Any) -> Any:
     )
 
 
+@answers_its_own_methods
 @csrf_exempt
 def unknown_path(request: HttpRequest) -> HttpResponse:
     return json_error(

@@ -7,12 +7,17 @@ rendered by `{% antispam_fields %}`:
   skip it), which form-filling bots fill in;
 - a signed timestamp of when the form was shown: a form sent back sooner
   than ASKWELL_FORM_MIN_SECONDS was not typed by a person. The signature
-  stops a bot from writing its own timestamp.
+  stops a bot from writing its own timestamp, and each timestamp carries a
+  random nonce that works once (counted in askwell/core/counters.py, which
+  every process shares), so a bot cannot post many times with one form it
+  waited for.
 
 Both failures give one generic message, so a bot learns nothing, and the
-form is invalid, so nothing is stored. A person who meets it (for example
-after leaving a form open for days) gets a fresh timestamp and can send
-again.
+form is invalid, so nothing is stored. A form shown again (with this
+message, or with any other error) gets a new timestamp that keeps the
+time it was first shown, so a person correcting a mistake quickly is not
+told to wait; only a replayed, forged or days-old timestamp starts the
+clock again.
 
 New accounts (younger than ASKWELL_NEW_ACCOUNT_DAYS, or with nothing
 published yet) may include at most ASKWELL_NEW_ACCOUNT_MAX_LINKS links in
@@ -24,6 +29,7 @@ noopener" (askwell/lib/markdown.py), so spam links earn no search ranking.
 from __future__ import annotations
 
 import re
+import secrets
 import time
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -33,6 +39,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from askwell.core import counters
 from askwell.lib.markdown import html_to_text, render_markdown
 
 if TYPE_CHECKING:
@@ -54,27 +61,56 @@ _ANCHOR = re.compile(r"<a\b[^>]*>.*?</a>", re.DOTALL | re.IGNORECASE)
 _BARE_URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S", re.IGNORECASE)
 
 
+class SpamRefused(ValidationError):
+    """A form the spam checks refuse. `started`: when the form was first
+    shown, if the form shown again may keep that time (the timestamp was
+    genuine, only sent too soon), else None."""
+
+    def __init__(self, started: int | None = None) -> None:
+        super().__init__(REFUSED, code="spam")
+        self.started = started
+
+
 def form_started_token(issued_at: float | None = None) -> str:
-    """The signed time a form was shown at."""
+    """The signed time a form was shown at, with a nonce of its own: a form
+    shown again passes the time it was first shown."""
     moment = time.time() if issued_at is None else issued_at
-    return signing.Signer(salt=_SALT).sign(str(int(moment)))
+    nonce = secrets.token_urlsafe(12)
+    return signing.Signer(salt=_SALT).sign(f"{int(moment)}:{nonce}")
 
 
-def check_submission(data: Mapping[str, Any]) -> None:
-    """Raise ValidationError(code="spam") for a filled honeypot, or a form
-    sent too soon, too late or without a valid timestamp."""
+def _read(token: str) -> tuple[int, str]:
+    """The issue time and nonce of a genuine token; raises SpamRefused."""
+    try:
+        issued, nonce = signing.Signer(salt=_SALT).unsign(token).split(":")
+        return int(issued), nonce
+    except (signing.BadSignature, ValueError):
+        raise SpamRefused from None
+
+
+def check_submission(data: Mapping[str, Any]) -> int | None:
+    """Raise SpamRefused (a ValidationError, code "spam") for a filled
+    honeypot, or a form sent too soon, too late, again, or without a valid
+    timestamp. Otherwise use the timestamp up and return when the form
+    was first shown (None with the check turned off)."""
     if str(data.get(HONEYPOT_FIELD, "") or "").strip():
-        raise ValidationError(REFUSED, code="spam")
+        raise SpamRefused
     minimum = settings.ASKWELL_FORM_MIN_SECONDS
     if minimum <= 0:
-        return
-    try:
-        issued = int(signing.Signer(salt=_SALT).unsign(data.get(STARTED_FIELD) or ""))
-    except (signing.BadSignature, ValueError):
-        raise ValidationError(REFUSED, code="spam") from None
-    age = time.time() - issued
-    if not minimum <= age <= MAX_FORM_AGE:
-        raise ValidationError(REFUSED, code="spam")
+        return None
+    issued, nonce = _read(str(data.get(STARTED_FIELD) or ""))
+    moment = time.time()
+    age = moment - issued
+    if age > MAX_FORM_AGE:
+        raise SpamRefused
+    if age < minimum:
+        raise SpamRefused(started=issued)
+    uses = counters.increment(
+        f"form-started:{nonce}", expires=issued + MAX_FORM_AGE + 1, now=moment
+    )
+    if uses > 1:
+        raise SpamRefused
+    return issued
 
 
 def count_links(text: str) -> int:
@@ -129,7 +165,11 @@ class SpamCheckMixin:
     `class AskForm(SpamCheckMixin, forms.Form)`.
 
     `shown=False` is for data that never came from a page (the JSON API):
-    there is no honeypot or timestamp to check, but the link limit holds."""
+    there is no honeypot or timestamp to check, but the link limit holds.
+
+    After validation, `form_started` is when the form was first shown, if
+    the form shown again may keep that time ({% antispam_fields %} reads
+    it from the template's `form`), else None."""
 
     link_fields: tuple[str, ...] = ()
 
@@ -142,12 +182,17 @@ class SpamCheckMixin:
     ) -> None:
         self.author = author
         self.shown = shown
+        self.form_started: int | None = None
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
         if self.shown:
-            check_submission(self.data)  # type: ignore[attr-defined]
+            try:
+                self.form_started = check_submission(self.data)  # type: ignore[attr-defined]
+            except SpamRefused as refused:
+                self.form_started = refused.started
+                raise
         if self.author is not None and self.author.is_authenticated:
             check_link_limit(
                 self.author,

@@ -256,7 +256,8 @@ class HttpCacheMiddleware:
     the cache still gets the security headers, and static files keep
     WhiteNoise's own caching; above the session, CSRF and message
     middleware, so an anonymous hit touches neither the session nor the
-    database."""
+    database (but for the count of a rate-limited page, which without
+    Redis is kept in the database)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

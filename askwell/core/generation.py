@@ -50,10 +50,12 @@ _TRUNCATE = re.compile(r"^\s*TRUNCATE\b", re.IGNORECASE)
 _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLAC", "TRUNCA")
 
 # Tables no anonymous page shows: sessions, each reader's own notifications,
-# follows and saved questions, reports, the audit log (editors only).
+# follows and saved questions, reports, the audit log (editors only), and
+# the rate-limit and form-token counts.
 UNSHOWN_TABLES = frozenset(
     {
         "django_session",
+        "core_counter",
         "django_admin_log",
         "notifications_notification",
         "notifications_preference",

@@ -56,3 +56,24 @@ class Timestamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Counter(models.Model):
+    """A count every process of the site sees: a rate-limit window, a form
+    token's use (askwell/core/counters.py). Only written without Redis;
+    short-lived, and deleted once expired."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.BigIntegerField(
+        help_text="Unix time at which the count ends and its row may be deleted."
+    )
+
+    class Meta:
+        indexes = [
+            # Deleting the expired counts (counters._prune).
+            models.Index(fields=["expires_at"], name="core_counter_expires_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

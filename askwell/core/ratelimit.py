@@ -1,4 +1,6 @@
-"""Rate limits per user and per IP address, counted in Django's cache.
+"""Rate limits per user, per IP address and per what a form names, counted
+where every process sees them (askwell/core/counters.py: Redis with
+REDIS_URL, otherwise the database).
 
 Each limit has a name (`"login"`, `"ask"`, …) and, in
 `settings.ASKWELL_RATE_LIMITS`, one rate per key it is counted under:
@@ -6,8 +8,15 @@ Each limit has a name (`"login"`, `"ask"`, …) and, in
 - `"ip"`: the client's address (an IPv6 client counts by its /64 network,
   since one household or phone gets a whole /64);
 - `"user"`: the signed-in account (anonymous requests skip this key);
+- `"<field>"`: a posted field's value, e.g. `"email"` counts the mail sent
+  to one address, from wherever it is asked for (a request without the
+  field skips this key);
 - `"ip+<field>"`: the address together with a posted field, e.g.
-  `"ip+login"` counts sign-in attempts per address and account name.
+  `"ip+login"` counts sign-in attempts per address and account.
+
+Field values count case-insensitively, stripped; a view may name what a
+field stands for instead (`values=`): sign-in counts the account a username
+or an email address names, so both ways of naming it share one count.
 
 A rate is `"<count>/<period>"`, the period being `s`, `m`, `h` or `d`, with
 an optional multiplier: `"5/15m"` is five per quarter hour. Counts run in
@@ -17,9 +26,8 @@ address, but never lock its owner out for longer than a window, nor at all
 from another address.
 
 Why not django-ratelimit: its exception does not say when the limit lifts
-(pages and the API must say so), and its system check flags the
-local-memory cache Askwell uses by default, which would make
-`check --deploy` print a warning on every default install.
+(pages and the API must say so), and it counts in Django's cache, which
+without Redis is each worker's own memory.
 """
 
 from __future__ import annotations
@@ -29,20 +37,24 @@ import ipaddress
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from askwell.core import counters
+
 View = TypeVar("View", bound=Callable[..., Any])
+# What a view counts a posted field as (see the module docstring).
+Values = Mapping[str, str]
 
 _RATE = re.compile(r"^(?P<count>\d+)/(?P<multiplier>\d*)(?P<unit>[smhd])$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_FIELD = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def now() -> float:
@@ -99,16 +111,26 @@ def client_ip(request: HttpRequest) -> str:
     return str(parsed)
 
 
-def _identity(request: HttpRequest, key: str) -> str | None:
+def _field_value(request: HttpRequest, field: str, values: Values | None) -> str:
+    if values is not None and field in values:
+        return values[field]
+    return request.POST.get(field, "").strip().casefold()
+
+
+def _identity(request: HttpRequest, key: str, values: Values | None) -> str | None:
     if key == "ip":
         return client_ip(request)
     if key == "user":
         user = getattr(request, "user", None)
         return str(user.pk) if user is not None and user.is_authenticated else None
-    if key.startswith("ip+"):
-        value = request.POST.get(key[3:], "").strip().casefold()
+    if key.startswith("ip+") and _FIELD.match(key[3:]):
+        value = _field_value(request, key[3:], values)
         return f"{client_ip(request)}|{value}"
-    raise ValueError(f"Unknown rate-limit key {key!r}: use ip, user or ip+<field>.")
+    if _FIELD.match(key):
+        return _field_value(request, key, values) or None
+    raise ValueError(
+        f"Unknown rate-limit key {key!r}: use ip, user, <field> or ip+<field>."
+    )
 
 
 def limits_for(name: str) -> dict[str, Rate]:
@@ -116,26 +138,23 @@ def limits_for(name: str) -> dict[str, Rate]:
     return {key: Rate.parse(rate) for key, rate in rates.items()}
 
 
-def hit(request: HttpRequest, name: str) -> None:
+def hit(request: HttpRequest, name: str, *, values: Values | None = None) -> None:
     """Count this request under every key of the limit `name`; raise
-    RateLimited if any count is over its rate."""
+    RateLimited if any count is over its rate. `values`: what posted fields
+    stand for, by field name, instead of what was posted."""
     moment = now()
     wait = 0
     for key, rate in limits_for(name).items():
-        identity = _identity(request, key)
+        identity = _identity(request, key, values)
         if identity is None:
             continue
         window = int(moment // rate.period)
         digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
-        cache_key = f"ratelimit:{name}:{key}:{digest}:{window}"
-        # add() then incr() is atomic in both the local-memory cache and
-        # Redis; the count expires with its window.
-        cache.add(cache_key, 0, timeout=rate.period + 1)
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(cache_key, 1, timeout=rate.period + 1)
-            count = 1
+        count = counters.increment(
+            f"ratelimit:{name}:{key}:{digest}:{window}",
+            expires=(window + 1) * rate.period,
+            now=moment,
+        )
         if count > rate.count:
             left = math.ceil((window + 1) * rate.period - moment)
             wait = max(wait, left, 1)
@@ -144,18 +163,22 @@ def hit(request: HttpRequest, name: str) -> None:
 
 
 def rate_limit(
-    name: str, *, methods: tuple[str, ...] = ("POST",)
+    name: str,
+    *,
+    methods: tuple[str, ...] = ("POST",),
+    values: Callable[[HttpRequest], Values] | None = None,
 ) -> Callable[[View], View]:
     """Count requests with these methods under the limit `name` before the view
     runs. Over the limit, RateLimited is raised: RateLimitMiddleware answers
-    pages, and the API's exception handler answers JSON."""
+    pages, and the API's exception handler answers JSON. `values(request)`
+    says what posted fields stand for (see hit())."""
     limits_for(name)  # Fail at import time on an unknown name or a bad rate.
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if request.method in methods:
-                hit(request, name)
+                hit(request, name, values=values(request) if values else None)
             return view(request, *args, **kwargs)
 
         # HttpCacheMiddleware counts a page it answers from its cache.

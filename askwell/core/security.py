@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -61,3 +61,48 @@ class SecurityHeadersMiddleware:
         if not getattr(response, "xframe_options_exempt", False):
             response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         return response
+
+
+# What pages take. The JSON API names its own methods per path.
+PAGE_METHODS = ("GET", "HEAD", "POST")
+
+View = Callable[..., HttpResponse]
+
+
+def answers_its_own_methods(view: View) -> View:
+    """Mark a view that answers every HTTP method itself (the JSON API:
+    405 in its error shape, with the methods of the path), so
+    HttpMethodMiddleware leaves it alone."""
+    view.answers_its_own_methods = True  # type: ignore[attr-defined]
+    return view
+
+
+class HttpMethodMiddleware:
+    """Pages answer GET, HEAD and POST only: any other method (OPTIONS,
+    TRACE, PUT, DELETE, …) gets 405 with `Allow: GET, HEAD, POST` before the
+    view runs. Function views otherwise answer every method with the page,
+    so TRACE and OPTIONS returned it. Allow names what pages take; a page
+    that takes only GET still answers a POST with its own 405."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: View,
+        view_args: tuple[object, ...],
+        view_kwargs: dict[str, object],
+    ) -> HttpResponse | None:
+        if request.method in PAGE_METHODS or getattr(
+            view_func, "answers_its_own_methods", False
+        ):
+            return None
+        return HttpResponseNotAllowed(
+            PAGE_METHODS,
+            f"{request.method} is not allowed here.\n",
+            content_type="text/plain; charset=utf-8",
+        )

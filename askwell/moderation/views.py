@@ -351,6 +351,7 @@ def export(request: HttpRequest) -> HttpResponse:
 @login_required
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
+@rate_limit("password_confirm")
 def delete_account(request: HttpRequest) -> HttpResponse:
     permissions.check_can_delete_account(request.user)
     form = DeleteAccountForm(request.POST or None)

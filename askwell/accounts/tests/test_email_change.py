@@ -71,7 +71,6 @@ def test_the_confirmation_link_works_once(
 @pytest.mark.parametrize(
     ("new_email", "password", "field", "code"),
     [
-        ("Taken@Example.org", PASSWORD, "new_email", "taken"),
         ("OLD@example.org", PASSWORD, "new_email", "unchanged"),
         ("new@example.org", "wrong password", "password", "password_incorrect"),
     ],
@@ -98,6 +97,33 @@ def test_email_change_request_is_validated(
     assert response.status_code == 200
     assert [e.code for e in response.context["form"].errors.as_data()[field]] == [code]
     assert mailoutbox == []
+    user.refresh_from_db()
+    assert user.email == "old@example.org"
+
+
+def test_an_address_another_account_has_gets_the_usual_answer(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The form does not tell who has an account: it answers as if the link
+    went out, and the address's owner is told that nothing changed."""
+    # given
+    UserFactory(username="owner", email="taken@example.org")
+    user = UserFactory(email="old@example.org")
+    client.force_login(user)
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _request_change(client, "Taken@Example.org")
+
+    # then
+    assert [response.status_code, response.url] == [302, "/accounts/settings/"]
+    assert (
+        "We sent a link to Taken@Example.org. Your address changes when you follow it."
+        in client.get(response.url).content.decode()
+    )
+    assert [m.to for m in mailoutbox] == [["taken@example.org"]]
+    assert mailoutbox[0].subject == "Someone asked to use your email address on Askwell"
+    assert "http" not in mailoutbox[0].body
     user.refresh_from_db()
     assert user.email == "old@example.org"
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user
 from django.db import IntegrityError
+from django.test import Client
 
 from askwell.accounts import tokens
 from askwell.accounts.models import User
@@ -197,26 +198,46 @@ def test_a_deactivated_account_cannot_reactivate_itself(
 
 
 @pytest.mark.parametrize("email", ["taken@example.org", "TAKEN@Example.org"])
-def test_an_email_address_in_use_in_any_case_is_refused(
+def test_an_address_in_use_gets_the_answer_a_new_one_gets(
     client, mailoutbox, django_capture_on_commit_callbacks, email
 ):
+    """Nobody learns from sign-up who has an account: the owner of the
+    address is told by email instead."""
     # given
-    UserFactory(email="Taken@example.org")
+    UserFactory(username="owner", email="Taken@example.org")
 
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        response = _signup(client, email=email)
+        in_use = _signup(client, email=email)
+    with django_capture_on_commit_callbacks(execute=True):
+        new = _signup(Client(), username="other", email="fresh@example.org")
+
+    # then
+    assert [in_use.status_code, in_use.url] == [302, "/accounts/verify/sent/"]
+    assert [new.status_code, new.url] == [302, "/accounts/verify/sent/"]
+    assert not User.objects.filter(username="newreader").exists()
+    assert [m.to for m in mailoutbox] == [["Taken@example.org"], ["fresh@example.org"]]
+    attempt = mailoutbox[0]
+    assert attempt.subject == (
+        "Someone tried to sign up to Askwell with your email address"
+    )
+    assert "no new account was opened" in attempt.body
+    assert "http://testserver/accounts/login/" in attempt.body
+    assert "http://testserver/accounts/password/reset/" in attempt.body
+
+
+def test_a_taken_username_is_still_refused(client, mailoutbox):
+    # given: usernames are public anyway
+    UserFactory(username="newreader")
+
+    # when
+    response = _signup(client)
 
     # then
     assert response.status_code == 200
-    assert response.context["form"].errors["email"] == [
-        "An account with this email address already exists. If it is yours, "
-        "sign in or reset your password."
+    assert response.context["form"].errors["username"] == [
+        "A user with that username already exists."
     ]
-    html = response.content.decode()
-    assert 'aria-describedby="id_email_helptext id_email_error"' in html
-    assert 'id="id_email_error"' in html
-    assert not User.objects.filter(username="newreader").exists()
     assert mailoutbox == []
 
 

@@ -4,6 +4,8 @@ videos, similar questions."""
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 
 import pytest
@@ -383,3 +385,35 @@ def test_a_hidden_answer_does_not_list_its_question_under_its_author(call):
     assert response.status == 200
     assert response.body["results"] == []
     assert call("get", f"/contributors/{author.pk}").body["answer_count"] == 0
+
+
+@pytest.mark.parametrize("path", ["/questions", "/videos"])
+@pytest.mark.parametrize(
+    "values",
+    [
+        # Out of the years 1 to 9999 once converted to UTC.
+        ["9999-12-31T23:59:59-23:59", 5],
+        ["0001-01-01T00:00:00+23:59", 5],
+        # Without an offset: never given out by the API.
+        ["2026-01-01T10:00:00", 5],
+        ["not a date", 5],
+    ],
+)
+def test_a_cursor_whose_date_the_database_cannot_use_gets_400(call, path, values):
+    # given
+    QuestionFactory()
+    VideoFactory()
+    cursor = base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
+
+    # when
+    response = call("get", path, params={"cursor": cursor})
+
+    # then
+    assert response.status == 400
+    assert response.body == {
+        "error": {
+            "code": "invalid_cursor",
+            "message": "This cursor is not one the API gave out; start again without it.",
+            "details": None,
+        }
+    }

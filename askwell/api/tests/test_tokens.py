@@ -8,10 +8,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from askwell.accounts.models import ApiToken
 from askwell.accounts.tests.factories import PASSWORD, UserFactory
+from askwell.accounts.tests.helpers import link_in
 from askwell.audit.models import LogEntry
 from askwell.moderation.actions import DELETE_CONFIRMATION, delete_account
 from askwell.moderation.privacy import collect_user_data
@@ -136,3 +138,75 @@ def test_deleting_the_account_deletes_its_tokens(call, asker, token_for):
     assert done["api_tokens_deleted"] == 1
     assert not ApiToken.objects.exists()
     assert call("get", "/questions", token=token).status == 401
+
+
+NEW_PASSWORD = "a brand new and long passphrase"
+
+
+def _new_password(client, user, way: str, admin_client) -> None:
+    """Give `user` a new password the way a person would: change it signed
+    in, reset it by email, or have an administrator set it."""
+    if way == "change":
+        client.force_login(user)
+        response = client.post(
+            reverse("accounts:password_change"),
+            {
+                "old_password": PASSWORD,
+                "new_password1": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
+        )
+    elif way == "reset":
+        client.post(reverse("accounts:password_reset"), {"email": user.email})
+        (message,) = mail.outbox
+        form_page = client.get(link_in(message), follow=True)
+        response = client.post(
+            form_page.redirect_chain[-1][0],
+            {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        )
+    else:
+        response = admin_client.post(
+            reverse("admin:auth_user_password_change", args=[user.pk]),
+            {
+                "usable_password": "true",
+                "password1": NEW_PASSWORD,
+                "password2": NEW_PASSWORD,
+            },
+        )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("way", ["change", "reset", "admin"])
+def test_a_new_password_revokes_every_token_of_the_account(
+    client, admin_client, call, asker, token_for, way
+):
+    # given: two tokens of the asker's, one of someone else's
+    mine = [token_for(asker), token_for(asker)]
+    theirs = token_for(UserFactory(username="other"))
+
+    # when
+    _new_password(client, asker, way, admin_client)
+
+    # then
+    assert [call("get", "/questions", token=t).status for t in mine] == [401, 401]
+    assert call("get", "/questions", token=theirs).status == 200
+    assert asker.api_tokens.active().count() == 0
+    assert list(
+        LogEntry.objects.filter(action="api_token.revoked").values_list(
+            "data__reason", flat=True
+        )
+    ) == ["new_password", "new_password"]
+
+
+def test_the_settings_page_says_a_new_password_revokes_the_tokens(client, asker):
+    client.force_login(asker)
+
+    response = client.get(reverse("accounts:settings"))
+
+    assert (
+        "Changing or resetting your password revokes all your tokens"
+        in response.content.decode()
+    )

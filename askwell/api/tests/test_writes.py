@@ -125,6 +125,37 @@ def test_writes_without_a_valid_token_are_401_and_change_nothing(
     assert _content() == before
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("post", "/questions"), ("patch", "/questions/{id}"), ("post", "/flags")],
+)
+def test_a_body_over_the_size_limit_is_413(
+    call, asker, token_for, question, settings, method, path
+):
+    # given: a body past Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    before = Question.objects.count()
+
+    # when
+    response = call(
+        method,
+        path.format(id=question.pk),
+        token=token_for(asker),
+        body={"title": "How long does a cold last?", "details": "x" * 20_000},
+    )
+
+    # then
+    assert response.status == 413
+    assert response.body == {
+        "error": {
+            "code": "request_too_large",
+            "message": "The request body is larger than the limit of 10000 bytes.",
+            "details": {"max_bytes": 10_000},
+        }
+    }
+    assert Question.objects.count() == before
+
+
 def test_a_bad_token_on_a_read_is_401_not_an_anonymous_read(call, question):
     response = call("get", f"/questions/{question.pk}", token="askw_wrong")
 

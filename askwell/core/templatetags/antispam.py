@@ -4,6 +4,8 @@ uses SpamCheckMixin."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.html import format_html
 
@@ -12,10 +14,12 @@ from askwell.core.antispam import HONEYPOT_FIELD, STARTED_FIELD, form_started_to
 register = template.Library()
 
 
-@register.simple_tag
-def antispam_fields() -> str:
-    # A fresh timestamp on every render, also when a form is shown again
-    # with errors: the time starts when the person sees the form.
+@register.simple_tag(takes_context=True)
+def antispam_fields(context: dict[str, Any]) -> str:
+    # A new timestamp on every render (each works once). A form shown again
+    # with errors keeps the time it was first shown (its form's
+    # `form_started`), so a quick correction is not refused as too fast.
+    started = getattr(context.get("form"), "form_started", None)
     return format_html(
         '<div class="visually-hidden" aria-hidden="true">'
         '<label>Leave this empty <input type="text" name="{}" value="" '
@@ -23,5 +27,5 @@ def antispam_fields() -> str:
         '<input type="hidden" name="{}" value="{}">',
         HONEYPOT_FIELD,
         STARTED_FIELD,
-        form_started_token(),
+        form_started_token(started),
     )

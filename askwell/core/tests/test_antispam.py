@@ -3,16 +3,19 @@ link limits for new accounts, and nofollow on every user link."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
 from askwell.accounts.models import User
 from askwell.accounts.tests.factories import UserFactory
 from askwell.core.antispam import (
+    _SALT,
     HONEYPOT_FIELD,
     REFUSED,
     STARTED_FIELD,
@@ -107,6 +110,99 @@ def test_content_forms_refuse_a_post_sent_too_fast(client, people, min_time, kin
     assert REFUSED in too_fast.content.decode()
     assert in_time.status_code == 302
     assert model.objects.count() == before + 1
+
+
+@pytest.mark.parametrize("kind", ["ask", "answer", "comment"])
+def test_a_form_timestamp_works_once(client, people, min_time, kind):
+    """One form waited for is one post: a bot cannot replay its timestamp."""
+    # given
+    url, form, model, user = _post(kind, people, links=0)
+    client.force_login(user)
+    before = model.objects.count()
+    token = _aged(5)
+    assert client.post(url, {**form, STARTED_FIELD: token}).status_code == 302
+
+    # when: five more posts, each fine but for its timestamp
+    replayed = []
+    for _ in range(5):
+        url, form, _, _ = _post(kind, people, links=0)
+        replayed.append(client.post(url, {**form, STARTED_FIELD: token}))
+
+    # then
+    assert model.objects.count() == before + 1
+    assert all(REFUSED in r.content.decode() for r in replayed)
+
+
+def _shown_at(response) -> int:
+    """When the form in `response` says it was first shown."""
+    token = _started_field(response)
+    return int(signing.Signer(salt=_SALT).unsign(token).split(":")[0])
+
+
+@pytest.mark.django_db
+def test_a_form_shown_again_keeps_the_time_it_was_first_shown(client, min_time):
+    """A person correcting a refused form at once is not told to wait."""
+    # given: a sign-up sent after 10 s, refused for its password
+    first_shown = int(time.time()) - 10
+    mistake = client.post(
+        reverse("accounts:signup"),
+        {
+            **SIGNUP,
+            "password2": "a different passphrase 42",
+            STARTED_FIELD: form_started_token(first_shown),
+        },
+    )
+    assert mistake.status_code == 200
+
+    # when: corrected straight away, with the form's new timestamp
+    corrected = client.post(
+        reverse("accounts:signup"),
+        {**SIGNUP, STARTED_FIELD: _started_field(mistake)},
+    )
+
+    # then
+    assert _shown_at(mistake) == first_shown
+    assert corrected.status_code == 302
+    assert User.objects.filter(username="newcomer").exists()
+
+
+@pytest.mark.django_db
+def test_a_form_sent_too_soon_keeps_its_clock_running(client, min_time):
+    # given: shown a second ago, the minimum being 3 s
+    first_shown = int(time.time()) - 1
+
+    # when
+    too_soon = client.post(
+        reverse("accounts:signup"),
+        {**SIGNUP, STARTED_FIELD: form_started_token(first_shown)},
+    )
+
+    # then
+    assert REFUSED in too_soon.content.decode()
+    assert _shown_at(too_soon) == first_shown
+
+
+def test_a_replayed_timestamp_starts_the_clock_again(client, people, min_time):
+    """A used timestamp earns no new one that skips the wait."""
+    # given
+    url, form, _, user = _post("comment", people, links=0)
+    client.force_login(user)
+    token = form_started_token(int(time.time()) - 60)
+    client.post(url, {**form, STARTED_FIELD: token})
+
+    # when
+    replayed = client.post(url, {**form, STARTED_FIELD: token})
+
+    # then
+    assert REFUSED in replayed.content.decode()
+    assert _shown_at(replayed) >= int(time.time()) - 1
+
+
+def _started_field(response) -> str:
+    (token,) = re.findall(
+        rf'name="{STARTED_FIELD}" value="([^"]+)"', response.content.decode()
+    )
+    return token
 
 
 def _post(kind: str, people: dict, links: int) -> tuple[str, dict, type, User]:

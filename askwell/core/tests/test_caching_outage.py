@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from askwell.core import ratelimit
 from askwell.core.tests.conftest import free_port, redis_caches
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 
@@ -68,3 +69,21 @@ def test_question_pages_render_while_the_fragment_cache_is_down(client, site, se
     # then
     assert response.status_code == 200
     assert "Does a cold turn into flu?" in response.content.decode()
+
+
+def test_rate_limits_hold_while_redis_is_down(client, site, settings, monkeypatch):
+    """With Redis unreachable, counts go to the database: the limited pages
+    work, and their limits still hold."""
+    # given
+    monkeypatch.setattr(ratelimit, "now", lambda: 1_800_000_000.0)
+    settings.CACHES = {**settings.CACHES, "default": _unreachable()}
+    settings.ASKWELL_RATE_LIMITS = {
+        **settings.ASKWELL_RATE_LIMITS,
+        "search": {"ip": "2/m"},
+    }
+
+    # when
+    statuses = [client.get("/search/", {"q": "cold"}).status_code for _ in range(3)]
+
+    # then
+    assert statuses == [200, 200, 429]

@@ -19,6 +19,7 @@ from askwell.accounts.tests.factories import PASSWORD, UserFactory
 from askwell.core import ratelimit
 from askwell.core.tests.conftest import redis_caches
 from askwell.experts.tests.factories import ContributorFactory
+from askwell.moderation.actions import DELETE_CONFIRMATION
 from askwell.moderation.models import Flag
 from askwell.questions.models import Answer, Comment, Endorsement, HelpfulMark, Question
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
@@ -30,7 +31,8 @@ START = 1_800_000_000.0
 @pytest.fixture
 def clock(monkeypatch, cache_backend):
     """A clock the tests move; the cache starts and ends empty. Every test
-    that counts runs twice: on the local-memory cache and on Redis."""
+    that counts runs twice: without Redis (counts in the database) and with
+    Redis as the cache."""
     moment = {"now": START}
     monkeypatch.setattr(ratelimit, "now", lambda: moment["now"])
     cache.clear()
@@ -119,6 +121,62 @@ def test_the_sign_in_lock_lifts_when_its_window_ends(client, limits, clock):
 
 
 @pytest.mark.django_db
+def test_a_username_and_an_email_address_of_one_account_count_together(client, limits):
+    # given: guesses by username, then by email address, in any case
+    limits(login={"ip+login": "4/15m", "ip": "100/15m"})
+    UserFactory(username="alice", email="Alice@Example.org")
+    for login in ("alice", "alice@example.org", "ALICE@example.org", "alice"):
+        assert _login(client, login, "wrong guess").status_code == 200
+
+    # when
+    blocked = _login(client, "Alice@Example.org", PASSWORD)
+
+    # then
+    _assert_too_many(blocked, 900, 15)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_names_without_an_account_count_casefolded(client, limits):
+    # given
+    limits(login={"ip+login": "2/15m", "ip": "100/15m"})
+    _login(client, "nobody", "guess")
+    _login(client, "NoBody", "guess")
+
+    # when
+    response = _login(client, " NOBODY ", "guess")
+
+    # then
+    _assert_too_many(response, 900, 15)
+
+
+@pytest.mark.django_db
+def test_without_redis_counts_outlive_the_processs_memory(
+    client, settings, monkeypatch
+):
+    """Without REDIS_URL the default cache is each process's own memory;
+    the counts are kept where every worker, and a restarted one, sees
+    them."""
+    # given
+    monkeypatch.setattr(ratelimit, "now", lambda: START)
+    login_limit = {"ip+login": "3/15m", "ip": "100/15m"}
+    settings.ASKWELL_RATE_LIMITS = {
+        **settings.ASKWELL_RATE_LIMITS,
+        "login": login_limit,
+    }
+    UserFactory(username="alice")
+    for _ in range(3):
+        _login(client, "alice", "wrong guess")
+
+    # when: this worker's memory is gone (a restart, or another worker)
+    cache.clear()
+    response = _login(client, "alice", PASSWORD)
+
+    # then
+    _assert_too_many(response, 900, 15)
+
+
+@pytest.mark.django_db
 def test_one_address_trying_many_accounts_is_limited(client, limits):
     # given
     limits(login={"ip+login": "10/15m", "ip": "3/15m"})
@@ -158,6 +216,39 @@ def test_sign_ups_are_limited_per_address(client, limits):
     assert list(User.objects.values_list("username", flat=True)) == ["newcomer"]
 
 
+@pytest.mark.django_db
+def test_sign_ups_are_limited_per_mailbox(limits, django_capture_on_commit_callbacks):
+    """Each sign-up mails its address (a link, or to an owner: someone tried),
+    so sign-ups naming one address are limited from wherever they come."""
+    # given
+    limits(signup={"ip": "100/h", "email": "2/h"})
+    UserFactory(username="owner", email="owner@example.org")
+    form = {
+        "email": "owner@example.org",
+        "password1": "a long enough passphrase 42",
+        "password2": "a long enough passphrase 42",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(2):
+            Client().post(
+                reverse("accounts:signup"),
+                {**form, "username": f"someone{n}"},
+                REMOTE_ADDR=f"198.51.100.{n}",
+            )
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post(
+            reverse("accounts:signup"),
+            {**form, "username": "someone9", "email": "Owner@Example.org"},
+            REMOTE_ADDR="198.51.100.9",
+        )
+
+    # then
+    _assert_too_many(response, 3600, 60)
+    assert [m.to for m in mail.outbox] == [["owner@example.org"]] * 2
+
+
 @pytest.mark.django_db(transaction=True)
 def test_password_resets_are_limited_per_address(client, limits):
     # given
@@ -175,6 +266,169 @@ def test_password_resets_are_limited_per_address(client, limits):
     # then
     _assert_too_many(response, 3600, 60)
     assert len(mail.outbox) == 2
+
+
+# --- mail: per mailbox and per client -------------------------------------------
+
+
+@pytest.mark.django_db
+def test_password_reset_mail_is_limited_per_mailbox(
+    limits, django_capture_on_commit_callbacks
+):
+    # given
+    limits(password_reset={"ip": "100/h", "email": "2/h"})
+    UserFactory(username="alice", email="alice@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(2):
+            Client().post(
+                reverse("accounts:password_reset"),
+                {"email": "alice@example.org"},
+                REMOTE_ADDR=f"198.51.100.{n}",
+            )
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post(
+            reverse("accounts:password_reset"),
+            {"email": "ALICE@example.org"},
+            REMOTE_ADDR="198.51.100.9",
+        )
+
+    # then
+    _assert_too_many(response, 3600, 60)
+    assert [m.to for m in mail.outbox] == [["alice@example.org"]] * 2
+
+
+def _resend(email: str, ip: str):
+    return Client().post(
+        reverse("accounts:resend_verification"), {"email": email}, REMOTE_ADDR=ip
+    )
+
+
+@pytest.mark.django_db
+def test_verification_mail_is_limited_per_mailbox(
+    limits, django_capture_on_commit_callbacks
+):
+    # given: two resends to one mailbox, from two addresses
+    limits(resend_verification={"ip": "100/h", "email": "2/h"})
+    UserFactory(email="new@example.org", is_active=False, last_login=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        _resend("new@example.org", "198.51.100.1")
+        _resend("New@Example.org ", "198.51.100.2")
+
+    # when: a third, from a third address
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _resend("new@example.org", "198.51.100.3")
+
+    # then
+    _assert_too_many(response, 3600, 60)
+    assert [m.to for m in mail.outbox] == [["new@example.org"]] * 2
+
+
+@pytest.mark.django_db
+def test_verification_mail_is_limited_per_client(limits):
+    # given
+    limits(resend_verification={"ip": "2/h", "email": "100/h"})
+    for n in range(2):
+        _resend(f"person{n}@example.org", "198.51.100.1")
+
+    # when
+    response = _resend("person9@example.org", "198.51.100.1")
+
+    # then
+    _assert_too_many(response, 3600, 60)
+
+
+@pytest.mark.parametrize(
+    ("limit", "addresses", "accounts"),
+    [
+        ({"user": "100/h", "ip": "100/h", "new_email": "2/h"}, ["new@example.org"], 3),
+        (
+            {"user": "2/h", "ip": "100/h", "new_email": "100/h"},
+            ["a@x.org", "b@x.org", "c@x.org"],
+            1,
+        ),
+    ],
+    ids=["per-mailbox", "per-account"],
+)
+@pytest.mark.django_db
+def test_change_of_email_mail_is_limited(
+    limits, django_capture_on_commit_callbacks, limit, addresses, accounts
+):
+    # given
+    limits(email_change=limit)
+    clients = []
+    for n in range(accounts):
+        client = Client()
+        client.force_login(UserFactory(username=f"user{n}", email=f"user{n}@x.org"))
+        clients.append(client)
+    requests = [
+        (clients[n % accounts], addresses[n % len(addresses)]) for n in range(3)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        for client, address in requests[:2]:
+            form = {"new_email": address, "password": PASSWORD}
+            assert (
+                client.post(reverse("accounts:email_change"), form).status_code == 302
+            )
+
+    # when
+    client, address = requests[2]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:email_change"),
+            {"new_email": address, "password": PASSWORD},
+        )
+
+    # then
+    _assert_too_many(response, 3600, 60)
+    assert len(mail.outbox) == 2
+
+
+# --- forms that ask for the current password -----------------------------------
+
+
+def _password_form(kind: str, password: str) -> tuple[str, dict[str, str]]:
+    if kind == "email":
+        form = {"new_email": "new@example.org", "password": password}
+        return reverse("accounts:email_change"), form
+    if kind == "password":
+        new = "a new long passphrase 42"
+        form = {"old_password": password, "new_password1": new, "new_password2": new}
+        return reverse("accounts:password_change"), form
+    form = {"password": password, "confirmation": DELETE_CONFIRMATION}
+    return reverse("moderation:delete-account"), form
+
+
+@pytest.mark.parametrize("kind", ["email", "password", "delete"])
+@pytest.mark.parametrize(
+    ("limit", "accounts"),
+    [({"user": "2/h", "ip": "100/h"}, 1), ({"user": "100/h", "ip": "2/h"}, 2)],
+    ids=["per-account", "per-address"],
+)
+@pytest.mark.django_db
+def test_guesses_at_the_current_password_are_limited(limits, kind, limit, accounts):
+    # given: two wrong guesses, from one account or two on one address
+    limits(password_confirm=limit)
+    users = [UserFactory(username=f"user{n}") for n in range(accounts)]
+    clients = []
+    for user in users:
+        clients.append(Client())
+        clients[-1].force_login(user)
+    for n in range(2):
+        url, form = _password_form(kind, "wrong guess")
+        assert clients[n % accounts].post(url, form).status_code == 200
+
+    # when: the right password
+    url, form = _password_form(kind, PASSWORD)
+    response = clients[-1].post(url, form)
+
+    # then: refused, and nothing changed
+    _assert_too_many(response, 3600, 60)
+    user = User.objects.get(pk=users[-1].pk)
+    assert user.check_password(PASSWORD)
+    assert user.email == users[-1].email
+    assert user.is_active
 
 
 # --- contributions ----------------------------------------------------------------
@@ -398,6 +652,31 @@ def test_the_environment_replaces_limits_by_name():
         {"ip": "5/m"},
         {"ip+login": "10/15m", "ip": "50/15m"},
     ]
+
+
+def test_every_form_that_mails_an_address_is_limited_per_mailbox_by_default():
+    env = {**os.environ, "ASKWELL_RATE_LIMITS": "{}"}
+    code = (
+        "import json, askwell.settings as s; print(json.dumps(s.ASKWELL_RATE_LIMITS))"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    defaults = json.loads(result.stdout)
+    mailing = {
+        "signup": "email",
+        "password_reset": "email",
+        "resend_verification": "email",
+        "email_change": "new_email",
+    }
+    for name, field in mailing.items():
+        assert {field, "ip"} <= set(defaults[name]), name
 
 
 def test_with_redis_every_process_counts_against_one_limit(redis_url, settings):

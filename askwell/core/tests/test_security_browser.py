@@ -78,10 +78,10 @@ def test_the_admin_works_under_the_policy(live_server, browser: Browser):
     problems = _watch(page)
 
     # when
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill("root")
+    page.goto(live_server.url + "/admin/")  # leads to the site's sign-in
+    page.get_by_label("Username or email address").fill("root")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#site-name")).to_be_visible()
     page.goto(live_server.url + "/admin/questions/question/")
     page.get_by_role("link", name="Does zinc shorten a cold?").click()

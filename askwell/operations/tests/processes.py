@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from email.message import Message
@@ -133,6 +134,21 @@ def get(
         return error.code, _lower(error.headers), error.read()
 
 
+def post(
+    url: str, fields: dict[str, str], headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """POST a form to URL, as get() does a GET."""
+    opener = urllib.request.build_opener(NoRedirects)
+    request = urllib.request.Request(  # noqa: S310 - loopback only
+        url, data=urllib.parse.urlencode(fields).encode(), headers=headers or {}
+    )
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, _lower(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, _lower(error.headers), error.read()
+
+
 def _lower(headers: Message) -> dict[str, str]:
     """Lower-case names; a header sent more than once is joined with commas."""
     joined: dict[str, str] = {}
@@ -173,3 +189,31 @@ def children(pid: int) -> set[int]:
         if int(fields[1]) == pid:
             found.add(int(stat.parent.name))
     return found
+
+
+def holder_of(client: socket.socket, pids: set[int]) -> int | None:
+    """Which of PIDS holds the server side of CLIENT's TCP connection (IPv4,
+    loopback): its socket's inode in /proc/net/tcp, then the process whose
+    file descriptors include that socket."""
+    local_ip, local_port = client.getsockname()[:2]
+    wanted = f"{_hex_address(local_ip)}:{local_port:04X}"
+    inode = None
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        # local address, remote address, …, inode: the server side's remote
+        # end is the client.
+        if fields[2] == wanted and fields[9] != "0":
+            inode = fields[9]
+    if inode is None:
+        return None
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                if os.readlink(fd) == f"socket:[{inode}]":
+                    return pid
+    return None
+
+
+def _hex_address(ip: str) -> str:
+    """An IPv4 address as /proc/net/tcp writes it (little-endian hex)."""
+    return "".join(f"{int(part):02X}" for part in reversed(ip.split(".")))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import signal
+import socket
 import sys
 import time
 from pathlib import Path
@@ -15,12 +16,15 @@ from askwell.operations.tests.processes import (
     children,
     free_port,
     get,
+    holder_of,
+    post,
     production_env,
     running,
     wait_for_http,
 )
 
 HASHED_STYLESHEET = re.compile(r'href="(/static/askwell/site\.[0-9a-f]{12}\.css)"')
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 @pytest.mark.parametrize(
@@ -136,3 +140,78 @@ def test_serve_answers_reloads_on_hup_and_stops_on_term(tmp_path: Path):
     assert '"GET /search/ HTTP/1.1" 200' in output
     assert "private" not in output
     assert not children(server.pid)
+
+
+def _stall(port: int) -> socket.socket:
+    """Half a request: the sync worker that accepts it waits for the rest
+    and serves nobody else meanwhile."""
+    connection = socket.create_connection(("127.0.0.1", port))
+    connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    time.sleep(0.5)  # accepted by then
+    return connection
+
+
+def test_the_sign_in_limit_holds_across_two_workers_and_a_restart(tmp_path: Path):
+    """The documented limit, 10 sign-ins per 15 minutes for one account from
+    one address, without Redis: counts in the SQLite file, which both
+    workers and their replacements share. Guesses name the account by
+    username and by email address in turn."""
+    # given: askwell serve, 2 workers, the default limits, no Redis
+    env = production_env(tmp_path, ASKWELL_RATE_LIMITS="{}")
+    assert "REDIS_URL" not in env
+    assert askwell("migrate", env=env).returncode == 0
+    superuser = askwell(
+        "createsuperuser",
+        "--noinput",
+        "--username=alice",
+        "--email=alice@example.org",
+        env=env | {"DJANGO_SUPERUSER_PASSWORD": "correct horse battery 42"},
+    )
+    assert superuser.returncode == 0, superuser.stdout
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "askwell", "serve"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", "2"]
+    with running(command, env=env) as server:
+        wait_for_http(base + "/healthz", server)
+        _, headers, page = get(base + "/accounts/login/")
+        cookie = re.search(r"csrftoken=([^;]+)", headers["set-cookie"]).group(1)
+        form = {"csrfmiddlewaretoken": CSRF_INPUT.search(page.decode()).group(1)}
+
+        def sign_in(attempt: int, password: str = "wrong guess") -> int:  # noqa: S107
+            login = "alice" if attempt % 2 else "alice@example.org"
+            fields = form | {"login": login, "password": password}
+            return post(
+                base + "/accounts/login/", fields, {"Cookie": f"csrftoken={cookie}"}
+            )[0]
+
+        workers = children(server.pid)
+        assert len(workers) == 2
+
+        # when: 5 wrong sign-ins while one worker is held busy, so the other
+        # serves them; then 15 more while that one is busy instead
+        first_busy = _stall(port)
+        statuses = [sign_in(n) for n in range(1, 6)]
+        second_busy = _stall(port)
+        first_worker = holder_of(first_busy, workers)
+        second_worker = holder_of(second_busy, workers)
+        first_busy.close()
+        time.sleep(0.5)
+        statuses += [sign_in(n) for n in range(6, 21)]
+        second_busy.close()
+
+        # then: the 11th and every later one is refused, whichever worker
+        # counted the ones before
+        assert {first_worker, second_worker} == workers
+        assert statuses == [200] * 10 + [429] * 10
+
+        # when: both workers are replaced (SIGHUP)
+        server.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 60
+        while children(server.pid) & workers or len(children(server.pid)) != 2:
+            assert time.monotonic() < deadline, "workers not replaced"
+            time.sleep(0.2)
+        wait_for_http(base + "/healthz", server)
+
+        # then: the new workers know the count; even the right password waits
+        assert sign_in(21, password="correct horse battery 42") == 429
