@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 BLNS = Path(__file__).resolve().parents[4] / "shared" / "data" / "blns.json"
 CLEAR_ERRORS = (
     "Null characters are not allowed.",
-    "Ensure this value has at most",
+    "At most ",
     "Ask in a few more words",
     "Write the title as a question",
     "This field is required.",
