@@ -238,6 +238,8 @@ ASKWELL_RATE_LIMITS: dict[str, dict[str, str]] = {
     "vote": {"user": "120/h", "ip": "300/h"},
     # The search page and GET /api/v1/search.
     "search": {"user": "60/m", "ip": "60/m"},
+    # Similar questions and topic suggestions while a question is typed.
+    "typing": {"user": "60/m", "ip": "120/m"},
 }
 try:
     ASKWELL_RATE_LIMITS |= json.loads(os.environ.get("ASKWELL_RATE_LIMITS", "{}"))

@@ -166,6 +166,21 @@ class AskForm(SpamCheckMixin, forms.Form):
         return list(dict.fromkeys(f.label for f in find_personal_details(text)))
 
 
+class QuestionDraftForm(forms.Form):
+    """A question as it is typed, for the aids that read it meanwhile
+    (similar questions, topic suggestions, the emergency notice): within the
+    ask form's limits, nothing else checked."""
+
+    title = TextField(max_length=limits.QUESTION_TITLE, required=False, strip=False)
+    details = TextField(max_length=limits.QUESTION_DETAILS, required=False, strip=False)
+
+    def text(self) -> str:
+        """Title and details as the aids read them; "" unless the form is valid."""
+        if not self.is_valid():
+            return ""
+        return f"{self.cleaned_data['title']}\n{self.cleaned_data['details']}"
+
+
 class EditQuestionForm(AskForm):
     reason = TextField(
         max_length=limits.EDIT_REASON,

@@ -133,7 +133,8 @@ ROUTES: dict[str, Route] = {
     "questions:detail": Route(PUBLIC, _question),
     "questions:history": Route(PUBLIC, _question),
     "questions:answer-history": Route(PUBLIC, _answer),
-    "questions:suggest-topics": Route(PUBLIC),
+    # The ask page's aids: for those who may ask.
+    "questions:suggest-topics": Route(SIGNED_IN),
     "questions:preview": Route(PUBLIC, method="post", data={"body": "Rest helps."}),
     "questions:ask": Route(SIGNED_IN),
     "questions:answer": Route(EXPERTS_ONLY, _question),

@@ -1,5 +1,9 @@
 """Every text a person sends has a limit (askwell/lib/limits.py), checked
-before anything reads the text: over it, a clear per-field message."""
+before anything reads the text: over it, a clear per-field message, the
+text shown again, and no analysis run. The aids that analyse a question
+while it is typed (topic suggestions, similar questions) also refuse
+oversized requests unread and are rate-limited.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 
 import pytest
 from django import forms
+from django.core.cache import cache
 from django.urls import reverse
 
 from askwell.accounts.forms import ApiTokenForm, SignInForm
@@ -21,6 +26,8 @@ from askwell.moderation.forms import (
     FlagForm,
     ReasonForm,
 )
+from askwell.questions import forms as question_forms
+from askwell.questions import views as question_views
 from askwell.questions.forms import (
     AnswerForm,
     AskForm,
@@ -28,9 +35,13 @@ from askwell.questions.forms import (
     EditAnswerForm,
     EditQuestionForm,
     EndorseForm,
+    QuestionDraftForm,
     RestoreForm,
 )
+from askwell.questions.models import Question
 from askwell.review.forms import DecisionForm, QueueFilterForm
+from askwell.search import views as search_views
+from askwell.search.views import SearchForm, SimilarForm
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +72,8 @@ FORM_FIELDS = [
     (EditQuestionForm, _no_kwargs, "title", limits.QUESTION_TITLE),
     (EditQuestionForm, _no_kwargs, "details", limits.QUESTION_DETAILS),
     (EditQuestionForm, _no_kwargs, "reason", limits.EDIT_REASON),
+    (QuestionDraftForm, _no_kwargs, "title", limits.QUESTION_TITLE),
+    (QuestionDraftForm, _no_kwargs, "details", limits.QUESTION_DETAILS),
     (AnswerForm, _with_contributors, "body", limits.ANSWER_BODY),
     (AnswerForm, _with_contributors, "references", limits.REFERENCES),
     (EditAnswerForm, _with_contributors, "body", limits.ANSWER_BODY),
@@ -88,6 +101,8 @@ FORM_FIELDS = [
     (RejectForm, _no_kwargs, "reason", limits.REJECTION_REASON),
     (MemberForm, _no_kwargs, "username", 150),
     (ApiTokenForm, _no_kwargs, "name", 100),
+    (SearchForm, _no_kwargs, "q", limits.SEARCH_QUERY),
+    (SimilarForm, _no_kwargs, "q", limits.QUESTION_TEXT),
 ]
 
 
@@ -127,3 +142,182 @@ def test_the_sign_in_form_bounds_the_account_name():
     form = SignInForm(None, {"login": "x" * 255, "password": "p"})
 
     assert [e.code for e in form.errors.as_data()["login"]] == ["max_length"]
+
+
+# --- the ask page: bounded first, then analysed -------------------------------------
+
+
+@pytest.fixture
+def spies(monkeypatch) -> dict[str, list]:
+    """Records each call of the analyses the ask page and its aids run."""
+    calls: dict[str, list] = {"focus": [], "emergency": [], "personal": []}
+
+    def focus(text, *args, **kwargs):
+        calls["focus"].append(text)
+        return [], []
+
+    monkeypatch.setattr(question_views, "find_focus", focus)
+    monkeypatch.setattr(
+        question_views,
+        "suggests_emergency",
+        lambda text: calls["emergency"].append(text) or False,
+    )
+    monkeypatch.setattr(
+        question_forms,
+        "find_personal_details",
+        lambda text: calls["personal"].append(text) or [],
+    )
+    return calls
+
+
+@pytest.mark.parametrize("size", [limits.QUESTION_DETAILS + 1, 400_000])
+def test_ask_page_refuses_oversize_details_before_any_analysis(
+    client, expert, spies, size
+):
+    """Issue 13: 50–400 KB of details made topic suggestions quadratic
+    (seconds per post). Over the limit, nothing reads the text; the form
+    says why and shows the text again."""
+    # given
+    client.force_login(expert)
+    details = "My knee hurts after running. " * (size // 29) + "x" * (size % 29)
+
+    # when
+    response = client.post(ASK, {"title": "Why does my knee hurt?", "details": details})
+
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert length_message(limits.QUESTION_DETAILS, size) in html
+    assert details in html
+    assert spies["focus"] == spies["personal"] == []
+    assert set(spies["emergency"]) == {""}
+    assert not Question.objects.exists()
+
+
+def test_ask_page_analyses_text_within_the_limits(client, expert, spies):
+    # given
+    client.force_login(expert)
+    details = "x" * limits.QUESTION_DETAILS
+
+    # when
+    client.post(ASK, {"title": "Knee pain", "details": details})
+
+    # then: the form refused the title, the aids still read the question
+    assert spies["focus"] == [f"Knee pain\n{details}"]
+
+
+# --- the aids that run while a question or an answer is typed ------------------------
+
+
+@pytest.fixture
+def typing_limits(settings):
+    """Two requests a minute for the aids, from a fresh count."""
+    settings.ASKWELL_RATE_LIMITS = {
+        **settings.ASKWELL_RATE_LIMITS,
+        "typing": {"user": "2/m", "ip": "2/m"},
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_topic_suggestions_need_an_account_that_may_ask(client):
+    response = client.get(TOPICS, {"title": "Does gout run in families?"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"title": "x" * 301}, "Title: " + length_message(300, 301)),
+        ({"details": "x" * 10_001}, "Details: " + length_message(10_000, 10_001)),
+    ],
+)
+def test_topic_suggestions_refuse_a_field_over_its_limit_unread(
+    client, asker, spies, params, message
+):
+    # given
+    client.force_login(asker)
+
+    # when
+    response = client.get(TOPICS, params)
+
+    # then
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert spies["focus"] == []
+
+
+def test_similar_questions_refuse_a_field_over_its_limit_unread(client, monkeypatch):
+    # given
+    called = []
+    monkeypatch.setattr(
+        search_views.engine, "similar_questions", lambda *a, **k: called.append(a)
+    )
+
+    # when
+    response = client.get(SIMILAR, {"q": "x" * (limits.QUESTION_TEXT + 1)})
+
+    # then
+    assert response.status_code == 400
+    assert length_message(limits.QUESTION_TEXT, limits.QUESTION_TEXT + 1) in (
+        response.content.decode()
+    )
+    assert called == []
+
+
+@pytest.mark.parametrize("url", [TOPICS, SIMILAR])
+def test_aids_refuse_an_oversized_query_string_without_parsing_it(
+    client, asker, spies, monkeypatch, url
+):
+    """Larger than any valid request could be: 413 from the request line
+    alone, before the query string is parsed."""
+    # given
+    client.force_login(asker)
+    parsed = []
+    monkeypatch.setattr(QuestionDraftForm, "__init__", lambda *a, **k: parsed.append(1))
+
+    # when
+    response = client.get(url, {"details": "x" * 300_000})
+
+    # then
+    assert response.status_code == 413
+    assert parsed == spies["focus"] == []
+
+
+@pytest.mark.parametrize("url", [TOPICS, SIMILAR])
+def test_aids_are_rate_limited(client, asker, typing_limits, url):
+    # given
+    client.force_login(asker)
+
+    # when
+    statuses = [client.get(url, {"title": "Gout?"}).status_code for _ in range(3)]
+
+    # then
+    assert statuses == [200, 200, 429]
+
+
+# --- bytes that are not text, sent to the pages -------------------------------------
+
+
+def test_invalid_utf8_and_nul_in_a_page_form_are_handled_without_an_error(
+    client, expert
+):
+    """A lone surrogate cannot travel in UTF-8: its bytes (%ED%A0%80) are
+    not valid UTF-8, and Django decodes them as U+FFFD, which is stored as
+    sent. A NUL character is refused with a message."""
+    # given
+    client.force_login(expert)
+    body = "title=Is+%ED%A0%80+safe%3F&details=fine&personal_details=keep"
+
+    # when
+    stored = client.post(ASK, body, content_type="application/x-www-form-urlencoded")
+    refused = client.post(ASK, {"title": "Is this safe?", "details": "a\x00b"})
+
+    # then
+    assert stored.status_code == 302
+    assert Question.objects.get().title == "Is \ufffd\ufffd\ufffd safe?"
+    assert refused.status_code == 200
+    assert "Null characters are not allowed." in refused.content.decode()

@@ -147,6 +147,7 @@ def test_topics_are_suggested_from_the_words_typed(client, asker):
     gout = TopicFactory(name="Gout")
     TopicFactory(name="Asthma")
     bump_version()  # as saving a topic in the admin does
+    client.force_login(asker)
 
     response = client.get(
         reverse("questions:suggest-topics"), {"title": "Does gout run in families?"}
