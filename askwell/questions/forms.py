@@ -315,6 +315,10 @@ class EditAnswerForm(AnswerForm):
     )
 
 
+class PreviewForm(forms.Form):
+    body = TextField(max_length=limits.ANSWER_BODY, required=False, strip=False)
+
+
 class EndorseForm(forms.Form):
     contributor = forms.ModelChoiceField(
         queryset=Contributor.objects.none(), empty_label=None, label="As"

@@ -17,7 +17,6 @@ from askwell.core.pagination import paginate
 from askwell.core.ratelimit import rate_limit
 from askwell.core.requests import refuse_oversized, request_bytes
 from askwell.lib import limits
-from askwell.lib.markdown import render_markdown
 from askwell.lib.pii import remove_personal_details
 from askwell.moderation.queries import question_pages_visible_to
 from askwell.questions import actions, permissions
@@ -29,6 +28,7 @@ from askwell.questions.forms import (
     EditAnswerForm,
     EditQuestionForm,
     EndorseForm,
+    PreviewForm,
     QuestionDraftForm,
     RestoreForm,
 )
@@ -43,7 +43,8 @@ from askwell.questions.models import (
 )
 from askwell.questions.related import related_questions, related_videos
 from askwell.questions.structured_data import qa_page
-from askwell.questions.writing import TARGET_GRADE, find_jargon, reading_level
+from askwell.questions.writing import TARGET_GRADE
+from askwell.questions.writing import preview as writing_preview
 from askwell.review.queries import is_overdue
 from askwell.search.emergency import suggests_emergency
 from askwell.search.indexing import current_version
@@ -342,18 +343,29 @@ def edit_answer(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The largest request the answer form sends (its preview button posts it all).
+PREVIEW_BYTES = request_bytes(limits.ANSWER_BODY, limits.REFERENCES, limits.EDIT_REASON)
+
+
+@login_required
 @require_POST
+@rate_limit("preview")
+@refuse_oversized(PREVIEW_BYTES)
 def preview(request: HttpRequest) -> HttpResponse:
     """htmx: the answer as it will look, its reading level and jargon to explain."""
-    body = request.POST.get("body", "")[:30_000]
+    permissions.check_can_preview(request.user)
+    form = PreviewForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, form)
+    shown = writing_preview(form.cleaned_data["body"])
     return render(
         request,
         "questions/_preview.html",
         {
-            "html": render_markdown(body),
-            "level": reading_level(body),
+            "html": shown.html,
+            "level": shown.level,
             "target_grade": TARGET_GRADE,
-            "jargon": find_jargon(body),
+            "jargon": shown.jargon,
         },
     )
 

@@ -46,6 +46,7 @@ os.environ.setdefault(
                 "flag",
                 "vote",
                 "search",
+                "preview",
                 "typing",
             )
         }

@@ -1,8 +1,8 @@
 """Every text a person sends has a limit (askwell/lib/limits.py), checked
 before anything reads the text: over it, a clear per-field message, the
-text shown again, and no analysis run. The aids that analyse a question
-while it is typed (topic suggestions, similar questions) also refuse
-oversized requests unread and are rate-limited.
+text shown again, and no analysis run. The aids that analyse a question or
+an answer while it is typed (topic suggestions, similar questions, the
+answer preview) also refuse oversized requests unread and are rate-limited.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from askwell.moderation.forms import (
 )
 from askwell.questions import forms as question_forms
 from askwell.questions import views as question_views
+from askwell.questions import writing
 from askwell.questions.forms import (
     AnswerForm,
     AskForm,
@@ -35,6 +36,7 @@ from askwell.questions.forms import (
     EditAnswerForm,
     EditQuestionForm,
     EndorseForm,
+    PreviewForm,
     QuestionDraftForm,
     RestoreForm,
 )
@@ -79,6 +81,7 @@ FORM_FIELDS = [
     (EditAnswerForm, _with_contributors, "body", limits.ANSWER_BODY),
     (EditAnswerForm, _with_contributors, "references", limits.REFERENCES),
     (EditAnswerForm, _with_contributors, "reason", limits.EDIT_REASON),
+    (PreviewForm, _no_kwargs, "body", limits.ANSWER_BODY),
     (EndorseForm, _with_contributors, "reason", limits.ENDORSEMENT_REASON),
     (CommentForm, _no_kwargs, "body", limits.COMMENT),
     (RestoreForm, _no_kwargs, "reason", limits.EDIT_REASON),
@@ -215,6 +218,7 @@ def typing_limits(settings):
     settings.ASKWELL_RATE_LIMITS = {
         **settings.ASKWELL_RATE_LIMITS,
         "typing": {"user": "2/m", "ip": "2/m"},
+        "preview": {"user": "2/m", "ip": "2/m"},
     }
     cache.clear()
     yield
@@ -297,6 +301,80 @@ def test_aids_are_rate_limited(client, asker, typing_limits, url):
 
     # then
     assert statuses == [200, 200, 429]
+
+
+def test_preview_needs_an_account(client):
+    """Issue 13: the preview was anonymous and unlimited."""
+    response = client.post(PREVIEW, {"body": "Rest helps."})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_preview_is_rate_limited(client, expert, typing_limits):
+    # given
+    client.force_login(expert)
+
+    # when
+    statuses = [client.post(PREVIEW, {"body": "Rest."}).status_code for _ in range(3)]
+
+    # then
+    assert statuses == [200, 200, 429]
+
+
+def test_preview_refuses_a_body_over_the_answer_limit_unread(
+    client, expert, monkeypatch
+):
+    # given
+    client.force_login(expert)
+    rendered = []
+    monkeypatch.setattr(writing, "render_markdown", lambda s: rendered.append(s))
+
+    # when
+    response = client.post(PREVIEW, {"body": "x" * (limits.ANSWER_BODY + 1)})
+
+    # then
+    assert response.status_code == 400
+    assert length_message(limits.ANSWER_BODY, limits.ANSWER_BODY + 1) in (
+        response.content.decode()
+    )
+    assert rendered == []
+
+
+def test_preview_refuses_an_oversized_body_without_reading_it(
+    client, expert, monkeypatch
+):
+    # given
+    client.force_login(expert)
+    read = []
+    monkeypatch.setattr(PreviewForm, "__init__", lambda *a, **k: read.append(1))
+
+    # when
+    response = client.post(PREVIEW, {"body": "x" * question_views.PREVIEW_BYTES})
+
+    # then
+    assert response.status_code == 413
+    assert read == []
+
+
+def test_preview_renders_the_markdown_once(client, expert, monkeypatch):
+    """The HTML, the reading level and the jargon come from one rendering
+    (it used to render three times)."""
+    # given
+    client.force_login(expert)
+    rendered = []
+    original = writing.render_markdown
+    monkeypatch.setattr(
+        writing, "render_markdown", lambda s: rendered.append(s) or original(s)
+    )
+
+    # when
+    response = client.post(PREVIEW, {"body": "After a myocardial infarction, rest."})
+
+    # then
+    assert response.status_code == 200
+    assert "<mark>myocardial infarction</mark>" in response.content.decode()
+    assert len(rendered) == 1
 
 
 # --- bytes that are not text, sent to the pages -------------------------------------
