@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from askwell.lib.limits import length_message
+from askwell.lib.limits import first_unencodable, length_message
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +172,47 @@ def test_text_at_its_limit_is_accepted(call, asker, token_for):
 
     assert response.status == 201, response.body
     assert len(response.body["details"]) == 10_000
+
+
+# --- any text at all (hypothesis) ---------------------------------------------------
+
+ANY_CHARACTER = st.characters(
+    codec=None, categories=("Lu", "Ll", "Nd", "Po", "Ps", "Pe", "Zs", "Cc", "Cs")
+)
+
+
+def test_no_text_in_any_field_of_any_write_gets_a_server_error(writes, send):
+    """Any characters, lone surrogates among them, short or over the
+    limit, nested as Markdown: an answer below 500 in the error shape, and
+    a surrogate in text within the limit is named as such."""
+
+    @settings(
+        max_examples=80,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        target=st.sampled_from(writes),
+        text=st.one_of(
+            st.text(ANY_CHARACTER, max_size=60),
+            st.sampled_from(["[", "![[", "> ", "*a"]).map(lambda u: u * 3_000),
+        ),
+        over=st.booleans(),
+    )
+    def exercise(target, text, over):
+        method, path, name, limit, is_list = target
+        if over:
+            text = text + "x" * (limit + 1 - len(text))
+        response = send(method, path, {name: [text] if is_list else text})
+        assert response.status < 500, (method, path, name, text[:40])
+        if response.status >= 400:
+            assert set(response.body["error"]) == {"code", "message", "details"}
+        if first_unencodable(text) is not None and len(text) <= limit:
+            where = f"{name}.0" if is_list else name
+            assert (where, "unencodable") in {
+                (d["where"], d.get("code")) for d in response.body["error"]["details"]
+            }
+
+    exercise()

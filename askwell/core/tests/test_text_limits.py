@@ -13,12 +13,14 @@ import pytest
 from django import forms
 from django.core.cache import cache
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from askwell.accounts.forms import ApiTokenForm, SignInForm
 from askwell.accounts.tests.factories import UserFactory
 from askwell.experts.forms import ApplicationForm, MemberForm, RejectForm
 from askwell.lib import limits
-from askwell.lib.limits import length_message
+from askwell.lib.limits import first_unencodable, length_message
 from askwell.moderation.forms import (
     AuditFilterForm,
     DeleteAccountForm,
@@ -399,3 +401,58 @@ def test_invalid_utf8_and_nul_in_a_page_form_are_handled_without_an_error(
     assert Question.objects.get().title == "Is \ufffd\ufffd\ufffd safe?"
     assert refused.status_code == 200
     assert "Null characters are not allowed." in refused.content.decode()
+
+
+# --- any text at all (hypothesis) ---------------------------------------------------
+
+# Letters, digits, punctuation, spaces, controls and lone surrogates (Cs).
+ANY_CHARACTER = st.characters(
+    codec=None, categories=("Lu", "Ll", "Nd", "Po", "Ps", "Pe", "Sm", "Zs", "Cc", "Cs")
+)
+NESTING = ["[", "![[", "[![", "> ", "- ", "*a", "**", "_", "`"]
+
+
+def _hostile(limit: int) -> st.SearchStrategy[str]:
+    """Short text of any character, text around the limit with a surrogate
+    or NUL somewhere, and Markdown nesting up to and over the limit."""
+    return st.one_of(
+        st.text(ANY_CHARACTER, max_size=40),
+        st.tuples(
+            st.integers(limit - 2, limit + 2),
+            st.sampled_from(["", "\ud800", "\udfff", "\x00"]),
+            st.integers(0, limit),
+        ).map(lambda t: ("x" * t[0])[: t[2]] + t[1] + ("x" * t[0])[t[2] :]),
+        st.tuples(st.sampled_from(NESTING), st.integers(limit - 2, limit + 2)).map(
+            lambda t: (t[0] * t[1])[: t[1]]
+        ),
+    )
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_no_text_breaks_a_form_field_and_each_refusal_says_why(data):
+    """Over the limit: max_length; within it but not storable (a lone
+    surrogate): unencodable; never an exception."""
+    # given
+    form_class, kwargs, name, limit = data.draw(st.sampled_from(FORM_FIELDS))
+    text = data.draw(_hostile(limit))
+
+    # when
+    form = _form(form_class, kwargs(), {name: text})
+    form.is_valid()
+
+    # then
+    field = form.fields[name]
+    sent = len(text.strip() if field.strip else text)
+    codes = [e.code for e in form.errors.as_data().get(name, [])]
+    if sent > limit:
+        assert codes == ["max_length"]
+    elif first_unencodable(text) is not None:
+        assert codes == ["unencodable"]
+    else:
+        assert "max_length" not in codes
+        assert "unencodable" not in codes
