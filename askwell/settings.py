@@ -255,6 +255,12 @@ ASKWELL_RATE_LIMITS: dict[str, dict[str, str]] = {
     "vote": {"user": "120/h", "ip": "300/h"},
     # The search page and GET /api/v1/search.
     "search": {"user": "60/m", "ip": "60/m"},
+    # The answer preview while an answer is typed (Markdown, reading level,
+    # jargon; up to a third of a second of CPU for 30,000 characters of
+    # brackets): one every two seconds, which typing with pauses stays under.
+    "preview": {"user": "30/m", "ip": "60/m"},
+    # Similar questions and topic suggestions while a question is typed.
+    "typing": {"user": "60/m", "ip": "120/m"},
 }
 try:
     ASKWELL_RATE_LIMITS |= json.loads(os.environ.get("ASKWELL_RATE_LIMITS", "{}"))

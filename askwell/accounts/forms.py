@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from askwell.accounts.actions import revoke_api_tokens_for_new_password
 from askwell.accounts.models import User
 from askwell.core.antispam import SpamCheckMixin
+from askwell.core.forms import TextField
 
 # One message for an unknown account and a wrong password, so the form
 # cannot be used to find out who has an account.
@@ -193,7 +194,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(
+    name = TextField(
         max_length=100,
         label="Token name",
         help_text="What the token is for, e.g. “my reading app”.",

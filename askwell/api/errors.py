@@ -12,7 +12,9 @@ client in this shape with its status code:
 - 404 `not_found`; 405 `method_not_allowed`;
 - 409 `already_answered`, `already_flagged`: it was done before;
 - 413 `request_too_large`: a body over DATA_UPLOAD_MAX_MEMORY_SIZE;
-- 422 `invalid_request` (parameters), `invalid` (the pages' validation);
+- 422 `invalid_request` (parameters, and body fields that fail their
+  schema: a text over its limit, code `max_length`, or one holding a lone
+  surrogate, code `unencodable`), `invalid` (the pages' validation);
 - 429 `rate_limited`; 500 `server_error`.
 """
 
@@ -125,6 +127,16 @@ def _invalid(details: list[dict[str, str]]) -> ApiError:
     return ApiError(422, "invalid", "The request was refused; see details.", details)
 
 
+def _where(loc: tuple[Any, ...]) -> str:
+    """A parameter's place: "query.q", or a body field by its own name
+    ("title", "references.2"), as the form errors name them; django-ninja
+    puts the body under "body" and the view's argument name."""
+    parts = [str(p) for p in loc]
+    if parts[:1] == ["body"] and len(parts) > 2:
+        parts = parts[2:]
+    return ".".join(parts)
+
+
 def install_handlers(api: NinjaAPI) -> None:
     """Answer every exception a view can raise in the error shape."""
 
@@ -149,8 +161,9 @@ def install_handlers(api: NinjaAPI) -> None:
     ) -> HttpResponse:
         details = [
             {
-                "where": ".".join(str(p) for p in e.get("loc", ())),
+                "where": _where(e.get("loc", ())),
                 "message": e.get("msg", ""),
+                "code": e.get("type", "invalid"),
             }
             for e in exc.errors
         ]

@@ -4,16 +4,46 @@ built from these). Views build plain dicts that fit them (askwell/api/output.py)
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
+from askwell.lib import limits
 from askwell.moderation.models import TARGET_KINDS, Flag
 from askwell.questions.models import Answer, Endorsement, QuestionType
 
 # Primary keys are 64-bit; larger numbers cannot name anything.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+def _bounded(value: str, *, limit: int) -> str:
+    if len(value) > limit:
+        raise PydanticCustomError(
+            "max_length", limits.length_message(limit, len(value))
+        )
+    index = limits.first_unencodable(value)
+    if index is not None:
+        raise PydanticCustomError(
+            "unencodable", limits.unencodable_message(value, index)
+        )
+    return value
+
+
+def Text(limit: int) -> Any:
+    """A string a person writes: at most `limit` characters (askwell.lib.limits),
+    storable as UTF-8. Every text field of a request uses it, so an over-long
+    text or a lone surrogate ("\\ud800") is a 422 naming the field before
+    the view does anything with it."""
+    return Annotated[
+        str,
+        AfterValidator(partial(_bounded, limit=limit)),
+        Field(json_schema_extra={"maxLength": limit}),
+    ]
+
+
 QuestionTypeValue = Literal[tuple(QuestionType.values)]  # type: ignore[valid-type]
 StanceValue = Literal[("", *Answer.Stance.values)]  # type: ignore[valid-type]
 
@@ -241,8 +271,10 @@ VideoPage = page_of(Video, "VideoPage")
 
 
 class AskIn(Schema):
-    title: str = Field(description="The question, ending with a question mark.")
-    details: str = ""
+    title: Text(limits.QUESTION_TITLE) = Field(
+        description="The question, ending with a question mark."
+    )
+    details: Text(limits.QUESTION_DETAILS) = ""
     topics: list[Id] = Field(default=[], description="Topic ids, at most 5.")
     anonymous: bool = False
     personal_details: Literal["warn", "keep", "remove"] = Field(
@@ -254,10 +286,12 @@ class AskIn(Schema):
 
 
 class QuestionEditIn(Schema):
-    title: str | None = None
-    details: str | None = None
+    title: Text(limits.QUESTION_TITLE) | None = None
+    details: Text(limits.QUESTION_DETAILS) | None = None
     topics: list[Id] | None = None
-    reason: str = Field(default="", description="Shown in the question's history.")
+    reason: Text(limits.EDIT_REASON) = Field(
+        default="", description="Shown in the question's history."
+    )
 
 
 class AnswerIn(Schema):
@@ -266,8 +300,8 @@ class AnswerIn(Schema):
         description="Sign as this contributor; needed only when you may sign "
         "as more than one (yourself and an organization).",
     )
-    body: str = Field(description="Markdown.")
-    references: list[str] = Field(
+    body: Text(limits.ANSWER_BODY) = Field(description="Markdown.")
+    references: list[Text(limits.REFERENCE_LINE)] = Field(
         default=[],
         description='One source each: a URL, "doi:10.…" or "pmid:…", optionally '
         'followed by " | title".',
@@ -277,13 +311,15 @@ class AnswerIn(Schema):
 
 
 class AnswerEditIn(Schema):
-    body: str | None = None
-    references: list[str] | None = None
+    body: Text(limits.ANSWER_BODY) | None = None
+    references: list[Text(limits.REFERENCE_LINE)] | None = None
     source_book: Id | None = Field(
         default=None, description="Omit to keep it; null to remove it."
     )
     stance: StanceValue | None = None
-    reason: str = Field(default="", description="Shown in the answer's history.")
+    reason: Text(limits.EDIT_REASON) = Field(
+        default="", description="Shown in the answer's history."
+    )
 
 
 class HelpfulOut(Schema):
@@ -295,7 +331,7 @@ class HelpfulOut(Schema):
 class EndorseIn(Schema):
     contributor: Id | None = None
     kind: Literal[tuple(Endorsement.Kind.values)] = "endorse"  # type: ignore[valid-type]
-    reason: str
+    reason: Text(limits.ENDORSEMENT_REASON)
 
 
 class EndorsementOut(Schema):
@@ -315,7 +351,9 @@ class FlagIn(Schema):
     kind: Literal[TARGET_KINDS]  # type: ignore[valid-type]
     id: Id
     reason: Literal[tuple(Flag.Reason.values)]  # type: ignore[valid-type]
-    text: str = Field(default="", description='Required when the reason is "other".')
+    text: Text(limits.FLAG_TEXT) = Field(
+        default="", description='Required when the reason is "other".'
+    )
 
 
 class FlagOut(Schema):

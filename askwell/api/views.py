@@ -52,12 +52,14 @@ from askwell.api.schemas import (
     QuestionTypeValue,
     SearchResponse,
     SimilarResponse,
+    Text,
     TopicTree,
     VideoPage,
     WithdrawnOut,
 )
 from askwell.core.ratelimit import hit
 from askwell.experts.models import Book, Contributor, Video
+from askwell.lib import limits
 from askwell.lib.pii import remove_personal_details
 from askwell.moderation import actions as moderation_actions
 from askwell.moderation import permissions as moderation_permissions
@@ -142,10 +144,8 @@ def _summaries(user: Any, questions: list[Question]) -> list[dict[str, Any]]:
 
 
 class SearchParams(Schema):
-    q: str = Field(
-        min_length=1,
-        max_length=500,
-        description="What to search for, in the reader's words.",
+    q: Text(limits.SEARCH_QUERY) = Field(
+        min_length=1, description="What to search for, in the reader's words."
     )
     limit: int = Field(10, ge=1, le=50, description="Answers to return.")
 
@@ -164,7 +164,9 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
 
 
 class SimilarParams(Schema):
-    q: str = Field(min_length=1, max_length=2000, description="A question being typed.")
+    q: Text(limits.QUESTION_TEXT) = Field(
+        min_length=1, description="A question being typed."
+    )
     limit: int = Field(5, ge=1, le=20)
 
 

@@ -4,7 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from askwell.accounts.models import User
+from askwell.core.forms import TextField, WebAddressField
 from askwell.experts.models import CredentialApplication, Membership
+from askwell.lib import limits
 
 
 class ApplicationForm(forms.ModelForm):
@@ -26,6 +28,21 @@ class ApplicationForm(forms.ModelForm):
             "licence_issuer": "Issuing body",
             "evidence_url": "Link to evidence",
         }
+        # Each keeps its model field's limit, with the site's message.
+        field_classes = {
+            **dict.fromkeys(
+                [
+                    "full_name",
+                    "credentials",
+                    "degree",
+                    "licence_number",
+                    "licence_issuer",
+                    "specialty",
+                ],
+                TextField,
+            ),
+            "evidence_url": WebAddressField,
+        }
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "evidence_url": forms.URLInput(attrs={"placeholder": "https://"}),
@@ -41,9 +58,9 @@ class ApplicationForm(forms.ModelForm):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label="Reason for rejecting",
-        max_length=2000,
+        max_length=limits.REJECTION_REASON,
         help_text="The applicant receives this by email: say what would make a "
         "new application succeed.",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -52,7 +69,7 @@ class RejectForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    username = forms.CharField(
+    username = TextField(
         label="Username",
         max_length=150,
         help_text="The Askwell username of the person to invite. They can post "

@@ -4,6 +4,14 @@ markdown-it-py renders with raw HTML disabled, so `<script>` typed into an
 answer shows as text; nh3 (the Rust ammonia sanitiser) then removes anything
 the renderer could still produce that is unsafe, such as `javascript:` links.
 Rendering happens once, when content is saved; templates show the stored HTML.
+
+Nesting is bounded (MAX_NESTING): markdown-it rescans the rest of a line of
+`[`, `![` or emphasis for each opening mark, to a depth of this many, so the
+cost of such text grows with its length times the depth. Twelve levels keep
+twelve quotes in one another, lists five levels deep, and links and
+emphasis inside those; deeper text still renders, as plain text inside a
+line and not at all in blocks nested further (the Markdown is kept as
+written).
 """
 
 from __future__ import annotations
@@ -14,9 +22,10 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 
-_renderer = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
-    ["table", "strikethrough"]
-)
+MAX_NESTING = 12
+_renderer = MarkdownIt(
+    "commonmark", {"html": False, "typographer": False, "maxNesting": MAX_NESTING}
+).enable(["table", "strikethrough"])
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4",

@@ -22,6 +22,7 @@ from django.utils import timezone
 from askwell.accounts.mail import absolute, send_after_commit
 from askwell.accounts.roles import is_editor
 from askwell.audit import log_action
+from askwell.lib import limits
 from askwell.moderation.models import Flag, Target, kind_of
 from askwell.moderation.permissions import (
     check_can_delete_account,
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
     from askwell.accounts.models import User
 
-REASON_MAX = 300
+REASON_MAX = limits.MODERATION_REASON
 # What a person types to confirm they want their account deleted.
 DELETE_CONFIRMATION = "delete my account"
 
@@ -206,7 +207,7 @@ def _required_reason(reason: str) -> str:
         )
     if len(reason) > REASON_MAX:
         raise _field_error(
-            "reason", f"Keep the reason under {REASON_MAX} characters.", "max_length"
+            "reason", limits.length_message(REASON_MAX, len(reason)), "max_length"
         )
     return reason
 

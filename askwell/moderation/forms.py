@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve
 from django.utils.http import urlsplit
 
+from askwell.core.forms import TextField
+from askwell.lib import limits
 from askwell.moderation.actions import DELETE_CONFIRMATION, REASON_MAX
 from askwell.moderation.models import TARGET_KINDS, Flag
 from askwell.questions.models import Question
@@ -19,9 +21,9 @@ class FlagForm(forms.Form):
         widget=forms.RadioSelect,
         label="What is wrong with it?",
     )
-    text = forms.CharField(
+    text = TextField(
         required=False,
-        max_length=1000,
+        max_length=limits.FLAG_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Anything the editors should know",
         help_text="Required for “something else”. Editors read it; the author does not.",
@@ -55,7 +57,7 @@ class FlagFilterForm(forms.Form):
 class ReasonForm(forms.Form):
     """The reason an editor gives for hiding, deleting or restoring."""
 
-    reason = forms.CharField(
+    reason = TextField(
         max_length=REASON_MAX,
         label="Reason",
         help_text="The author and the audit log see it.",
@@ -63,12 +65,12 @@ class ReasonForm(forms.Form):
 
 
 class DuplicateForm(forms.Form):
-    original = forms.CharField(
+    original = TextField(
         max_length=500,
         label="The original question",
         help_text="Paste its address (or just its slug, the last part of the address).",
     )
-    reason = forms.CharField(max_length=REASON_MAX, required=False)
+    reason = TextField(max_length=REASON_MAX, required=False)
 
     def clean_original(self) -> Question:
         value = self.cleaned_data["original"].strip()
@@ -96,12 +98,12 @@ class DuplicateForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(
+    action = TextField(
         required=False,
         max_length=64,
         help_text="A code such as answer.hidden, or its start: answer.",
     )
-    actor = forms.CharField(required=False, max_length=150, label="Who (username)")
+    actor = TextField(required=False, max_length=150, label="Who (username)")
     object_type = forms.ModelChoiceField(
         queryset=ContentType.objects.none(),
         required=False,
@@ -142,7 +144,7 @@ class DeleteAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         label="Your password",
     )
-    confirmation = forms.CharField(
+    confirmation = TextField(
         max_length=100,
         label=f"Type “{DELETE_CONFIRMATION}”",
         help_text="This cannot be undone.",

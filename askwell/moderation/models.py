@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from askwell.lib import limits
 from askwell.questions.models import Answer, Comment, Question
 
 # What a flag can point at, by the name used in URLs and filters.
@@ -77,7 +78,7 @@ class Flag(models.Model):
     reason = models.CharField(max_length=16, choices=Reason.choices)
     text = models.TextField(
         blank=True,
-        max_length=1000,
+        max_length=limits.FLAG_TEXT,
         help_text="The reporter's own words; required when the reason is “something else”.",
     )
     status = models.CharField(

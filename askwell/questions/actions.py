@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils.text import slugify
 
 from askwell.audit import log_action
+from askwell.lib import limits
 from askwell.moderation.actions import hold_if_new
 from askwell.notifications import actions as notifications
 from askwell.questions import permissions
@@ -438,19 +439,15 @@ def withdraw_endorsement(
 
 # --- comments -----------------------------------------------------------------------
 
-COMMENT_MAX = 1000
-
 
 def post_comment(user: User, answer: Answer, *, body: str) -> Comment:
     permissions.check_can_comment(user, answer)
     body = body.strip()
     if not body:
         raise ValidationError({"body": "Write a comment first."}, code="required")
-    if len(body) > COMMENT_MAX:
+    if len(body) > limits.COMMENT:
         raise ValidationError(
-            {
-                "body": f"Keep comments under {COMMENT_MAX} characters ({len(body)} now)."
-            },
+            {"body": limits.length_message(limits.COMMENT, len(body))},
             code="max_length",
         )
     with transaction.atomic():

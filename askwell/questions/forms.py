@@ -14,9 +14,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from askwell.core.antispam import SpamCheckMixin
+from askwell.core.forms import TextField
 from askwell.experts.models import Book, Contributor
+from askwell.lib import limits
 from askwell.lib.pii import find_personal_details
-from askwell.questions.actions import COMMENT_MAX, ReferenceData
+from askwell.questions.actions import ReferenceData
 from askwell.questions.models import Answer, Endorsement
 from askwell.topics.models import Topic
 
@@ -99,15 +101,15 @@ def _topic_choices(initial: list[Topic], posted: list[str]) -> list[tuple[int, s
 class AskForm(SpamCheckMixin, forms.Form):
     link_fields = ("title", "details")
 
-    title = forms.CharField(
-        max_length=300,
+    title = TextField(
+        max_length=limits.QUESTION_TITLE,
         label="Your question",
         help_text="One sentence that asks what you want to know, ending with a question mark.",
     )
-    details = forms.CharField(
+    details = TextField(
         required=False,
         strip=False,
-        max_length=10_000,
+        max_length=limits.QUESTION_DETAILS,
         widget=forms.Textarea(attrs={"rows": 6}),
         label="Details (optional)",
         help_text="Background that helps an expert answer. Leave out names, contact details and record numbers.",
@@ -164,9 +166,24 @@ class AskForm(SpamCheckMixin, forms.Form):
         return list(dict.fromkeys(f.label for f in find_personal_details(text)))
 
 
+class QuestionDraftForm(forms.Form):
+    """A question as it is typed, for the aids that read it meanwhile
+    (similar questions, topic suggestions, the emergency notice): within the
+    ask form's limits, nothing else checked."""
+
+    title = TextField(max_length=limits.QUESTION_TITLE, required=False, strip=False)
+    details = TextField(max_length=limits.QUESTION_DETAILS, required=False, strip=False)
+
+    def text(self) -> str:
+        """Title and details as the aids read them; "" unless the form is valid."""
+        if not self.is_valid():
+            return ""
+        return f"{self.cleaned_data['title']}\n{self.cleaned_data['details']}"
+
+
 class EditQuestionForm(AskForm):
-    reason = forms.CharField(
-        max_length=200,
+    reason = TextField(
+        max_length=limits.EDIT_REASON,
         required=False,
         label="What did you change?",
         help_text="A few words shown in the question's history.",
@@ -237,14 +254,15 @@ class AnswerForm(SpamCheckMixin, forms.Form):
         empty_label=None,
         label="Answer as",
     )
-    body = forms.CharField(
-        max_length=30_000,
+    body = TextField(
+        max_length=limits.ANSWER_BODY,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 14}),
         label="Your answer",
         help_text="Markdown: *italic*, **bold**, lists with “-”, links as [text](https://…).",
     )
-    references = forms.CharField(
+    references = TextField(
+        max_length=limits.REFERENCES,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One per line: a web address, doi:10.… or pmid:…, then optionally “| title”.",
@@ -289,12 +307,16 @@ class AnswerForm(SpamCheckMixin, forms.Form):
 
 
 class EditAnswerForm(AnswerForm):
-    reason = forms.CharField(
-        max_length=200,
+    reason = TextField(
+        max_length=limits.EDIT_REASON,
         required=False,
         label="What did you change?",
         help_text="A few words shown in the answer's history.",
     )
+
+
+class PreviewForm(forms.Form):
+    body = TextField(max_length=limits.ANSWER_BODY, required=False, strip=False)
 
 
 class EndorseForm(forms.Form):
@@ -304,8 +326,8 @@ class EndorseForm(forms.Form):
     kind = forms.ChoiceField(
         choices=Endorsement.Kind.choices, widget=forms.RadioSelect, initial="endorse"
     )
-    reason = forms.CharField(
-        max_length=300,
+    reason = TextField(
+        max_length=limits.ENDORSEMENT_REASON,
         label="Why",
         help_text="One or two sentences readers will see with your name.",
     )
@@ -325,8 +347,8 @@ class EndorseForm(forms.Form):
 class CommentForm(SpamCheckMixin, forms.Form):
     link_fields = ("body",)
 
-    body = forms.CharField(
-        max_length=COMMENT_MAX,
+    body = TextField(
+        max_length=limits.COMMENT,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Add a comment",
         help_text="For clarifying the answer. Be brief and kind.",
@@ -334,4 +356,6 @@ class CommentForm(SpamCheckMixin, forms.Form):
 
 
 class RestoreForm(forms.Form):
-    reason = forms.CharField(max_length=200, required=False, label="Why restore it?")
+    reason = TextField(
+        max_length=limits.EDIT_REASON, required=False, label="Why restore it?"
+    )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from askwell.core.models import Importable, Timestamped, importable_constraint
 from askwell.experts.models import Contributor
+from askwell.lib import limits
 from askwell.lib.markdown import excerpt, render_markdown
 
 
@@ -116,7 +117,8 @@ class Question(Importable, Timestamped):
         DELETED = "deleted", "Deleted (restorable)"
 
     title = models.CharField(
-        max_length=300, help_text="The question itself, as a reader asks it."
+        max_length=limits.QUESTION_TITLE,
+        help_text="The question itself, as a reader asks it.",
     )
     slug = models.SlugField(max_length=220, unique=True)
     details = models.TextField(
@@ -472,8 +474,8 @@ class Revision(models.Model):
         "then), for a question its asker. Unticked marks an edit by someone "
         "else, such as an editor: shown on the answer and in the history.",
     )
-    reason = models.CharField(max_length=200, blank=True)
-    title = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(max_length=limits.EDIT_REASON, blank=True)
+    title = models.CharField(max_length=limits.QUESTION_TITLE, blank=True)
     body = models.TextField(blank=True, help_text="Question details or answer text.")
     extra = models.JSONField(
         default=dict,
@@ -555,7 +557,7 @@ class Endorsement(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    reason = models.CharField(max_length=300)
+    reason = models.CharField(max_length=limits.ENDORSEMENT_REASON)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -584,7 +586,7 @@ class Comment(Timestamped):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    body = models.TextField(max_length=1000)
+    body = models.TextField(max_length=limits.COMMENT)
     body_html = models.TextField(blank=True, editable=False)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PUBLISHED

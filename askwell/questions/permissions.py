@@ -32,6 +32,16 @@ def check_can_ask(user: AnyUser) -> None:
         raise PermissionDenied("Sign in to ask a question.")
 
 
+def can_preview(user: AnyUser) -> bool:
+    """Anyone who may ask or answer: the preview renders what they write."""
+    return can_ask(user) or bool(posting_contributors(user))
+
+
+def check_can_preview(user: AnyUser) -> None:
+    if not can_preview(user):
+        raise PermissionDenied("Sign in to preview what you write.")
+
+
 def can_edit_question(user: AnyUser, question: Question) -> bool:
     """The asker, or an editor."""
     if not is_reader(user):

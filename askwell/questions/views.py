@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,8 @@ from askwell.accounts.roles import is_editor
 from askwell.core.generation import content_generation
 from askwell.core.pagination import paginate
 from askwell.core.ratelimit import rate_limit
-from askwell.lib.markdown import render_markdown
+from askwell.core.requests import refuse_oversized, request_bytes
+from askwell.lib import limits
 from askwell.lib.pii import remove_personal_details
 from askwell.moderation.queries import question_pages_visible_to
 from askwell.questions import actions, permissions
@@ -26,6 +28,8 @@ from askwell.questions.forms import (
     EditAnswerForm,
     EditQuestionForm,
     EndorseForm,
+    PreviewForm,
+    QuestionDraftForm,
     RestoreForm,
 )
 from askwell.questions.models import (
@@ -39,7 +43,8 @@ from askwell.questions.models import (
 )
 from askwell.questions.related import related_questions, related_videos
 from askwell.questions.structured_data import qa_page
-from askwell.questions.writing import TARGET_GRADE, find_jargon, reading_level
+from askwell.questions.writing import TARGET_GRADE
+from askwell.questions.writing import preview as writing_preview
 from askwell.review.queries import is_overdue
 from askwell.search.emergency import suggests_emergency
 from askwell.search.indexing import current_version
@@ -174,27 +179,42 @@ def ask(request: HttpRequest) -> HttpResponse:
                 "Your question is posted. We will tell you when an expert answers.",
             )
             return redirect(question)
-    text = f"{request.POST.get('title', '')}\n{request.POST.get('details', '')}"
+    # The aids read the text only when it is within the form's limits (the
+    # form says what is too long).
+    text = QuestionDraftForm(request.POST).text() if request.method == "POST" else ""
     context["emergency"] = suggests_emergency(text)
-    context["suggested_topics"] = (
-        _suggested_topics(text) if request.method == "POST" else []
-    )
+    context["suggested_topics"] = _suggested_topics(text) if text else []
     return render(request, "questions/ask.html", context)
 
 
+# The largest request the ask page's aids send: title, details, chosen topics.
+DRAFT_BYTES = request_bytes(limits.QUESTION_TITLE, limits.QUESTION_DETAILS)
+
+
+@login_required
+@rate_limit("typing", methods=("GET",))
+@refuse_oversized(DRAFT_BYTES)
 def suggest_topics(request: HttpRequest) -> HttpResponse:
     """htmx: topics named in the question being typed, as checkboxes of the form."""
-    text = f"{request.GET.get('title', '')}\n{request.GET.get('details', '')}"[:5000]
+    permissions.check_can_ask(request.user)
+    draft = QuestionDraftForm(request.GET)
+    if not draft.is_valid():
+        return _refused(request, draft)
     chosen = {v for v in request.GET.getlist("topics") if v.isdecimal()}
     return render(
         request,
         "questions/_topic_suggestions.html",
         {
             "suggested_topics": [
-                t for t in _suggested_topics(text) if str(t.pk) not in chosen
+                t for t in _suggested_topics(draft.text()) if str(t.pk) not in chosen
             ]
         },
     )
+
+
+def _refused(request: HttpRequest, form: forms.Form) -> HttpResponse:
+    """htmx: why the text was not analysed (over a limit), field by field."""
+    return render(request, "components/_input_refused.html", {"form": form}, status=400)
 
 
 def _suggested_topics(text: str) -> list[Topic]:
@@ -325,18 +345,29 @@ def edit_answer(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The largest request the answer form sends (its preview button posts it all).
+PREVIEW_BYTES = request_bytes(limits.ANSWER_BODY, limits.REFERENCES, limits.EDIT_REASON)
+
+
+@login_required
 @require_POST
+@rate_limit("preview")
+@refuse_oversized(PREVIEW_BYTES)
 def preview(request: HttpRequest) -> HttpResponse:
     """htmx: the answer as it will look, its reading level and jargon to explain."""
-    body = request.POST.get("body", "")[:30_000]
+    permissions.check_can_preview(request.user)
+    form = PreviewForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, form)
+    shown = writing_preview(form.cleaned_data["body"])
     return render(
         request,
         "questions/_preview.html",
         {
-            "html": render_markdown(body),
-            "level": reading_level(body),
+            "html": shown.html,
+            "level": shown.level,
             "target_grade": TARGET_GRADE,
-            "jargon": find_jargon(body),
+            "jargon": shown.jargon,
         },
     )
 

@@ -44,9 +44,27 @@ MIN_WORDS = 20
 SPELLING_VARIANT = 75
 
 
+@dataclass(frozen=True)
+class Preview:
+    html: str  # sanitised, as readers will see it
+    level: ReadingLevel
+    jargon: list[Jargon]
+
+
+def preview(markdown: str) -> Preview:
+    """An answer as it will look, with its reading level and jargon, from
+    one rendering of the Markdown (the costliest step)."""
+    html = render_markdown(markdown)
+    text = html_to_text(html)
+    return Preview(html, _reading_level(text), _find_jargon(text))
+
+
 def reading_level(markdown: str) -> ReadingLevel:
     """The Flesch-Kincaid grade of an answer's text (Markdown syntax removed)."""
-    text = html_to_text(render_markdown(markdown))
+    return _reading_level(html_to_text(render_markdown(markdown)))
+
+
+def _reading_level(text: str) -> ReadingLevel:
     count = len(text.split())
     if count < MIN_WORDS:
         return ReadingLevel(None, count)
@@ -69,7 +87,10 @@ def _plain_name(entry: Entry) -> str | None:
 
 def find_jargon(markdown: str) -> list[Jargon]:
     """Clinical terms in the text that have a plain alternative, each once."""
-    text = html_to_text(render_markdown(markdown))
+    return _find_jargon(html_to_text(render_markdown(markdown)))
+
+
+def _find_jargon(text: str) -> list[Jargon]:
     found: dict[str, Jargon] = {}
     for expansion in load_vocabulary().expand(text):
         entry = expansion.entry

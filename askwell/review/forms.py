@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from askwell.core.forms import TextField
+from askwell.lib import limits
 from askwell.review.models import MedicalReview
 
 
@@ -11,9 +13,9 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
         label="Decision",
     )
-    note = forms.CharField(
+    note = TextField(
         required=False,
-        max_length=4000,
+        max_length=limits.REVIEW_NOTE,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Note to the author",
         help_text="Required when you request changes or reject: say what and why.",
@@ -22,4 +24,4 @@ class DecisionForm(forms.Form):
 
 class QueueFilterForm(forms.Form):
     topic = forms.SlugField(required=False)
-    specialty = forms.CharField(required=False, max_length=120)
+    specialty = TextField(required=False, max_length=120)

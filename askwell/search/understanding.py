@@ -11,6 +11,7 @@ more than background. Both feed the ranking (see ranking.py).
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import threading
 from collections import defaultdict
@@ -220,6 +221,7 @@ def find_focus(
                 start,
             )
         )
+    word_index = _word_index(text)
     for expansion in load_vocabulary().expand(text):
         for term in expansion.equivalents:
             expansions.append(term)
@@ -236,7 +238,7 @@ def find_focus(
                         phrases.names[topic_id],
                         text[expansion.start : expansion.end],
                         len(said),
-                        len(words(text[: expansion.start])),
+                        word_index(expansion.start),
                         True,
                     )
                 )
@@ -266,8 +268,11 @@ def find_focus(
     return [_best(found) for found in ranked[:limit]], list(dict.fromkeys(expansions))
 
 
-# At most this many unknown words of one message are looked up for a correction.
+# At most this many unknown words of one message are looked up for a correction,
 MAX_CORRECTIONS = 6
+# ...among at most this many distinct words, longest first (whether a word is
+# known may take a query of the lexical index).
+MAX_SPELLING_CHECKS = 64
 
 
 class Spelling(Protocol):
@@ -281,10 +286,16 @@ def _corrected(tokens: list[str], spelling: Spelling | None) -> list[str]:
         return tokens
     fixed = list(tokens)
     tried: dict[str, str | None] = {}
+    known: set[str] = set()
     for i in sorted(range(len(tokens)), key=lambda i: -len(tokens[i])):
         word = tokens[i]
+        if word in known:
+            continue
         if word not in tried:
+            if len(known) + len(tried) >= MAX_SPELLING_CHECKS:
+                break
             if spelling.known(word):
+                known.add(word)
                 continue
             if len(tried) >= MAX_CORRECTIONS:
                 break
@@ -302,21 +313,43 @@ def _first(found: list[FocusMatch]) -> int:
     return min(m.position for m in found)
 
 
+def _word_index(text: str) -> Callable[[int], int]:
+    """For a character offset into `text`, how many of its `words()` start
+    before it: the word position of a match found in the text itself.
+
+    One pass over the text, then a binary search per offset (counting the
+    words of each match's prefix made long texts quadratic)."""
+    folded = text.casefold()
+    starts = [m.start() for m in WORD.finditer(folded)]
+    if len(folded) == len(text):
+        return lambda offset: bisect.bisect_left(starts, offset)
+    # A character that folds to several ("ß" -> "ss") moves the offsets.
+    shifted = list(itertools.accumulate((len(c.casefold()) for c in text), initial=0))
+    return lambda offset: bisect.bisect_left(starts, shifted[offset])
+
+
 def _type_cue_positions(text: str) -> set[int]:
     """Indexes of the words that the question-type rules match on."""
     lowered = _without_background(text.casefold())
-    spans = [
+    spans = sorted(
         match.span()
         for _, pattern, _ in _COMPILED
         for match in pattern.finditer(lowered)
-    ]
+    )
     if not spans:
         return set()
-    return {
-        i
-        for i, word in enumerate(WORD.finditer(lowered))
-        if any(start <= word.start() < end for start, end in spans)
-    }
+    # Words and spans both in order of their start: one sweep over the two,
+    # keeping the furthest end of the spans begun so far.
+    found: set[int] = set()
+    next_span, reach = 0, -1
+    for i, word in enumerate(WORD.finditer(lowered)):
+        at = word.start()
+        while next_span < len(spans) and spans[next_span][0] <= at:
+            reach = max(reach, spans[next_span][1])
+            next_span += 1
+        if at < reach:
+            found.add(i)
+    return found
 
 
 _SENTENCE_SPLIT = re.compile(r"[^.?!\n]+[.?!]*")

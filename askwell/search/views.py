@@ -3,12 +3,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 
+from askwell.core.forms import TextField
 from askwell.core.ratelimit import rate_limit
+from askwell.core.requests import refuse_oversized, request_bytes
+from askwell.lib import limits
+from askwell.questions.forms import QuestionDraftForm
 from askwell.questions.models import Answer, Question, QuestionType
 from askwell.search import engine
 from askwell.search.emergency import suggests_emergency
@@ -19,7 +24,23 @@ from askwell.topics.models import Topic
 
 RESULT_ANSWERS = 200
 PER_PAGE = 10
-MAX_QUERY = 500
+
+
+class SearchForm(forms.Form):
+    q = TextField(max_length=limits.SEARCH_QUERY, required=False, label="Search")
+
+
+class SimilarForm(QuestionDraftForm):
+    """The search box's text (q), or the ask form's title and details."""
+
+    q = TextField(
+        max_length=limits.QUESTION_TEXT, required=False, strip=False, label="Search"
+    )
+
+    def text(self) -> str:
+        if not self.is_valid():
+            return ""
+        return (self.cleaned_data["q"] or super().text()).strip()
 
 
 @dataclass
@@ -32,7 +53,9 @@ class QuestionResult:
 
 @rate_limit("search", methods=("GET",))
 def search_page(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:MAX_QUERY]
+    form = SearchForm(request.GET)
+    # A query over the limit is shown back with the message, not searched.
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     filters = {
         "topic_ids": _ints(request.GET.getlist("topic")),
         "question_types": [
@@ -46,6 +69,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
     base.pop("page", None)
     context: dict[str, object] = {
         "query": query,
+        # What the box shows again: the query as typed, even when refused.
+        "typed": query if form.is_valid() else request.GET.get("q", ""),
+        "query_errors": form.errors.get("q", []),
+        "max_query": limits.SEARCH_QUERY,
         "emergency": suggests_emergency(query),
         "filters": filters,
         "base_query": base.urlencode(),
@@ -73,13 +100,17 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(request, "search/search.html", context)
 
 
+@rate_limit("typing", methods=("GET",))
+@refuse_oversized(request_bytes(limits.QUESTION_TEXT, limits.QUESTION_TEXT))
 def similar(request: HttpRequest) -> HttpResponse:
     """The htmx fragment of similar, answered questions for a question being typed."""
     # The search box sends q; the ask form sends its title and details.
-    text = (
-        request.GET.get("q")
-        or f"{request.GET.get('title', '')}\n{request.GET.get('details', '')}"
-    ).strip()[: MAX_QUERY * 4]
+    form = SimilarForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request, "components/_input_refused.html", {"form": form}, status=400
+        )
+    text = form.text()
     questions = (
         engine.similar_questions(text, limit=5) if len(text.split()) >= 3 else []
     )

@@ -49,6 +49,8 @@ os.environ.setdefault(
                 "flag",
                 "vote",
                 "search",
+                "preview",
+                "typing",
             )
         }
     ),

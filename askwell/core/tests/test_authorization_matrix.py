@@ -135,8 +135,9 @@ ROUTES: dict[str, Route] = {
     "questions:detail": Route(PUBLIC, _question),
     "questions:history": Route(PUBLIC, _question),
     "questions:answer-history": Route(PUBLIC, _answer),
-    "questions:suggest-topics": Route(PUBLIC),
-    "questions:preview": Route(PUBLIC, method="post", data={"body": "Rest helps."}),
+    # The ask page's and the answer form's aids: for those who may ask or answer.
+    "questions:suggest-topics": Route(SIGNED_IN),
+    "questions:preview": Route(SIGNED_IN, method="post", data={"body": "Rest helps."}),
     "questions:ask": Route(SIGNED_IN),
     "questions:answer": Route(EXPERTS_ONLY, _question),
     "questions:edit": Route(EDITORS, _question),

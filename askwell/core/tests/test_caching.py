@@ -158,7 +158,7 @@ def test_a_page_showing_a_message_is_private(client, site, settings_defaults):
 
 
 def test_post_responses_are_private(client, site):
-    # when: an anonymous preview, an anonymous vote (refused), a sign-in
+    # when: an anonymous preview and vote (both refused), a sign-in
     responses = [
         client.post(reverse("questions:preview"), {"body": "Rest helps."}),
         client.post(reverse("questions:helpful", kwargs={"pk": site["answer"].pk})),

@@ -155,6 +155,14 @@ BAD_LINES = [
         id="invalid-utf8",
     ),
     pytest.param(
+        b'{"type": "question", "source": "test", "external_id": "q2", '
+        b'"title": "Is \\ud800 safe?"}',
+        "question 'q2': record: Invalid JSON: unexpected end of hex escape at "
+        "line 1 column 80",
+        "record: Invalid JSON: unexpected end of hex escape at line 1 column 80",
+        id="lone-surrogate",
+    ),
+    pytest.param(
         b'{"type": "topic", "source": "test", "external_id": "t2"}',
         "topic 't2': name: Field required",
         "name: Field required",

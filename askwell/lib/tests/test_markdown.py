@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import sys
 from html.parser import HTMLParser
 
 import pytest
 
+from askwell.lib import markdown
 from askwell.lib.markdown import ALLOWED_TAGS, excerpt, html_to_text, render_markdown
+from askwell.testing.work import lines_run
 
 
 class _Elements(HTMLParser):
@@ -63,3 +66,101 @@ def test_html_to_text_and_excerpt():
     assert html_to_text(html) == "Rest & fluids help. Sleep"
     assert excerpt(html, 10) == "Rest &…"
     assert excerpt(html, 100) == "Rest & fluids help. Sleep"
+
+
+# --- cost: nesting is bounded, work linear in the text ------------------------------
+
+# Text markdown-it is known to work hard on: brackets that may open link labels
+# (each rescans the rest of the line), images in links, emphasis runs, and
+# deep quotes and lists.
+PATHOLOGICAL = {
+    "brackets": "[",
+    "image-in-link": "[![",
+    "link-in-image": "![[",
+    "reference-like": "[a][",
+    "unclosed-links": "[a](",
+    "emphasis": "*a",
+    "strong": "**a",
+    "underscores": "_a",
+    "mixed-emphasis": "*a_",
+    "code-spans": "a`",
+    "entities": "&#",
+    "quote-markers": ">",
+    "quotes": "> ",
+    "list-markers": "- ",
+}
+_MARKDOWN_IT = [m for name, m in sys.modules.items() if name.startswith("markdown_it")]
+
+
+def _repeat(unit: str, size: int) -> str:
+    return (unit * size)[:size]
+
+
+def _deep_list(levels: int) -> str:
+    return "".join("  " * i + "- item\n" for i in range(levels))
+
+
+@pytest.mark.parametrize("unit", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_markdown_costs_work_linear_in_its_length(unit):
+    """Four times the text runs about four times markdown-it's lines."""
+    # when
+    short, _ = lines_run(lambda: render_markdown(_repeat(unit, 1_000)), _MARKDOWN_IT)
+    long, _ = lines_run(lambda: render_markdown(_repeat(unit, 4_000)), _MARKDOWN_IT)
+
+    # then
+    assert long <= 4.5 * short
+
+
+def test_deep_lists_cost_work_linear_in_their_length():
+    # when: 4x the characters (the indentation grows with the depth)
+    short, _ = lines_run(lambda: render_markdown(_deep_list(38)), _MARKDOWN_IT)
+    long, _ = lines_run(lambda: render_markdown(_deep_list(76)), _MARKDOWN_IT)
+
+    # then
+    assert long <= 4.5 * short
+
+
+@pytest.mark.parametrize("unit", ["[", "[![", "![[", "[a]["])
+def test_a_line_of_30_kb_of_brackets_is_rescanned_at_most_max_nesting_deep(
+    unit, monkeypatch
+):
+    """Each `[` may rescan the rest of the line for its label, to a depth
+    of MAX_NESTING: at most 20 skipped tokens a character (markdown-it's
+    own default depth of 20 made it 30)."""
+    # given
+    source = _repeat(unit, 30_000)
+    inline = markdown._renderer.inline
+    skipped = []
+    original = inline.skipToken
+    monkeypatch.setattr(
+        inline, "skipToken", lambda state: skipped.append(1) or original(state)
+    )
+
+    # when
+    html = render_markdown(source)
+
+    # then
+    assert markdown.MAX_NESTING == 12
+    assert len(skipped) <= 20 * len(source)
+    assert html_to_text(html) == source  # shown as typed: no link closes
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        ">" * 30_000 + " deep",
+        "> " * 15_000 + "deep",
+        _deep_list(150),
+        "1. " * 10_000 + "deep",
+    ],
+    ids=["quote-markers", "quotes", "list", "ordered-list-markers"],
+)
+def test_deep_nesting_renders_without_recursing_past_the_limit(source):
+    """Nesting deeper than MAX_NESTING stops there (the Markdown is kept as
+    written; the page shows the levels up to the limit)."""
+    # when
+    html = render_markdown(source)
+
+    # then
+    assert html.count("<blockquote>") <= markdown.MAX_NESTING
+    assert html.count("<ul>") + html.count("<ol>") <= markdown.MAX_NESTING

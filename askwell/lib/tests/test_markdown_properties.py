@@ -3,8 +3,8 @@ user submits, the stored HTML cannot run code or restyle the page.
 
 Inputs mix arbitrary text with fragments attackers use: raw tags, event
 handlers, script-capable URL schemes (also entity-encoded and split by
-control characters), CSS expressions, and Markdown links and images around
-them. The output is parsed with the standard library's HTML parser, which
+control characters), CSS expressions, Markdown links and images around
+them, and nesting deeper than the renderer follows. The output is parsed with the standard library's HTML parser, which
 decodes entities in attribute values as a browser would.
 """
 
@@ -55,6 +55,14 @@ FRAGMENTS = [
     "[",
     "](",
     ")",
+    # Deep nesting: past markdown-it's depth limit (askwell.lib.markdown).
+    "[" * 40,
+    "![[" * 20,
+    "[![" * 20,
+    "> " * 30,
+    "\n" + "".join("  " * i + "- x\n" for i in range(20)),
+    "*a" * 40,
+    "**_" * 20,
 ]
 SCHEMES = re.compile(r"^(javascript|vbscript|data|file):", re.IGNORECASE)
 INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")

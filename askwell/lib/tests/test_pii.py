@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from askwell.lib import pii
 from askwell.lib.pii import find_personal_details, remove_personal_details
+from askwell.testing.work import lines_run
 
 
 @pytest.mark.parametrize(
@@ -66,3 +68,46 @@ def test_findings_come_in_reading_order_with_their_labels():
         ("a phone number", 0),
         ("an email address", 18),
     ]
+
+
+# --- cost: linear in the text -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["mrn number ", "call 555-123-4567 or jo@example.com. ", "42 Elm Street, "],
+)
+def test_many_findings_are_checked_against_each_other_in_one_pass(unit):
+    """Four times the text runs about four times the lines (not sixteen):
+    a finding is compared with its neighbours, not with every other."""
+    # when
+    short, found = lines_run(lambda: find_personal_details(unit * 250), [pii])
+    long, _ = lines_run(lambda: find_personal_details(unit * 1_000), [pii])
+
+    # then
+    assert len(found) >= 250
+    assert long <= 4.5 * short
+
+
+def test_the_part_of_an_email_address_before_the_at_is_at_most_64_characters():
+    """RFC 5321's bound; unbounded, each start in a long run of "a.a.a…"
+    rescanned the rest of the run (quadratic)."""
+    # given
+    longest = "a" * 64 + "@example.com"
+
+    # then
+    assert [f.text for f in find_personal_details(f"write to {longest}")] == [longest]
+    assert find_personal_details("write to " + "a" * 65 + "@example.com") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mrn:12345",
+        "MRN : A1234567",
+        "record number #  AB-12345",
+        "patient id 1234 5678",
+    ],
+)
+def test_record_numbers_are_found_with_any_spacing_around_the_colon(text):
+    assert [f.kind for f in find_personal_details(text)] == ["record"]

@@ -453,7 +453,9 @@ def test_comments_are_for_the_asker_experts_and_editors(
 def test_a_comment_must_be_short_and_not_empty(asker, expert, open_question):
     answer = _post(expert, open_question)
 
-    with pytest.raises(ValidationError, match="under 1000 characters"):
+    with pytest.raises(
+        ValidationError, match=r"At most 1,000 characters \(you sent 1,001\)"
+    ):
         actions.post_comment(asker, answer, body="x" * 1001)
     with pytest.raises(ValidationError, match="Write a comment"):
         actions.post_comment(asker, answer, body="  ")

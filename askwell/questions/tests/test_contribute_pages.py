@@ -147,6 +147,7 @@ def test_topics_are_suggested_from_the_words_typed(client, asker):
     gout = TopicFactory(name="Gout")
     TopicFactory(name="Asthma")
     bump_version()  # as saving a topic in the admin does
+    client.force_login(asker)
 
     response = client.get(
         reverse("questions:suggest-topics"), {"title": "Does gout run in families?"}
@@ -230,7 +231,8 @@ def test_a_bad_reference_line_is_named(client, expert, open_question):
     assert not Answer.objects.exists()
 
 
-def test_preview_renders_safely_with_reading_level_and_jargon(client):
+def test_preview_renders_safely_with_reading_level_and_jargon(client, expert):
+    client.force_login(expert)
     body = (
         "After a myocardial infarction <script>alert(1)</script> most people go home "
         "within a week. They take medicine every day. They walk a little more each day."

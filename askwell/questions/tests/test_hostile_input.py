@@ -1,6 +1,7 @@
 """Every string of ../shared/data/blns.json through the ask, answer and comment
 forms: no server error, and what is stored is exactly what was sent (or the
-form says clearly why not)."""
+form says clearly why not). Beyond the list: text at and one character over
+each field's limit, deeply nested Markdown, and NUL."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from askwell.lib import limits
 from askwell.questions import actions
 from askwell.questions.models import Answer, Comment, Question
 
@@ -18,7 +20,7 @@ pytestmark = pytest.mark.django_db
 BLNS = Path(__file__).resolve().parents[4] / "shared" / "data" / "blns.json"
 CLEAR_ERRORS = (
     "Null characters are not allowed.",
-    "Ensure this value has at most",
+    "At most ",
     "Ask in a few more words",
     "Write the title as a question",
     "This field is required.",
@@ -94,3 +96,79 @@ def test_answers_and_comments_store_hostile_strings_exactly_or_say_why_not(
             assert Answer.objects.get(pk=answer.pk).body == body, text
         else:
             assert _refused_clearly(response), (text, response.status_code)
+
+
+def _beyond_the_list(limit: int) -> list[str]:
+    """Text one character over `limit`, and Markdown nested as deep as
+    `limit` characters allow (brackets, images in links, quotes, lists,
+    emphasis), and a NUL."""
+    deep_list = "".join("  " * i + "- a\n" for i in range(200))[:limit]
+    return [
+        "x" * (limit + 1),
+        "[" * limit,
+        ("![[" * limit)[:limit],
+        ("> " * limit)[:limit],
+        ("*a" * limit)[:limit],
+        ("**a_" * limit)[:limit],
+        deep_list,
+        "a\x00b",
+    ]
+
+
+def test_forms_store_deep_nesting_exactly_and_refuse_overlong_text_clearly(
+    client, expert, asker, open_question
+):
+    # given
+    answer = actions.post_answer(
+        expert,
+        open_question,
+        contributor=expert.contributor,
+        body="Rest, fluids and time help most people with this.",
+    )
+    stored = 0
+
+    # when / then: question details
+    client.force_login(asker)
+    for text in _beyond_the_list(limits.QUESTION_DETAILS):
+        response = client.post(
+            reverse("questions:ask"),
+            {"title": "What about this?", "details": text, "personal_details": "keep"},
+        )
+        if response.status_code == 302:
+            question = Question.objects.get(slug=response["Location"].split("/")[2])
+            assert question.details == text
+            question.delete()
+            stored += 1
+        else:
+            assert _refused_clearly(response), (text[:20], response.status_code)
+
+    # comments
+    for text in _beyond_the_list(limits.COMMENT):
+        response = client.post(
+            reverse("questions:comment", args=[answer.pk]), {"body": text}
+        )
+        if response.status_code == 302:
+            assert Comment.objects.order_by("-pk").first().body == text.strip()
+            stored += 1
+        else:
+            assert _refused_clearly(response), (text[:20], response.status_code)
+
+    # answers, and their preview
+    client.force_login(expert)
+    edit = reverse("questions:edit-answer", args=[answer.pk])
+    lead = "Here is a careful answer with several words.\n\n"
+    for text in _beyond_the_list(limits.ANSWER_BODY - len(lead)):
+        body = lead + text
+        preview = client.post(reverse("questions:preview"), {"body": body})
+        assert preview.status_code in (200, 400), text[:20]
+        response = client.post(
+            edit, {"contributor": expert.contributor.pk, "body": body}
+        )
+        if response.status_code == 302:
+            assert Answer.objects.get(pk=answer.pk).body == body
+            stored += 1
+        else:
+            assert _refused_clearly(response), (text[:20], response.status_code)
+
+    # then: all the nesting was stored; the over-long and NUL texts were not
+    assert stored == 3 * 6

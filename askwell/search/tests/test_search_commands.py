@@ -149,6 +149,31 @@ def test_search_rejects_bad_arguments(args, message):
         _run(*args)
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "gout " * 2_061,
+            r"the query is too long: At most 10,301 characters \(you sent 10,305\)\.",
+        ),
+        ("gout \ud800", r"not valid text \(U\+D800 at position 6\)"),
+    ],
+    ids=["overlong", "lone-surrogate"],
+)
+def test_search_refuses_a_query_it_may_not_read(monkeypatch, text, message):
+    """Over the length of a whole question (title and details), or with a
+    character that is not text (a shell passes undecodable bytes as lone
+    surrogates), the query is refused before the engine sees it."""
+    # given
+    searched = []
+    monkeypatch.setattr(search_command, "search", lambda *a, **k: searched.append(a))
+
+    # when / then
+    with pytest.raises(CommandError, match=message):
+        _run("search", text)
+    assert searched == []
+
+
 # --- search --batch ---------------------------------------------------------------
 
 
@@ -269,6 +294,34 @@ def test_batch_reports_malformed_lines_and_fails_after_the_good_ones(tmp_path):
     assert problems[1] == (
         'queries.jsonl line 4: each line must be an object with a string "query"'
     )
+
+
+def test_batch_reports_queries_it_may_not_read(tmp_path):
+    """An over-long query, or one with a lone surrogate (a JSON escape), is
+    a bad line: named on stderr, the other lines answered."""
+    # given
+    path = _jsonl(
+        tmp_path / "queries.jsonl",
+        [
+            {"id": "long", "query": "gout " * 2_061},
+            '{"id": "surrogate", "query": "gout \\ud800"}',
+            {"id": "ok", "query": "gout"},
+        ],
+    )
+    out, err = StringIO(), StringIO()
+
+    # when
+    with pytest.raises(CommandError, match="2 line"):
+        call_command("search", "--batch", str(path), "--json", stdout=out, stderr=err)
+
+    # then
+    assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == ["ok"]
+    assert err.getvalue().splitlines() == [
+        "queries.jsonl line 1: the query is too long: At most 10,301 characters "
+        "(you sent 10,305).",
+        "queries.jsonl line 2: Contains a character that is not valid text "
+        "(U+D800 at position 6): lone surrogates cannot be stored.",
+    ]
 
 
 def test_batch_reports_invalid_utf8(tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from askwell.questions.models import Question
+from askwell.search import engine
 from askwell.search.indexing import current_version
 from askwell.search.spelling import suggest
 from askwell.topics.models import Topic
@@ -487,16 +488,41 @@ def test_naughty_strings_never_cause_a_server_error(client):
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["a" * 10_000, "MS " * 2_000, '"' * 600, "gout\u0000 flare\u202e", "🦠" * 600],
+    ("text", "refused"),
+    [
+        ("a" * 10_000, "At most 500 characters (you sent 10,000)."),
+        ("MS " * 2_000, "At most 500 characters (you sent 5,999)."),
+        ('"' * 600, "At most 500 characters (you sent 600)."),
+        ("gout\u0000 flare\u202e", "Null characters are not allowed."),
+        ("🦠" * 600, "At most 500 characters (you sent 600)."),
+    ],
     ids=["long", "repeated", "quotes", "control", "emoji"],
 )
-def test_oversized_and_odd_queries_are_handled(client, text):
-    """Queries are cut to 500 characters; odd characters are harmless."""
+def test_oversized_and_odd_queries_are_refused_with_the_reason(
+    client, monkeypatch, text, refused
+):
+    """A query over 500 characters, or with a NUL, is not searched: the page
+    says why and keeps what was typed in the box."""
+    # given
+    searched = []
+    monkeypatch.setattr(engine, "search", lambda *a, **k: searched.append(a))
+
     # when
     page = client.get(SEARCH, {"q": text})
+
+    # then
+    assert page.status_code == 200
+    assert (page.context["query"], page.context["typed"]) == ("", text)
+    assert page.context["query_errors"] == [refused]
+    assert searched == []
+
+
+@pytest.mark.parametrize(
+    "text", ["a" * 10_000, "MS " * 2_000, '"' * 600, "gout flare\u202e", "🦠" * 600]
+)
+def test_similar_questions_read_a_question_up_to_its_limit(client, text):
+    # when
     fragment = client.get(SIMILAR, {"q": text})
 
     # then
-    assert (page.status_code, fragment.status_code) == (200, 200)
-    assert len(page.context["query"]) <= 500
+    assert fragment.status_code == 200

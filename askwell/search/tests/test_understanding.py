@@ -6,16 +6,23 @@ from __future__ import annotations
 
 import pytest
 
+from askwell.search import understanding
 from askwell.search.indexing import bump_version, current_version
+from askwell.search.text import WORD, words
 from askwell.search.understanding import (
+    _COMPILED,
     MAX_CORRECTIONS,
+    MAX_SPELLING_CHECKS,
     TopicPhrases,
+    _type_cue_positions,
+    _without_background,
     find_focus,
     find_types,
     name_signature,
     topic_phrases,
     understand,
 )
+from askwell.testing.work import lines_run
 from askwell.topics.tests.factories import TopicFactory
 
 MS = 1
@@ -501,6 +508,26 @@ def test_only_the_longest_unknown_words_are_looked_up(phrases):
     assert spelling.asked == unknown[::-1][:MAX_CORRECTIONS]
 
 
+def test_whether_a_word_is_known_is_asked_once_and_for_few_words(phrases):
+    """Asking may query the lexical index: once per distinct word, for at
+    most MAX_SPELLING_CHECKS words of a message however long."""
+
+    class Counting(_Corrections):
+        def known(self, word: str) -> bool:
+            self.checked.append(word)
+            return super().known(word)
+
+    spelling = Counting({})
+    spelling.checked = []
+    text = " ".join(f"word{n:04d}" for n in range(1_000)) * 3
+
+    # when
+    find_focus(text, phrases, spelling=spelling)
+
+    # then
+    assert len(spelling.checked) == len(set(spelling.checked)) == MAX_SPELLING_CHECKS
+
+
 def test_being_diagnosed_with_a_condition_is_the_story_not_a_question_about_tests():
     assert find_types("I was recently diagnosed with glaucoma.") == []
     assert find_types("My mother got diagnosed as diabetic last year.") == []
@@ -620,3 +647,72 @@ def test_topic_phrases_are_read_from_topics_and_follow_the_index_version():
     assert stale is before
     assert _focus_ids("podagra and psoriasis", before) == [gout.pk]
     assert _focus_ids("podagra and psoriasis", fresh) == [gout.pk, psoriasis.pk]
+
+
+# --- cost: linear in the text -------------------------------------------------------
+
+
+def test_focus_reads_the_text_a_bounded_number_of_times(phrases, monkeypatch):
+    """A vocabulary match's word position comes from one pass over the text,
+    not from counting the words before each match again (which made a long
+    message with many matches quadratic: issue 13)."""
+    # given: a long message naming a topic through the vocabulary many times
+    text = "My dad had a heart attack last year. " * 2_000
+    read = []
+    original = understanding.words
+    monkeypatch.setattr(
+        understanding, "words", lambda t: read.append(len(t)) or original(t)
+    )
+
+    # when
+    focus, _ = find_focus(text, phrases)
+
+    # then
+    assert [m.topic_id for m in focus] == [MI]
+    assert sum(read) <= 6 * len(text)
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "What causes it? ",
+        "How is gout treated and what are the side effects of the pills? ",
+        "I was diagnosed with lupus. ",
+    ],
+)
+def test_type_cues_are_found_in_one_sweep(unit):
+    """Four times the text runs about four times the lines (not sixteen)."""
+    # when
+    short, _ = lines_run(lambda: _type_cue_positions(unit * 200), [understanding])
+    long, _ = lines_run(lambda: _type_cue_positions(unit * 800), [understanding])
+
+    # then
+    assert long <= 4.5 * short
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What causes gout? My doctor said to avoid beer. Is it genetic?",
+        "Straße İstanbul: was the heart attack due to stress? ß ß ß heart attack",
+        "side effects, side-effects... how long will it last?\nNo cure?",
+    ],
+)
+def test_word_positions_and_cues_match_counting_them_one_by_one(text):
+    # given
+    folded = text.casefold()
+    starts = [m.start() for m in WORD.finditer(text)]
+
+    # when
+    word_index = understanding._word_index(text)
+    cues = _type_cue_positions(text)
+
+    # then
+    assert [word_index(s) for s in starts] == [len(words(text[:s])) for s in starts]
+    lowered = _without_background(folded)
+    spans = [m.span() for _, p, _ in _COMPILED for m in p.finditer(lowered)]
+    assert cues == {
+        i
+        for i, w in enumerate(WORD.finditer(lowered))
+        if any(a <= w.start() < b for a, b in spans)
+    }

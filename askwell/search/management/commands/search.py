@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from askwell.lib import limits
 from askwell.search.engine import Hit, query_vectors, search
 
 T = TypeVar("T")
@@ -57,6 +58,10 @@ class Command(BaseCommand):
         if batch:
             self._batch(Path(batch), limit)
         elif text is not None:
+            try:
+                check_query(text)
+            except ValueError as error:
+                raise CommandError(str(error)) from None
             results = [hit_to_dict(h) for h in search(text, limit=limit).hits]
             if json:
                 self.stdout.write(_dumps({"query": text, "results": results}))
@@ -116,10 +121,25 @@ def _chunks(iterable: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+def check_query(text: str) -> None:
+    """Raise ValueError unless `text` is a message the engine may read: at
+    most limits.QUESTION_TEXT characters (a reader's whole question), all
+    of them storable text."""
+    if len(text) > limits.QUESTION_TEXT:
+        raise ValueError(
+            "the query is too long: "
+            + limits.length_message(limits.QUESTION_TEXT, len(text))
+        )
+    index = limits.first_unencodable(text)
+    if index is not None:
+        raise ValueError(limits.unencodable_message(text, index))
+
+
 def _item(raw: bytes) -> dict[str, Any]:
     item = _loads(raw)
     if not isinstance(item, dict) or not isinstance(item.get("query"), str):
         raise ValueError('each line must be an object with a string "query"')
+    check_query(item["query"])
     return item
 
 
