@@ -59,6 +59,7 @@ from askwell.api.schemas import (
 )
 from askwell.core.ratelimit import hit
 from askwell.experts.models import Book, Contributor, Video
+from askwell.language.emergency import suggests_emergency
 from askwell.lib import limits
 from askwell.lib.pii import remove_personal_details
 from askwell.moderation import actions as moderation_actions
@@ -80,7 +81,6 @@ from askwell.questions.models import (
     Question,
     summarize_stances,
 )
-from askwell.search.emergency import suggests_emergency
 from askwell.search.engine import search as run_search
 from askwell.search.engine import similar_questions
 from askwell.search.management.commands.search import hit_to_dict

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 
+from askwell.language.text import content_words, words
 from askwell.questions.models import Answer, Question, QuestionType
 from askwell.search import ranking, snapshot, vector_index
 from askwell.search.backends import LexicalQuery, backend
@@ -34,7 +35,6 @@ from askwell.search.embeddings import get_embedder
 from askwell.search.indexing import current_version
 from askwell.search.models import SearchDocument
 from askwell.search.spelling import FocusSpelling
-from askwell.search.text import content_words, words
 from askwell.search.understanding import (
     TopicPhrases,
     Understanding,

@@ -22,13 +22,13 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
+from askwell.language.text import text_hash
 from askwell.lib.markdown import html_to_text
 from askwell.questions.models import Answer, Question
 from askwell.search import vector_index
 from askwell.search.backends import DocumentText, backend
 from askwell.search.embeddings import Embedder, get_embedder
 from askwell.search.models import IndexState, QuestionVector, SearchDocument
-from askwell.search.text import text_hash
 from askwell.search.vectors import to_blob
 from askwell.topics.models import Topic
 

@@ -21,9 +21,9 @@ from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 
+from askwell.language.text import STOPWORDS, words
+from askwell.language.vocabulary import load_vocabulary
 from askwell.search.models import SearchDocument
-from askwell.search.text import STOPWORDS, words
-from askwell.search.vocabulary import load_vocabulary
 from askwell.topics.models import Topic
 
 MIN_LENGTH = 4

@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from askwell.search.text import STOPWORDS, WORD, words
-from askwell.search.vocabulary import load_vocabulary
+from askwell.language.text import STOPWORDS, WORD, words
+from askwell.language.vocabulary import load_vocabulary
 from askwell.topics.models import Topic
 
 MAX_PHRASE = 8

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from askwell.language.text import WORD, words
 from askwell.search import understanding
 from askwell.search.indexing import bump_version, current_version
-from askwell.search.text import WORD, words
 from askwell.search.understanding import (
     _COMPILED,
     MAX_CORRECTIONS,
