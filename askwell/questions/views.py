@@ -17,6 +17,7 @@ from askwell.core.pagination import paginate
 from askwell.core.ratelimit import rate_limit
 from askwell.core.requests import refuse_oversized, request_bytes
 from askwell.language.emergency import suggests_emergency
+from askwell.language.understanding import find_focus
 from askwell.lib import limits
 from askwell.lib.pii import remove_personal_details
 from askwell.moderation.queries import question_pages_visible_to
@@ -48,7 +49,7 @@ from askwell.questions.writing import TARGET_GRADE
 from askwell.questions.writing import preview as writing_preview
 from askwell.review.queries import is_overdue
 from askwell.search.indexing import current_version
-from askwell.search.understanding import find_focus, topic_phrases
+from askwell.search.phrases import topic_phrases
 from askwell.topics.models import Topic
 
 

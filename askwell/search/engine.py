@@ -28,20 +28,20 @@ from django.core.cache import cache
 from django.db.models import Prefetch
 
 from askwell.language.text import content_words, words
+from askwell.language.understanding import (
+    TopicPhrases,
+    Understanding,
+    find_types,
+    understand,
+)
 from askwell.questions.models import Answer, Question, QuestionType
 from askwell.search import ranking, snapshot, vector_index
 from askwell.search.backends import LexicalQuery, backend
 from askwell.search.embeddings import get_embedder
 from askwell.search.indexing import current_version
 from askwell.search.models import SearchDocument
+from askwell.search.phrases import topic_phrases
 from askwell.search.spelling import FocusSpelling
-from askwell.search.understanding import (
-    TopicPhrases,
-    Understanding,
-    find_types,
-    topic_phrases,
-    understand,
-)
 
 logger = logging.getLogger(__name__)
 

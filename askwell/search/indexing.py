@@ -60,13 +60,13 @@ def forget_cached_state() -> None:
     restores an earlier version after search data changed without a bump,
     so the test suite calls this before each test.
     """
-    from askwell.search import engine, snapshot, spelling, understanding
+    from askwell.search import engine, phrases, snapshot, spelling
     from askwell.search.backends import postgres, sqlite
 
     engine.forget_related()
     spelling.forget()
     snapshot.forget()
-    understanding.forget_phrases()
+    phrases.forget_phrases()
     sqlite.forget_frequencies()
     postgres.forget_frequencies()
     vector_index.forget_matrices()

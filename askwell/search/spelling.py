@@ -137,7 +137,7 @@ def suggest(text: str, version: int) -> str | None:
 
 
 class FocusSpelling:
-    """Corrections for question understanding (see understanding.find_focus).
+    """Corrections for question understanding (see language.understanding.find_focus).
 
     A word that names a topic, is in the vocabulary or a question title, or
     that some indexed document holds (`documents_with(word)`, the lexical
