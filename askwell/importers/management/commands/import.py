@@ -10,7 +10,7 @@ from django.db import transaction
 from askwell.importers import convert_medquad, medquad
 from askwell.importers.jsonl import FormatError, Problem, read_jsonl
 from askwell.importers.loader import Loader, StrictStop, Summary
-from askwell.importers.progress import Progress
+from askwell.lib.progress import Progress
 from askwell.search import indexing
 from askwell.search.management.commands.reindex import run_embeddings
 

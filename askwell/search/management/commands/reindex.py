@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from askwell.importers.progress import Progress
+from askwell.lib.progress import Progress
 from askwell.questions.models import Answer
 from askwell.search.indexing import count_pending_embeddings, embed_pending, reindex
 from askwell.search.models import SearchDocument
