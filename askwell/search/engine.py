@@ -21,6 +21,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -83,6 +84,19 @@ class Hit:
     @property
     def question(self) -> Question:
         return self.answer.question
+
+
+def hit_to_dict(hit: Hit) -> dict[str, Any]:
+    """A hit as the API and `askwell search --json` print it."""
+    answer = hit.answer
+    return {
+        "answer_id": answer.pk,
+        "external_id": answer.external_id,
+        "question_id": answer.question_id,
+        "question": answer.question.title,
+        "contributor": answer.contributor.signature,
+        "score": round(hit.score, 6),
+    }
 
 
 @dataclass

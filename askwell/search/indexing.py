@@ -6,7 +6,8 @@
   `schedule_*`, which runs after the surrounding transaction commits.
 - `embed_pending()` computes the vectors that are missing or stale; it commits
   batch by batch, so it can be stopped and resumed at any time.
-- `reindex()` rebuilds everything.
+- `reindex()` rebuilds everything; `run_embeddings(stdout)` is embed_pending()
+  with its progress written out, as the commands run it.
 
 Search never trusts this data for visibility: every result is checked
 against the live answer status when it is fetched, so a hidden answer
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 from django.db import transaction
@@ -24,6 +26,7 @@ from django.db.models import Prefetch, QuerySet
 
 from askwell.language.text import text_hash
 from askwell.lib.markdown import html_to_text
+from askwell.lib.progress import Progress as ProgressReport
 from askwell.questions.models import Answer, Question
 from askwell.search import vector_index
 from askwell.search.backends import DocumentText, backend
@@ -345,4 +348,22 @@ def embed_pending(
         advance(len(questions))
     if made:
         bump_version()
+    return made
+
+
+def run_embeddings(stdout: Any) -> int:
+    """What the `reindex` and `import` commands run last: embed_pending(), its
+    progress written to `stdout`; says so when there was nothing to do or no
+    model to do it with. Returns how many vectors were made."""
+    pending = count_pending_embeddings()
+    if not pending:
+        stdout.write("Embeddings: all up to date.")
+        return 0
+    progress = ProgressReport("Computing embeddings", pending, stdout)
+    made = embed_pending(progress=progress.advance)
+    progress.close()
+    if made == 0:
+        stdout.write(
+            "Embeddings skipped: no embedding model is installed (search is lexical only)."
+        )
     return made

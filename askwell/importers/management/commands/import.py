@@ -12,7 +12,7 @@ from askwell.importers.jsonl import FormatError, Problem, read_jsonl
 from askwell.importers.loader import Loader, StrictStop, Summary
 from askwell.lib.progress import Progress
 from askwell.search import indexing
-from askwell.search.management.commands.reindex import run_embeddings
+from askwell.search.indexing import run_embeddings
 
 
 class _DryRunRollback(Exception):
