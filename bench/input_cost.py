@@ -101,10 +101,8 @@ def analyses() -> dict[str, Callable[[str], Any]]:
     from askwell.lib.markdown import render_markdown
     from askwell.lib.pii import find_personal_details
     from askwell.questions import writing
-    from askwell.search import engine
+    from askwell.search import current_version, engine, topic_phrases
     from askwell.search.highlight import highlight_excerpt
-    from askwell.search.indexing import current_version
-    from askwell.search.phrases import topic_phrases
     from askwell.search.spelling import suggest
 
     version = current_version()

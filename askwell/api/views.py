@@ -81,8 +81,8 @@ from askwell.questions.models import (
     Question,
     summarize_stances,
 )
-from askwell.search.engine import hit_to_dict, similar_questions
-from askwell.search.engine import search as run_search
+from askwell.search import hit_to_dict, similar_questions
+from askwell.search import search as run_search
 from askwell.topics.models import Topic
 
 api = NinjaAPI(

@@ -48,8 +48,7 @@ from askwell.questions.structured_data import qa_page
 from askwell.questions.writing import TARGET_GRADE
 from askwell.questions.writing import preview as writing_preview
 from askwell.review.queries import is_overdue
-from askwell.search.indexing import current_version
-from askwell.search.phrases import topic_phrases
+from askwell.search import current_version, topic_phrases
 from askwell.topics.models import Topic
 
 
