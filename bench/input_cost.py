@@ -96,15 +96,14 @@ def _best(call: Callable[[], Any], repeat: int) -> float:
 
 
 def analyses() -> dict[str, Callable[[str], Any]]:
+    from askwell.language.emergency import suggests_emergency
+    from askwell.language.understanding import find_focus, find_types
     from askwell.lib.markdown import render_markdown
     from askwell.lib.pii import find_personal_details
     from askwell.questions import writing
-    from askwell.search import engine
-    from askwell.search.emergency import suggests_emergency
+    from askwell.search import current_version, engine, topic_phrases
     from askwell.search.highlight import highlight_excerpt
-    from askwell.search.indexing import current_version
     from askwell.search.spelling import suggest
-    from askwell.search.understanding import find_focus, find_types, topic_phrases
 
     version = current_version()
     phrases = topic_phrases(version)

@@ -220,7 +220,7 @@ def evaluate_liveqa(
     questions: list[LiveQuestion], answerable: dict[str, list[list[float]]]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     from askwell.questions.models import Answer
-    from askwell.search.engine import search
+    from askwell.search import search
     from askwell.topics.models import Topic
 
     topics = {
@@ -453,8 +453,8 @@ def best_threshold(scores: list[float], labels: list[int]) -> tuple[float, float
 
 
 def evaluate_mqp(path: Path) -> dict[str, Any]:
+    from askwell.search import similarity
     from askwell.search.embeddings import get_embedder
-    from askwell.search.engine import similarity
 
     rows = read_mqp(path)
     labels = [int(r["label"]) for r in rows]

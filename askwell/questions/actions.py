@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils.text import slugify
 
 from askwell.audit import log_action
+from askwell.language.understanding import find_types
 from askwell.lib import limits
 from askwell.moderation.actions import hold_if_new
 from askwell.notifications import actions as notifications
@@ -33,7 +34,6 @@ from askwell.questions.models import (
     Revision,
 )
 from askwell.search import indexing
-from askwell.search.understanding import find_types
 
 if TYPE_CHECKING:
     from askwell.accounts.models import User

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from askwell import search
 from askwell.experts.models import Contributor, Video
 from askwell.questions.models import Answer, Question
-from askwell.search import engine
 
 RELATED_LIMIT = 6
 VIDEO_LIMIT = 3
@@ -31,7 +31,7 @@ def related_questions(
     answer as the question page would show it first."""
     return [
         RelatedQuestion(q, q.published_answers[0], len(q.published_answers))
-        for q in engine.related_questions(question, limit=limit)
+        for q in search.related_questions(question, limit=limit)
     ]
 
 

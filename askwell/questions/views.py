@@ -16,6 +16,8 @@ from askwell.core.generation import content_generation
 from askwell.core.pagination import paginate
 from askwell.core.ratelimit import rate_limit
 from askwell.core.requests import refuse_oversized, request_bytes
+from askwell.language.emergency import suggests_emergency
+from askwell.language.understanding import find_focus
 from askwell.lib import limits
 from askwell.lib.pii import remove_personal_details
 from askwell.moderation.queries import question_pages_visible_to
@@ -46,9 +48,7 @@ from askwell.questions.structured_data import qa_page
 from askwell.questions.writing import TARGET_GRADE
 from askwell.questions.writing import preview as writing_preview
 from askwell.review.queries import is_overdue
-from askwell.search.emergency import suggests_emergency
-from askwell.search.indexing import current_version
-from askwell.search.understanding import find_focus, topic_phrases
+from askwell.search import current_version, topic_phrases
 from askwell.topics.models import Topic
 
 

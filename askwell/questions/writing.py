@@ -3,7 +3,7 @@
 Health-literacy guidance asks for text a reader with eight years of schooling
 can follow. The Flesch-Kincaid grade comes from textstat (syllables from the
 CMU pronouncing dictionary, bundled offline). Jargon: clinical terms of the
-search vocabulary (askwell/search/vocabulary.tsv) that have a plain-language
+search vocabulary (askwell/language/vocabulary.tsv) that have a plain-language
 equivalent there ("myocardial infarction" -> "heart attack").
 """
 
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import textstat
 from rapidfuzz import fuzz
 
+from askwell.language.vocabulary import Entry, load_vocabulary
 from askwell.lib.markdown import html_to_text, render_markdown
-from askwell.search.vocabulary import Entry, load_vocabulary
 
 TARGET_GRADE = 8
 # Kinds of vocabulary entries whose canonical name is clinical wording; drug

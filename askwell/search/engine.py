@@ -21,27 +21,28 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 
+from askwell.language.text import content_words, words
+from askwell.language.understanding import (
+    TopicPhrases,
+    Understanding,
+    find_types,
+    understand,
+)
 from askwell.questions.models import Answer, Question, QuestionType
 from askwell.search import ranking, snapshot, vector_index
 from askwell.search.backends import LexicalQuery, backend
 from askwell.search.embeddings import get_embedder
 from askwell.search.indexing import current_version
 from askwell.search.models import SearchDocument
+from askwell.search.phrases import topic_phrases
 from askwell.search.spelling import FocusSpelling
-from askwell.search.text import content_words, words
-from askwell.search.understanding import (
-    TopicPhrases,
-    Understanding,
-    find_types,
-    topic_phrases,
-    understand,
-)
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,19 @@ class Hit:
     @property
     def question(self) -> Question:
         return self.answer.question
+
+
+def hit_to_dict(hit: Hit) -> dict[str, Any]:
+    """A hit as the API and `askwell search --json` print it."""
+    answer = hit.answer
+    return {
+        "answer_id": answer.pk,
+        "external_id": answer.external_id,
+        "question_id": answer.question_id,
+        "question": answer.question.title,
+        "contributor": answer.contributor.signature,
+        "score": round(hit.score, 6),
+    }
 
 
 @dataclass

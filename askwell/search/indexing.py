@@ -6,7 +6,8 @@
   `schedule_*`, which runs after the surrounding transaction commits.
 - `embed_pending()` computes the vectors that are missing or stale; it commits
   batch by batch, so it can be stopped and resumed at any time.
-- `reindex()` rebuilds everything.
+- `reindex()` rebuilds everything; `run_embeddings(stdout)` is embed_pending()
+  with its progress written out, as the commands run it.
 
 Search never trusts this data for visibility: every result is checked
 against the live answer status when it is fetched, so a hidden answer
@@ -17,18 +18,20 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
+from askwell.language.text import text_hash
 from askwell.lib.markdown import html_to_text
+from askwell.lib.progress import Progress as ProgressReport
 from askwell.questions.models import Answer, Question
 from askwell.search import vector_index
 from askwell.search.backends import DocumentText, backend
 from askwell.search.embeddings import Embedder, get_embedder
 from askwell.search.models import IndexState, QuestionVector, SearchDocument
-from askwell.search.text import text_hash
 from askwell.search.vectors import to_blob
 from askwell.topics.models import Topic
 
@@ -60,13 +63,13 @@ def forget_cached_state() -> None:
     restores an earlier version after search data changed without a bump,
     so the test suite calls this before each test.
     """
-    from askwell.search import engine, snapshot, spelling, understanding
+    from askwell.search import engine, phrases, snapshot, spelling
     from askwell.search.backends import postgres, sqlite
 
     engine.forget_related()
     spelling.forget()
     snapshot.forget()
-    understanding.forget_phrases()
+    phrases.forget_phrases()
     sqlite.forget_frequencies()
     postgres.forget_frequencies()
     vector_index.forget_matrices()
@@ -345,4 +348,22 @@ def embed_pending(
         advance(len(questions))
     if made:
         bump_version()
+    return made
+
+
+def run_embeddings(stdout: Any) -> int:
+    """What the `reindex` and `import` commands run last: embed_pending(), its
+    progress written to `stdout`; says so when there was nothing to do or no
+    model to do it with. Returns how many vectors were made."""
+    pending = count_pending_embeddings()
+    if not pending:
+        stdout.write("Embeddings: all up to date.")
+        return 0
+    progress = ProgressReport("Computing embeddings", pending, stdout)
+    made = embed_pending(progress=progress.advance)
+    progress.close()
+    if made == 0:
+        stdout.write(
+            "Embeddings skipped: no embedding model is installed (search is lexical only)."
+        )
     return made

@@ -21,9 +21,9 @@ from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 
+from askwell.language.text import STOPWORDS, words
+from askwell.language.vocabulary import load_vocabulary
 from askwell.search.models import SearchDocument
-from askwell.search.text import STOPWORDS, words
-from askwell.search.vocabulary import load_vocabulary
 from askwell.topics.models import Topic
 
 MIN_LENGTH = 4
@@ -137,7 +137,7 @@ def suggest(text: str, version: int) -> str | None:
 
 
 class FocusSpelling:
-    """Corrections for question understanding (see understanding.find_focus).
+    """Corrections for question understanding (see language.understanding.find_focus).
 
     A word that names a topic, is in the vocabulary or a question title, or
     that some indexed document holds (`documents_with(word)`, the lexical

@@ -12,11 +12,11 @@ from django.utils.safestring import SafeString
 from askwell.core.forms import TextField
 from askwell.core.ratelimit import rate_limit
 from askwell.core.requests import refuse_oversized, request_bytes
+from askwell.language.emergency import suggests_emergency
 from askwell.lib import limits
 from askwell.questions.forms import QuestionDraftForm
 from askwell.questions.models import Answer, Question, QuestionType
 from askwell.search import engine
-from askwell.search.emergency import suggests_emergency
 from askwell.search.highlight import highlight_excerpt
 from askwell.search.indexing import current_version
 from askwell.search.spelling import suggest

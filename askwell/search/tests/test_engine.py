@@ -15,6 +15,8 @@ import threading
 import pytest
 
 from askwell.experts.tests.factories import ContributorFactory, OrganizationFactory
+from askwell.language.text import text_hash
+from askwell.language.understanding import find_types
 from askwell.questions.models import Answer, Question
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 from askwell.search import engine, vector_index
@@ -38,8 +40,6 @@ from askwell.search.indexing import (
     schedule_answers,
 )
 from askwell.search.models import QuestionVector, SearchDocument
-from askwell.search.text import text_hash
-from askwell.search.understanding import find_types
 from askwell.search.vectors import from_blob
 from askwell.topics.models import Topic
 from askwell.topics.tests.factories import TopicFactory

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from askwell.importers.exporter import count_rows, export_records
 from askwell.importers.jsonl import write_jsonl
-from askwell.importers.progress import Progress
 from askwell.importers.records import json_schema
+from askwell.lib.progress import Progress
 
 
 class Command(BaseCommand):

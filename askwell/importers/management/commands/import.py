@@ -10,9 +10,8 @@ from django.db import transaction
 from askwell.importers import convert_medquad, medquad
 from askwell.importers.jsonl import FormatError, Problem, read_jsonl
 from askwell.importers.loader import Loader, StrictStop, Summary
-from askwell.importers.progress import Progress
-from askwell.search import indexing
-from askwell.search.management.commands.reindex import run_embeddings
+from askwell.lib.progress import Progress
+from askwell.search import refresh_statistics, run_embeddings
 
 
 class _DryRunRollback(Exception):
@@ -106,7 +105,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self._report(loader.summary)
         if not dry_run:
-            indexing.refresh_statistics()
+            refresh_statistics()
         if not dry_run and not no_embed:
             run_embeddings(self.stdout)
         if loader.summary.skipped:

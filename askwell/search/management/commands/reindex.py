@@ -4,9 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from askwell.importers.progress import Progress
+from askwell.lib.progress import Progress
 from askwell.questions.models import Answer
-from askwell.search.indexing import count_pending_embeddings, embed_pending, reindex
+from askwell.search.indexing import reindex, run_embeddings
 from askwell.search.models import SearchDocument
 
 
@@ -35,18 +35,3 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Search index: {SearchDocument.objects.count():,} documents."
         )
-
-
-def run_embeddings(stdout: Any) -> int:
-    pending = count_pending_embeddings()
-    if not pending:
-        stdout.write("Embeddings: all up to date.")
-        return 0
-    progress = Progress("Computing embeddings", pending, stdout)
-    made = embed_pending(progress=progress.advance)
-    progress.close()
-    if made == 0:
-        stdout.write(
-            "Embeddings skipped: no embedding model is installed (search is lexical only)."
-        )
-    return made

@@ -9,21 +9,9 @@ from typing import Any, TypeVar
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from askwell.lib import limits
-from askwell.search.engine import Hit, query_vectors, search
+from askwell.search.engine import hit_to_dict, query_vectors, search
 
 T = TypeVar("T")
-
-
-def hit_to_dict(hit: Hit) -> dict[str, Any]:
-    answer = hit.answer
-    return {
-        "answer_id": answer.pk,
-        "external_id": answer.external_id,
-        "question_id": answer.question_id,
-        "question": answer.question.title,
-        "contributor": answer.contributor.signature,
-        "score": round(hit.score, 6),
-    }
 
 
 class Command(BaseCommand):

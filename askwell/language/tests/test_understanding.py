@@ -1,15 +1,13 @@
 """Question understanding: the focus (which topic a message is about) and the
-type (what it asks). Pure functions over a phrase table built from rows; only
-the last tests read topics from the database."""
+type (what it asks). Pure functions over a phrase table built from rows."""
 
 from __future__ import annotations
 
 import pytest
 
-from askwell.search import understanding
-from askwell.search.indexing import bump_version, current_version
-from askwell.search.text import WORD, words
-from askwell.search.understanding import (
+from askwell.language import understanding
+from askwell.language.text import WORD, words
+from askwell.language.understanding import (
     _COMPILED,
     MAX_CORRECTIONS,
     MAX_SPELLING_CHECKS,
@@ -19,11 +17,9 @@ from askwell.search.understanding import (
     find_focus,
     find_types,
     name_signature,
-    topic_phrases,
     understand,
 )
 from askwell.testing.work import lines_run
-from askwell.topics.tests.factories import TopicFactory
 
 MS = 1
 MI = 2
@@ -626,27 +622,6 @@ def test_understand_empty_text():
     assert understanding.focus_ids == []
     assert understanding.type is None
     assert understanding.expansions == ()
-
-
-@pytest.mark.django_db
-def test_topic_phrases_are_read_from_topics_and_follow_the_index_version():
-    """The phrase table comes from the database and is rebuilt when the search
-    data version changes, so a new topic is found after the next bump."""
-    # given
-    gout = TopicFactory(name="Gout", other_names=["podagra"])
-    bump_version()
-    before = topic_phrases(current_version())
-    psoriasis = TopicFactory(name="Psoriasis", other_names=[])
-
-    # when
-    stale = topic_phrases(current_version())
-    bump_version()
-    fresh = topic_phrases(current_version())
-
-    # then
-    assert stale is before
-    assert _focus_ids("podagra and psoriasis", before) == [gout.pk]
-    assert _focus_ids("podagra and psoriasis", fresh) == [gout.pk, psoriasis.pk]
 
 
 # --- cost: linear in the text -------------------------------------------------------

@@ -5,7 +5,11 @@ synonyms, and the curated vocabulary's equivalents) occur in the text, longest
 phrase first; "my mom has MS" finds Multiple Sclerosis through the
 vocabulary's "ms". Type: rules over the wording ("what causes", "how is it
 treated", "side effects"), scored so that the question's own sentence counts
-more than background. Both feed the ranking (see ranking.py).
+more than background. Both feed search's ranking (askwell/search/ranking.py).
+
+Pure functions over the text: the topics come in as a `TopicPhrases` table
+built from rows, which search builds from the database once per index
+version (askwell/search/phrases.py).
 """
 
 from __future__ import annotations
@@ -13,15 +17,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from askwell.search.text import STOPWORDS, WORD, words
-from askwell.search.vocabulary import load_vocabulary
-from askwell.topics.models import Topic
+from askwell.language.text import STOPWORDS, WORD, words
+from askwell.language.vocabulary import load_vocabulary
 
 MAX_PHRASE = 8
 
@@ -144,30 +146,6 @@ def _usable(key: tuple[str, ...]) -> bool:
     return not (
         len(key) == 1 and (key[0] in STOPWORDS or len(key[0]) < 2 or key[0].isdigit())
     )
-
-
-_phrases: tuple[int, TopicPhrases] | None = None
-_lock = threading.Lock()
-
-
-def forget_phrases() -> None:
-    global _phrases
-    _phrases = None
-
-
-def topic_phrases(version: int) -> TopicPhrases:
-    """The phrase table, rebuilt when the search data version changes."""
-    global _phrases
-    if _phrases is None or _phrases[0] != version:
-        with _lock:
-            if _phrases is None or _phrases[0] != version:
-                from django.db.models import Count
-
-                rows = Topic.objects.annotate(weight=Count("questions")).values_list(
-                    "pk", "name", "other_names", "weight"
-                )
-                _phrases = (version, TopicPhrases(rows))
-    return _phrases[1]
 
 
 # How much each cue adds to a topic's salience (see find_focus). Set on the

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from askwell.search.vocabulary import (
+from askwell.language.vocabulary import (
     DEFAULT_PATH,
     KINDS,
     Entry,
