@@ -7,10 +7,11 @@ from askwell.core import health
 from askwell.core import views as core_views
 from askwell.core.robots import robots_txt
 from askwell.core.sitemaps import sitemap_section, sitemap_xml
+from askwell.questions import browse
 from askwell.search import views as search_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", browse.home, name="home"),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap_xml, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
