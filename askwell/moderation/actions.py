@@ -20,7 +20,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from askwell.accounts.mail import absolute, send_after_commit
-from askwell.accounts.roles import is_editor
 from askwell.audit import log_action
 from askwell.lib import limits
 from askwell.moderation.models import Flag, Target, kind_of
@@ -336,38 +335,7 @@ def _duplicate_state(question: Question) -> dict[str, Any]:
     return {"status": question.status, "duplicate_of": question.duplicate_of_id}
 
 
-# --- holding new askers' questions --------------------------------------------------
-
-
-def hold_if_new(question: Question) -> bool:
-    """Hold `question` for a first review when ASKWELL_HOLD_NEW_QUESTIONS is
-    on and its asker has no earlier approved (visible) question. Editors are
-    never held. Returns whether it was held.
-
-    Call it inside the transaction that posts the question, right after the
-    question is saved; when it returns True, tell topic followers only once
-    an editor approves (approve_question does).
-    """
-    asker = question.asker
-    if not settings.ASKWELL_HOLD_NEW_QUESTIONS or asker is None or is_editor(asker):
-        return False
-    approved = (
-        Question.objects.visible().filter(asker=asker).exclude(pk=question.pk).exists()
-    )
-    if approved:
-        return False
-    before = question.moderation
-    question.moderation = Question.Moderation.HELD
-    question.save(update_fields=["moderation", "updated_at"])
-    log_action(
-        question,
-        "question.held",
-        None,
-        {"rule": "first question of a new account"},
-        before={"moderation": before},
-        after={"moderation": question.moderation},
-    )
-    return True
+# --- held questions: the first review ----------------------------------------------
 
 
 def approve_question(editor: User, question: Question, *, note: str = "") -> Question:

@@ -12,15 +12,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
+from askwell.accounts.roles import is_editor
 from askwell.audit import log_action
 from askwell.language.understanding import find_types
 from askwell.lib import limits
-from askwell.moderation.actions import hold_if_new
 from askwell.notifications import actions as notifications
 from askwell.questions import permissions
 from askwell.questions.models import (
@@ -91,6 +92,37 @@ def ask_question(
         if not hold_if_new(question):
             notifications.notify_question_asked(question, actor=user)
     return question
+
+
+def hold_if_new(question: Question) -> bool:
+    """Hold `question` for a first review when ASKWELL_HOLD_NEW_QUESTIONS is
+    on and its asker has no earlier approved (visible) question. Editors are
+    never held. Returns whether it was held.
+
+    Call it inside the transaction that posts the question, right after the
+    question is saved; when it returns True, tell topic followers only once
+    an editor approves (moderation.actions.approve_question does).
+    """
+    asker = question.asker
+    if not settings.ASKWELL_HOLD_NEW_QUESTIONS or asker is None or is_editor(asker):
+        return False
+    approved = (
+        Question.objects.visible().filter(asker=asker).exclude(pk=question.pk).exists()
+    )
+    if approved:
+        return False
+    before = question.moderation
+    question.moderation = Question.Moderation.HELD
+    question.save(update_fields=["moderation", "updated_at"])
+    log_action(
+        question,
+        "question.held",
+        None,
+        {"rule": "first question of a new account"},
+        before={"moderation": before},
+        after={"moderation": question.moderation},
+    )
+    return True
 
 
 def edit_question(

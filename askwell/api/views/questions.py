@@ -43,10 +43,10 @@ from askwell.experts.models import Contributor
 from askwell.experts.roles import posting_contributors
 from askwell.language.emergency import suggests_emergency
 from askwell.lib.pii import remove_personal_details
-from askwell.moderation.queries import questions_visible_to
 from askwell.questions import actions, permissions
 from askwell.questions.forms import AnswerForm, AskForm, EditQuestionForm
 from askwell.questions.models import Answer, Question, summarize_stances
+from askwell.questions.queries import questions_visible_to
 from askwell.topics.models import Topic
 
 router = Router(tags=["questions"])
