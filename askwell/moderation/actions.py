@@ -1,8 +1,10 @@
 """Every write of moderation and privacy: one function per action.
 
 Each checks permission (permissions.py), writes inside one transaction,
-appends an audit entry with the state before and after, and schedules what
-follows the commit: search reindexing and the email that tells the author.
+appends an audit entry with the state before and after, sends the event of
+what happened to the content (questions/signals.py: search and
+notifications follow), and schedules the email that tells the author for
+after the commit.
 
 Hiding and deleting are soft: they set `Question.moderation`,
 `Answer.status` or `Comment.status`, and `restore_content` brings the item
@@ -29,7 +31,7 @@ from askwell.moderation.permissions import (
     check_can_manage_own_data,
     check_can_moderate,
 )
-from askwell.notifications import actions as notifications
+from askwell.questions import signals
 from askwell.questions.models import Answer, Comment, Question
 from askwell.search import indexing
 
@@ -300,8 +302,8 @@ def close_as_duplicate(
             before=before,
             after=_duplicate_state(question),
         )
-        notifications.notify_question_changed(
-            question, actor=editor, what="was closed as a duplicate"
+        signals.question_closed_as_duplicate.send(
+            sender=Question, question=question, original=original, actor=editor
         )
         _tell_author(question, "closed as a duplicate", reason, link=original)
     return question
@@ -358,7 +360,9 @@ def approve_question(editor: User, question: Question, *, note: str = "") -> Que
         # The asker stands as the actor, as when a question is posted: it
         # keeps them out of the recipients, and the text never names them
         # when they asked anonymously.
-        notifications.notify_question_asked(question, actor=question.asker)
+        signals.question_asked.send(
+            sender=Question, question=question, actor=question.asker
+        )
         _tell_author(question, "approved", note)
     return question
 

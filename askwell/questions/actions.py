@@ -1,9 +1,10 @@
 """Every write to questions and answers: one function per action.
 
 Each checks permission (permissions.py), writes inside one transaction,
-keeps a Revision of every version of a question or answer, and schedules
-what follows the commit (search indexing, notifications' mail). Pages, the
-API and the admin call these, so they all behave the same.
+keeps a Revision of every version of a question or answer, and sends the
+event of what happened (signals.py), to which notifications and search
+subscribe. Pages, the API and the admin call these, so they all behave the
+same.
 """
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ from askwell.accounts.roles import is_editor
 from askwell.audit import log_action
 from askwell.language.understanding import find_types
 from askwell.lib import limits
-from askwell.notifications import actions as notifications
-from askwell.questions import permissions
+from askwell.questions import permissions, signals
 from askwell.questions.models import (
     Answer,
     Comment,
@@ -90,7 +90,7 @@ def ask_question(
         _record_question_revision(question, user, reason="Asked")
         # A held question reaches topic followers when an editor approves it.
         if not hold_if_new(question):
-            notifications.notify_question_asked(question, actor=user)
+            signals.question_asked.send(sender=Question, question=question, actor=user)
     return question
 
 
@@ -145,7 +145,7 @@ def edit_question(
         question.topics.set(topics)
         _record_question_revision(question, user, reason=reason or "Edited")
         indexing.schedule_questions([question.pk])
-        notifications.notify_question_changed(question, actor=user, what="was edited")
+        signals.question_edited.send(sender=Question, question=question, actor=user)
     return question
 
 
@@ -226,7 +226,7 @@ def post_answer(
             question.status = Question.Status.ANSWERED
             question.save(update_fields=["status", "updated_at"])
         indexing.schedule_answers([answer.pk])
-        notifications.notify_answer_posted(answer, actor=user)
+        signals.answer_posted.send(sender=Answer, answer=answer, actor=user)
     return answer
 
 
@@ -263,11 +263,7 @@ def edit_answer(
         _write_references(answer, references)
         _record_answer_revision(answer, user, reason=reason or "Edited")
         indexing.schedule_answers([answer.pk])
-        notifications.notify_question_changed(
-            answer.question,
-            actor=user,
-            what=f"has an edited answer from {answer.contributor.signature}",
-        )
+        signals.answer_edited.send(sender=Answer, answer=answer, actor=user)
     return answer
 
 
@@ -291,9 +287,9 @@ def _write_references(answer: Answer, references: Sequence[ReferenceData]) -> No
 def _record_answer_revision(answer: Answer, user: User, *, reason: str) -> Revision:
     """Keep this version of the answer. A version written by anyone but its
     signer (an editor's edit or restore, an admin's edit) is marked as such,
-    which the answer and its history show, and the signer is told: the
-    words under their name changed. The callers have already sent a
-    changed answer back to medical review."""
+    which the answer and its history show (and notifications tells the
+    signer: the words under their name changed). The callers have already
+    sent a changed answer back to medical review."""
     by_signer = permissions.signs(user, answer)
     revision = Revision.objects.create(
         question_id=answer.question_id,
@@ -309,8 +305,9 @@ def _record_answer_revision(answer: Answer, user: User, *, reason: str) -> Revis
             "references": [r.as_dict() for r in _references_of(answer)],
         },
     )
-    if not by_signer:
-        notifications.notify_answer_edited(answer, actor=user)
+    signals.answer_revised.send(
+        sender=Answer, answer=answer, revision=revision, actor=user
+    )
     return revision
 
 
@@ -484,5 +481,5 @@ def post_comment(user: User, answer: Answer, *, body: str) -> Comment:
         )
     with transaction.atomic():
         comment = Comment.objects.create(answer=answer, author=user, body=body)
-        notifications.notify_comment_posted(comment, actor=user)
+        signals.comment_posted.send(sender=Comment, comment=comment, actor=user)
     return comment
