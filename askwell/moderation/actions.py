@@ -33,7 +33,6 @@ from askwell.moderation.permissions import (
 )
 from askwell.questions import signals
 from askwell.questions.models import Answer, Comment, Question
-from askwell.search import indexing
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -216,9 +215,9 @@ def _required_reason(reason: str) -> str:
 def _reindex(target: Target) -> None:
     """Search documents follow answers and questions (comments are not indexed)."""
     if isinstance(target, Question):
-        indexing.schedule_questions([target.pk])
+        signals.questions_changed([target.pk])
     elif isinstance(target, Answer):
-        indexing.schedule_answers([target.pk])
+        signals.answers_changed([target.pk])
 
 
 def author_of(target: Target) -> User | None:
@@ -356,7 +355,7 @@ def approve_question(editor: User, question: Question, *, note: str = "") -> Que
             before={"moderation": Question.Moderation.HELD},
             after={"moderation": question.moderation},
         )
-        indexing.schedule_questions([question.pk])
+        signals.questions_changed([question.pk])
         # The asker stands as the actor, as when a question is posted: it
         # keeps them out of the recipients, and the text never names them
         # when they asked anonymously.

@@ -34,7 +34,6 @@ from askwell.questions.models import (
     Reference,
     Revision,
 )
-from askwell.search import indexing
 
 if TYPE_CHECKING:
     from askwell.accounts.models import User
@@ -144,7 +143,7 @@ def edit_question(
         question.save(update_fields=["title", "details", "updated_at"])
         question.topics.set(topics)
         _record_question_revision(question, user, reason=reason or "Edited")
-        indexing.schedule_questions([question.pk])
+        signals.questions_changed([question.pk])
         signals.question_edited.send(sender=Question, question=question, actor=user)
     return question
 
@@ -225,7 +224,7 @@ def post_answer(
         if question.status == Question.Status.OPEN:
             question.status = Question.Status.ANSWERED
             question.save(update_fields=["status", "updated_at"])
-        indexing.schedule_answers([answer.pk])
+        signals.answers_changed([answer.pk])
         signals.answer_posted.send(sender=Answer, answer=answer, actor=user)
     return answer
 
@@ -262,7 +261,7 @@ def edit_answer(
         answer.references.all().delete()
         _write_references(answer, references)
         _record_answer_revision(answer, user, reason=reason or "Edited")
-        indexing.schedule_answers([answer.pk])
+        signals.answers_changed([answer.pk])
         signals.answer_edited.send(sender=Answer, answer=answer, actor=user)
     return answer
 
@@ -359,7 +358,7 @@ def restore_revision(user: User, revision: Revision, *, reason: str = "") -> Rev
             question.save(update_fields=["title", "details", "updated_at"])
             question.topics.set(Topic.objects.filter(pk__in=topic_ids))
             restored = _record_question_revision(question, user, reason=note)
-            indexing.schedule_questions([question.pk])
+            signals.questions_changed([question.pk])
             log_action(
                 question,
                 "revision.restored",
@@ -392,7 +391,7 @@ def restore_revision(user: User, revision: Revision, *, reason: str = "") -> Rev
             answer, [ReferenceData(**r) for r in revision.extra.get("references", [])]
         )
         restored = _record_answer_revision(answer, user, reason=note)
-        indexing.schedule_answers([answer.pk])
+        signals.answers_changed([answer.pk])
         log_action(
             answer,
             "revision.restored",
