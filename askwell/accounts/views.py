@@ -29,7 +29,6 @@ from askwell.accounts.forms import (
 )
 from askwell.accounts.models import ApiToken, User
 from askwell.core.ratelimit import rate_limit
-from askwell.experts.models import Contributor, CredentialApplication, Membership
 
 # The backend `login()` records when a user is signed in without
 # `authenticate()`, after following their verification link.
@@ -241,24 +240,15 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 def _settings_page(
     request: HttpRequest, *, status: int = 200, **extra: object
 ) -> HttpResponse:
+    """The account page. Other apps add their sections to it through its
+    template: experts (experts/_account_sections.html) and moderation
+    (moderation/_account_links.html)."""
     user: User = request.user  # type: ignore[assignment]
-    is_editor = roles.is_editor(user)
     return render(
         request,
         "accounts/settings.html",
         {
-            "application": CredentialApplication.objects.latest_for(user),
-            "contributor": getattr(user, "contributor", None),
-            "organizations": Contributor.objects.filter(
-                memberships__user=user, memberships__status=Membership.Status.ACTIVE
-            ).order_by("name"),
-            "invitations_waiting": Membership.objects.invited()
-            .filter(user=user)
-            .count(),
-            "is_editor": is_editor,
-            "pending_applications": (
-                CredentialApplication.objects.pending().count() if is_editor else 0
-            ),
+            "is_editor": roles.is_editor(user),
             "api_tokens": user.api_tokens.all(),
             "token_form": ApiTokenForm(),
             **extra,

@@ -22,7 +22,7 @@ from askwell.experts.permissions import (
     check_can_decide_application,
     check_can_manage_members,
 )
-from askwell.search.indexing import schedule_answers
+from askwell.experts.signals import contributor_changed
 
 
 def _already_pending() -> ValidationError:
@@ -93,8 +93,8 @@ def approve_application(
 ) -> CredentialApplication:
     """Verify the applicant's person contributor, creating it on first approval.
 
-    Their answers are reindexed after the commit, because search ranks
-    verified contributors higher.
+    Search reindexes their answers after the commit (it ranks verified
+    contributors higher): contributor_changed.
     """
     check_can_decide_application(editor, application)
     with transaction.atomic():
@@ -152,7 +152,7 @@ def approve_application(
                 else "",
             },
         )
-        schedule_answers(contributor.answers.values_list("pk", flat=True))
+        contributor_changed.send(sender=Contributor, contributor=contributor)
         log_action(
             contributor,
             "expert.verified",

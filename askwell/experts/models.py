@@ -195,7 +195,7 @@ class Membership(Timestamped):
     class Meta:
         ordering = ["organization", "-created_at", "-pk"]
         indexes = [
-            # Whom a user posts as (accounts.roles.posting_contributors, on
+            # Whom a user posts as (experts.roles.posting_contributors, on
             # every page an expert opens).
             models.Index(fields=["user", "status"], name="experts_membership_user_idx"),
             # The members page, and medical review's "member when it was

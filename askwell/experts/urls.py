@@ -3,24 +3,18 @@ from __future__ import annotations
 from django.urls import path
 
 from askwell.experts import views
-from askwell.questions.feeds import ContributorFeed
 
 app_name = "experts"
+# The contributor directory, a contributor's page and feed, and a book's
+# page list answers: askwell/urls.py adds them to this namespace from
+# questions/urls.py (contributor_pages).
 urlpatterns = [
-    path("contributors/", views.contributor_list, name="contributors"),
-    path("contributors/<slug:slug>/", views.contributor, name="contributor"),
-    path(
-        "contributors/<slug:slug>/feed/",
-        ContributorFeed(),
-        name="contributor_feed",
-    ),
     path("contributors/<slug:slug>/members/", views.members, name="members"),
     path(
         "contributors/<slug:slug>/members/remove/",
         views.remove_member,
         name="remove_member",
     ),
-    path("books/<slug:slug>/", views.book, name="book"),
     path("videos/", views.video_list, name="videos"),
     path("videos/<slug:slug>/", views.video, name="video"),
     path("experts/invitations/", views.invitations, name="invitations"),

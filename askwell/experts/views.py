@@ -1,3 +1,7 @@
+"""Videos, expert verification and organization membership. The pages that
+list a contributor's or a book's answers, and the contributor directory
+with its answer counts, are the questions' (questions/browse.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,14 +20,11 @@ from askwell.core.pagination import paginate
 from askwell.experts import actions, permissions
 from askwell.experts.forms import ApplicationForm, InvitationForm, RejectForm
 from askwell.experts.models import (
-    Book,
     Contributor,
     CredentialApplication,
     Membership,
     Video,
 )
-from askwell.experts.structured_data import profile_page
-from askwell.questions.models import Answer
 
 View = Callable[..., HttpResponse]
 
@@ -45,54 +45,6 @@ def _explain_denial(view: View) -> View:
             )
 
     return wrapper
-
-
-def contributor_list(request: HttpRequest) -> HttpResponse:
-    contributors = Contributor.objects.annotate(
-        published_answers=Count("answers", filter=Answer.published_q("answers__"))
-    ).order_by("kind", "name")
-    return render(
-        request,
-        "experts/contributor_list.html",
-        {"page": paginate(request, contributors, per_page=48)},
-    )
-
-
-def contributor(request: HttpRequest, slug: str) -> HttpResponse:
-    person = get_object_or_404(Contributor, slug=slug)
-    answers = (
-        Answer.objects.published()
-        .filter(contributor=person)
-        .select_related("question")
-        .order_by("-created_at", "-pk")
-    )
-    return render(
-        request,
-        "experts/contributor.html",
-        {
-            "contributor": person,
-            "books": person.books.all(),
-            "videos": person.videos.all(),
-            "page": paginate(request, answers),
-            "can_see_members": permissions.can_see_members(request.user, person),
-            "structured_data": profile_page(person),
-        },
-    )
-
-
-def book(request: HttpRequest, slug: str) -> HttpResponse:
-    item = get_object_or_404(Book, slug=slug)
-    answers = (
-        Answer.objects.published()
-        .filter(source_book=item)
-        .select_related("question", "contributor")
-        .order_by("-created_at")
-    )
-    return render(
-        request,
-        "experts/book.html",
-        {"book": item, "authors": item.authors.all(), "answers": answers},
-    )
 
 
 def video_list(request: HttpRequest) -> HttpResponse:

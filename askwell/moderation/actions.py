@@ -1,8 +1,10 @@
 """Every write of moderation and privacy: one function per action.
 
 Each checks permission (permissions.py), writes inside one transaction,
-appends an audit entry with the state before and after, and schedules what
-follows the commit: search reindexing and the email that tells the author.
+appends an audit entry with the state before and after, sends the event of
+what happened to the content (questions/signals.py: search and
+notifications follow), and schedules the email that tells the author for
+after the commit.
 
 Hiding and deleting are soft: they set `Question.moderation`,
 `Answer.status` or `Comment.status`, and `restore_content` brings the item
@@ -20,7 +22,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from askwell.accounts.mail import absolute, send_after_commit
-from askwell.accounts.roles import is_editor
 from askwell.audit import log_action
 from askwell.lib import limits
 from askwell.moderation.models import Flag, Target, kind_of
@@ -30,9 +31,8 @@ from askwell.moderation.permissions import (
     check_can_manage_own_data,
     check_can_moderate,
 )
-from askwell.notifications import actions as notifications
+from askwell.questions import signals
 from askwell.questions.models import Answer, Comment, Question
-from askwell.search import indexing
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -215,9 +215,9 @@ def _required_reason(reason: str) -> str:
 def _reindex(target: Target) -> None:
     """Search documents follow answers and questions (comments are not indexed)."""
     if isinstance(target, Question):
-        indexing.schedule_questions([target.pk])
+        signals.questions_changed([target.pk])
     elif isinstance(target, Answer):
-        indexing.schedule_answers([target.pk])
+        signals.answers_changed([target.pk])
 
 
 def author_of(target: Target) -> User | None:
@@ -301,8 +301,8 @@ def close_as_duplicate(
             before=before,
             after=_duplicate_state(question),
         )
-        notifications.notify_question_changed(
-            question, actor=editor, what="was closed as a duplicate"
+        signals.question_closed_as_duplicate.send(
+            sender=Question, question=question, original=original, actor=editor
         )
         _tell_author(question, "closed as a duplicate", reason, link=original)
     return question
@@ -336,38 +336,7 @@ def _duplicate_state(question: Question) -> dict[str, Any]:
     return {"status": question.status, "duplicate_of": question.duplicate_of_id}
 
 
-# --- holding new askers' questions --------------------------------------------------
-
-
-def hold_if_new(question: Question) -> bool:
-    """Hold `question` for a first review when ASKWELL_HOLD_NEW_QUESTIONS is
-    on and its asker has no earlier approved (visible) question. Editors are
-    never held. Returns whether it was held.
-
-    Call it inside the transaction that posts the question, right after the
-    question is saved; when it returns True, tell topic followers only once
-    an editor approves (approve_question does).
-    """
-    asker = question.asker
-    if not settings.ASKWELL_HOLD_NEW_QUESTIONS or asker is None or is_editor(asker):
-        return False
-    approved = (
-        Question.objects.visible().filter(asker=asker).exclude(pk=question.pk).exists()
-    )
-    if approved:
-        return False
-    before = question.moderation
-    question.moderation = Question.Moderation.HELD
-    question.save(update_fields=["moderation", "updated_at"])
-    log_action(
-        question,
-        "question.held",
-        None,
-        {"rule": "first question of a new account"},
-        before={"moderation": before},
-        after={"moderation": question.moderation},
-    )
-    return True
+# --- held questions: the first review ----------------------------------------------
 
 
 def approve_question(editor: User, question: Question, *, note: str = "") -> Question:
@@ -386,11 +355,13 @@ def approve_question(editor: User, question: Question, *, note: str = "") -> Que
             before={"moderation": Question.Moderation.HELD},
             after={"moderation": question.moderation},
         )
-        indexing.schedule_questions([question.pk])
+        signals.questions_changed([question.pk])
         # The asker stands as the actor, as when a question is posted: it
         # keeps them out of the recipients, and the text never names them
         # when they asked anonymously.
-        notifications.notify_question_asked(question, actor=question.asker)
+        signals.question_asked.send(
+            sender=Question, question=question, actor=question.asker
+        )
         _tell_author(question, "approved", note)
     return question
 

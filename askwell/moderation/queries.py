@@ -1,42 +1,25 @@
-"""Reads that depend on moderation: what each person may see, and the queues."""
+"""Reads that depend on moderation: the queues, what may be reported, and
+what the question page shows about moderation. Which questions each person
+may open is the questions' rule (questions/queries.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from askwell.accounts.roles import is_reader
 from askwell.moderation.models import Target
 from askwell.moderation.permissions import can_moderate
 from askwell.questions.models import Answer, Comment, Question
+from askwell.questions.queries import questions_visible_to
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from askwell.accounts.models import User
-
-
-def questions_visible_to(user: User | AnonymousUser) -> QuerySet[Question]:
-    """Questions `user` may open: visible ones for everyone, every one for
-    editors (hidden and deleted pages show a banner), and their own held
-    questions for askers (with a "waiting for review" note).
-
-    No extra query for anonymous readers; for others the editor check is read
-    once per request (roles.is_editor caches it on the user).
-    """
-    questions = Question.objects.all()
-    if can_moderate(user):
-        return questions
-    if is_reader(user):
-        return questions.filter(
-            Q(moderation=Question.Moderation.VISIBLE)
-            | Q(moderation=Question.Moderation.HELD, asker=user)
-        )
-    return questions.visible()
 
 
 def flaggable(user: User | AnonymousUser, kind: str, pk: int) -> Target:
@@ -94,16 +77,6 @@ def removed_comments() -> QuerySet[Comment]:
     )
 
 
-def question_pages_visible_to(user: User | AnonymousUser) -> QuerySet[Question]:
-    """`questions_visible_to(user)`, each annotated with `has_duplicates`.
-
-    The question page lists the questions closed as duplicates of it; the
-    EXISTS in the same query saves a query on every page that has none.
-    """
-    duplicates = Question.objects.visible().filter(duplicate_of=OuterRef("pk"))
-    return questions_visible_to(user).annotate(has_duplicates=Exists(duplicates))
-
-
 @dataclass
 class QuestionModeration:
     """What the question page shows about moderation, to one person."""
@@ -119,7 +92,8 @@ def question_moderation(
     """The duplicate links and the editor's controls of one question page.
 
     No query for a question that is neither a duplicate nor has duplicates,
-    when it comes from `question_pages_visible_to` (`has_duplicates`).
+    when it comes from `questions.queries.question_pages_visible_to`
+    (`has_duplicates`).
     """
     state = QuestionModeration(can_moderate=can_moderate(user))
     if question.duplicate_of_id is not None:

@@ -1,5 +1,6 @@
 """Every write of the notifications app: follows, saves, read marks,
-preferences, and the notify_* functions other apps call when something happens.
+preferences, and the notify_* functions that receivers.py calls when
+something happens to the content (questions/signals.py).
 
 Email is never sent inside a transaction. A notification that will go out by
 email is marked `emailed_at` in the transaction that creates (or, for the
@@ -152,7 +153,8 @@ def update_preferences(user: User | AnonymousUser, **changes: Any) -> Preference
     return preference
 
 
-# What other apps call when something happens, inside their own transaction.
+# What receivers.py calls when something happens, inside the transaction of
+# the action that sent the event.
 
 
 def notify_answer_posted(answer: Answer, *, actor: User | None) -> list[Notification]:

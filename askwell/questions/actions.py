@@ -1,9 +1,10 @@
 """Every write to questions and answers: one function per action.
 
 Each checks permission (permissions.py), writes inside one transaction,
-keeps a Revision of every version of a question or answer, and schedules
-what follows the commit (search indexing, notifications' mail). Pages, the
-API and the admin call these, so they all behave the same.
+keeps a Revision of every version of a question or answer, and sends the
+event of what happened (signals.py), to which notifications and search
+subscribe. Pages, the API and the admin call these, so they all behave the
+same.
 """
 
 from __future__ import annotations
@@ -12,17 +13,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
+from askwell.accounts.roles import is_editor
 from askwell.audit import log_action
 from askwell.language.understanding import find_types
 from askwell.lib import limits
-from askwell.moderation.actions import hold_if_new
-from askwell.notifications import actions as notifications
-from askwell.questions import permissions
+from askwell.questions import permissions, signals
 from askwell.questions.models import (
     Answer,
     Comment,
@@ -33,7 +34,6 @@ from askwell.questions.models import (
     Reference,
     Revision,
 )
-from askwell.search import indexing
 
 if TYPE_CHECKING:
     from askwell.accounts.models import User
@@ -89,8 +89,39 @@ def ask_question(
         _record_question_revision(question, user, reason="Asked")
         # A held question reaches topic followers when an editor approves it.
         if not hold_if_new(question):
-            notifications.notify_question_asked(question, actor=user)
+            signals.question_asked.send(sender=Question, question=question, actor=user)
     return question
+
+
+def hold_if_new(question: Question) -> bool:
+    """Hold `question` for a first review when ASKWELL_HOLD_NEW_QUESTIONS is
+    on and its asker has no earlier approved (visible) question. Editors are
+    never held. Returns whether it was held.
+
+    Call it inside the transaction that posts the question, right after the
+    question is saved; when it returns True, tell topic followers only once
+    an editor approves (moderation.actions.approve_question does).
+    """
+    asker = question.asker
+    if not settings.ASKWELL_HOLD_NEW_QUESTIONS or asker is None or is_editor(asker):
+        return False
+    approved = (
+        Question.objects.visible().filter(asker=asker).exclude(pk=question.pk).exists()
+    )
+    if approved:
+        return False
+    before = question.moderation
+    question.moderation = Question.Moderation.HELD
+    question.save(update_fields=["moderation", "updated_at"])
+    log_action(
+        question,
+        "question.held",
+        None,
+        {"rule": "first question of a new account"},
+        before={"moderation": before},
+        after={"moderation": question.moderation},
+    )
+    return True
 
 
 def edit_question(
@@ -112,8 +143,8 @@ def edit_question(
         question.save(update_fields=["title", "details", "updated_at"])
         question.topics.set(topics)
         _record_question_revision(question, user, reason=reason or "Edited")
-        indexing.schedule_questions([question.pk])
-        notifications.notify_question_changed(question, actor=user, what="was edited")
+        signals.questions_changed([question.pk])
+        signals.question_edited.send(sender=Question, question=question, actor=user)
     return question
 
 
@@ -193,8 +224,8 @@ def post_answer(
         if question.status == Question.Status.OPEN:
             question.status = Question.Status.ANSWERED
             question.save(update_fields=["status", "updated_at"])
-        indexing.schedule_answers([answer.pk])
-        notifications.notify_answer_posted(answer, actor=user)
+        signals.answers_changed([answer.pk])
+        signals.answer_posted.send(sender=Answer, answer=answer, actor=user)
     return answer
 
 
@@ -230,12 +261,8 @@ def edit_answer(
         answer.references.all().delete()
         _write_references(answer, references)
         _record_answer_revision(answer, user, reason=reason or "Edited")
-        indexing.schedule_answers([answer.pk])
-        notifications.notify_question_changed(
-            answer.question,
-            actor=user,
-            what=f"has an edited answer from {answer.contributor.signature}",
-        )
+        signals.answers_changed([answer.pk])
+        signals.answer_edited.send(sender=Answer, answer=answer, actor=user)
     return answer
 
 
@@ -259,9 +286,9 @@ def _write_references(answer: Answer, references: Sequence[ReferenceData]) -> No
 def _record_answer_revision(answer: Answer, user: User, *, reason: str) -> Revision:
     """Keep this version of the answer. A version written by anyone but its
     signer (an editor's edit or restore, an admin's edit) is marked as such,
-    which the answer and its history show, and the signer is told: the
-    words under their name changed. The callers have already sent a
-    changed answer back to medical review."""
+    which the answer and its history show (and notifications tells the
+    signer: the words under their name changed). The callers have already
+    sent a changed answer back to medical review."""
     by_signer = permissions.signs(user, answer)
     revision = Revision.objects.create(
         question_id=answer.question_id,
@@ -277,8 +304,9 @@ def _record_answer_revision(answer: Answer, user: User, *, reason: str) -> Revis
             "references": [r.as_dict() for r in _references_of(answer)],
         },
     )
-    if not by_signer:
-        notifications.notify_answer_edited(answer, actor=user)
+    signals.answer_revised.send(
+        sender=Answer, answer=answer, revision=revision, actor=user
+    )
     return revision
 
 
@@ -330,7 +358,7 @@ def restore_revision(user: User, revision: Revision, *, reason: str = "") -> Rev
             question.save(update_fields=["title", "details", "updated_at"])
             question.topics.set(Topic.objects.filter(pk__in=topic_ids))
             restored = _record_question_revision(question, user, reason=note)
-            indexing.schedule_questions([question.pk])
+            signals.questions_changed([question.pk])
             log_action(
                 question,
                 "revision.restored",
@@ -363,7 +391,7 @@ def restore_revision(user: User, revision: Revision, *, reason: str = "") -> Rev
             answer, [ReferenceData(**r) for r in revision.extra.get("references", [])]
         )
         restored = _record_answer_revision(answer, user, reason=note)
-        indexing.schedule_answers([answer.pk])
+        signals.answers_changed([answer.pk])
         log_action(
             answer,
             "revision.restored",
@@ -452,5 +480,5 @@ def post_comment(user: User, answer: Answer, *, body: str) -> Comment:
         )
     with transaction.atomic():
         comment = Comment.objects.create(answer=answer, author=user, body=body)
-        notifications.notify_comment_posted(comment, actor=user)
+        signals.comment_posted.send(sender=Comment, comment=comment, actor=user)
     return comment

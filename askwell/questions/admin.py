@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from askwell.questions import actions
+from askwell.questions import actions, signals
 from askwell.questions.models import (
     Answer,
     Comment,
@@ -11,7 +11,6 @@ from askwell.questions.models import (
     Question,
     Revision,
 )
-from askwell.search import indexing
 
 _ADMIN_REASON = "Edited in the admin"
 
@@ -58,10 +57,11 @@ class QuestionAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [AnswerInline]
 
-    # Editors' changes reach search once the admin's transaction commits.
+    # Editors' changes reach search once the admin's transaction commits
+    # (search/receivers.py follows content_changed).
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         super().save_related(request, form, formsets, change)
-        indexing.schedule_questions([form.instance.pk])
+        signals.questions_changed([form.instance.pk])
         # Every edit keeps a revision, whichever page it was made on.
         if form.has_changed() or not change:
             actions.record_edit(request.user, form.instance, reason=_ADMIN_REASON)
@@ -78,14 +78,14 @@ class QuestionAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
         answer_ids = list(obj.answers.values_list("pk", flat=True))
         super().delete_model(request, obj)
-        indexing.schedule_answers(answer_ids)
+        signals.answers_changed(answer_ids)
 
     def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
         answer_ids = list(
             Answer.objects.filter(question__in=queryset).values_list("pk", flat=True)
         )
         super().delete_queryset(request, queryset)
-        indexing.schedule_answers(answer_ids)
+        signals.answers_changed(answer_ids)
 
 
 @admin.register(Answer)
@@ -117,7 +117,7 @@ class AnswerAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)
-        indexing.schedule_answers([obj.pk])
+        signals.answers_changed([obj.pk])
         if form.has_changed() or not change:
             actions.record_edit(
                 request.user,
@@ -129,12 +129,12 @@ class AnswerAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
         pk = obj.pk
         super().delete_model(request, obj)
-        indexing.schedule_answers([pk])
+        signals.answers_changed([pk])
 
     def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
         ids = list(queryset.values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
-        indexing.schedule_answers(ids)
+        signals.answers_changed(ids)
 
 
 @admin.register(Revision)

@@ -7,6 +7,7 @@ actions.py.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django import forms
@@ -20,7 +21,11 @@ from askwell.lib import limits
 from askwell.lib.pii import find_personal_details
 from askwell.questions.actions import ReferenceData
 from askwell.questions.models import Answer, Endorsement
+from askwell.questions.queries import has_published
 from askwell.topics.models import Topic
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser
 
 QUESTION_WORDS = frozenset(
     [
@@ -63,6 +68,14 @@ _PMID = re.compile(
 )
 
 
+class ContentSpamCheckMixin(SpamCheckMixin):
+    """The spam checks for questions, answers and comments: an account that
+    has something published is not new (see askwell/core/antispam.py)."""
+
+    def has_published(self, user: AbstractUser) -> bool:
+        return has_published(user)
+
+
 class TopicChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Topic) -> str:  # type: ignore[override]
         return obj.name
@@ -98,7 +111,7 @@ def _topic_choices(initial: list[Topic], posted: list[str]) -> list[tuple[int, s
     return choices
 
 
-class AskForm(SpamCheckMixin, forms.Form):
+class AskForm(ContentSpamCheckMixin, forms.Form):
     link_fields = ("title", "details")
 
     title = TextField(
@@ -246,7 +259,7 @@ def parse_references(text: str) -> list[ReferenceData]:
     return references
 
 
-class AnswerForm(SpamCheckMixin, forms.Form):
+class AnswerForm(ContentSpamCheckMixin, forms.Form):
     link_fields = ("body",)
 
     contributor = forms.ModelChoiceField(
@@ -344,7 +357,7 @@ class EndorseForm(forms.Form):
             self.fields["contributor"].initial = contributors[0].pk
 
 
-class CommentForm(SpamCheckMixin, forms.Form):
+class CommentForm(ContentSpamCheckMixin, forms.Form):
     link_fields = ("body",)
 
     body = TextField(

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
-from askwell.accounts.roles import is_editor, is_reader, posting_contributors
+from askwell.accounts.roles import is_editor, is_reader
+from askwell.experts.roles import posting_contributors
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

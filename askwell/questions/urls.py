@@ -1,8 +1,13 @@
+"""The questions' addresses (urlpatterns, under /questions/), and the pages
+of topics and contributors that list questions and answers, which
+askwell/urls.py mounts in the topics and experts namespaces."""
+
 from __future__ import annotations
 
 from django.urls import path
 
-from askwell.questions import views
+from askwell.questions import browse, views
+from askwell.questions.feeds import ContributorFeed, TopicFeed
 
 app_name = "questions"
 urlpatterns = [
@@ -20,4 +25,21 @@ urlpatterns = [
     path("<slug:slug>/answer/", views.answer, name="answer"),
     path("<slug:slug>/edit/", views.edit_question, name="edit"),
     path("<slug:slug>/history/", views.question_history, name="history"),
+]
+
+# Under /topics/, in the "topics" namespace.
+topic_pages = [
+    path("<slug:slug>/", browse.topic, name="detail"),
+    path("<slug:slug>/feed/", TopicFeed(), name="feed"),
+]
+# Under /, in the "experts" namespace.
+contributor_pages = [
+    path("contributors/", browse.contributor_list, name="contributors"),
+    path("contributors/<slug:slug>/", browse.contributor, name="contributor"),
+    path(
+        "contributors/<slug:slug>/feed/",
+        ContributorFeed(),
+        name="contributor_feed",
+    ),
+    path("books/<slug:slug>/", browse.book, name="book"),
 ]

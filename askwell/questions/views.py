@@ -20,7 +20,6 @@ from askwell.language.emergency import suggests_emergency
 from askwell.language.understanding import find_focus
 from askwell.lib import limits
 from askwell.lib.pii import remove_personal_details
-from askwell.moderation.queries import question_pages_visible_to
 from askwell.questions import actions, permissions
 from askwell.questions.diff import word_diff
 from askwell.questions.forms import (
@@ -43,11 +42,11 @@ from askwell.questions.models import (
     Revision,
     summarize_stances,
 )
+from askwell.questions.queries import is_overdue, question_pages_visible_to
 from askwell.questions.related import related_questions, related_videos
 from askwell.questions.structured_data import qa_page
 from askwell.questions.writing import TARGET_GRADE
 from askwell.questions.writing import preview as writing_preview
-from askwell.review.queries import is_overdue
 from askwell.search import current_version, topic_phrases
 from askwell.topics.models import Topic
 

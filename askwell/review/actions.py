@@ -1,8 +1,9 @@
 """Medical review decisions: approve, request changes, reject.
 
 Each checks the reviewer's permission, records a MedicalReview and an audit
-entry in the same transaction as the answer's new state, reindexes the
-answer (what readers see may change), and mails the author after commit.
+entry in the same transaction as the answer's new state, tells search the
+answer changed (what readers see may change: questions/signals.py), and
+mails the author after commit.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from django.utils import timezone
 
 from askwell.accounts.mail import send_after_commit
 from askwell.audit import log_action
+from askwell.questions import signals
 from askwell.questions.models import Answer
 from askwell.review.models import MedicalReview
 from askwell.review.permissions import check_can_review
-from askwell.search import indexing
 
 if TYPE_CHECKING:
     from askwell.accounts.models import User
@@ -91,7 +92,7 @@ def _decide(reviewer: User, answer: Answer, decision: str, note: str) -> Medical
             before=before,
             after={"review_state": answer.review_state},
         )
-        indexing.schedule_answers([answer.pk])
+        signals.answers_changed([answer.pk])
         _tell_author(answer, review)
     return review
 

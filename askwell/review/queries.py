@@ -1,25 +1,20 @@
-"""The review queues: pending answers and answers due for review again."""
+"""The review queues: pending answers and answers due for review again
+(when an answer falls due is the questions' rule: questions/queries.py)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from askwell.questions.models import Answer, Question
+from askwell.questions.queries import due_cutoff
 from askwell.review.permissions import without_conflicts
 from askwell.topics.models import Topic
 
 if TYPE_CHECKING:
     from askwell.accounts.models import User
-
-
-def due_cutoff() -> timezone.datetime:
-    return timezone.now() - timedelta(days=settings.ASKWELL_REVIEW_DAYS)
 
 
 def _base() -> QuerySet[Answer]:
@@ -69,13 +64,3 @@ def _filtered(
     if specialty:
         rows = rows.filter(contributor__specialty__iexact=specialty)
     return rows
-
-
-def is_overdue(answer: Answer) -> bool:
-    """A reviewed answer whose last review (or, never reviewed here, its
-    publication) is older than the review period."""
-    if answer.review_state == Answer.Review.NEEDS_RE_REVIEW:
-        return True
-    if answer.review_state != Answer.Review.PUBLISHED:
-        return False
-    return (answer.reviewed_at or answer.created_at) < due_cutoff()

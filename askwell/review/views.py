@@ -12,6 +12,7 @@ from askwell.core.pagination import paginate
 from askwell.experts.models import Contributor
 from askwell.questions.diff import word_diff
 from askwell.questions.models import Answer
+from askwell.questions.queries import is_overdue
 from askwell.review import actions, queries
 from askwell.review.forms import DecisionForm, QueueFilterForm
 from askwell.review.models import MedicalReview
@@ -99,6 +100,6 @@ def review_answer(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "history": answer.reviews.select_related("reviewer"),
             "changes": changes,
-            "overdue": queries.is_overdue(answer),
+            "overdue": is_overdue(answer),
         },
     )

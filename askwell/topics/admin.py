@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db import transaction
 
-from askwell.search import indexing
 from askwell.topics.models import Topic
+from askwell.topics.signals import topic_changed
 
 
 @admin.register(Topic)
@@ -18,7 +17,5 @@ class TopicAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)
-        # Topic names and other names are part of every search document under it.
-        indexing.schedule_questions(obj.questions.values_list("pk", flat=True))
-        # ...and of the focus table, even for a topic with no questions yet.
-        transaction.on_commit(indexing.bump_version)
+        # Search documents and topic phrases follow (search/receivers.py).
+        topic_changed.send(sender=Topic, topic=obj)

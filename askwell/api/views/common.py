@@ -10,11 +10,11 @@ from django.db.models import Prefetch
 from ninja import Schema
 from pydantic import Field
 
-from askwell.accounts.roles import posting_contributors
 from askwell.api import output
 from askwell.api.errors import ApiError, form_error
 from askwell.api.schemas import Error
 from askwell.experts.models import Contributor
+from askwell.experts.roles import posting_contributors
 from askwell.questions import permissions
 from askwell.questions.models import Answer, Endorsement, Question
 from askwell.search import similar_questions

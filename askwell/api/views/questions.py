@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from askwell.accounts.roles import posting_contributors
 from askwell.api import output
 from askwell.api.auth import WRITE_AUTH, reader
 from askwell.api.errors import ApiError
@@ -41,12 +40,13 @@ from askwell.api.views.common import (
 )
 from askwell.core.ratelimit import hit
 from askwell.experts.models import Contributor
+from askwell.experts.roles import posting_contributors
 from askwell.language.emergency import suggests_emergency
 from askwell.lib.pii import remove_personal_details
-from askwell.moderation.queries import questions_visible_to
 from askwell.questions import actions, permissions
 from askwell.questions.forms import AnswerForm, AskForm, EditQuestionForm
 from askwell.questions.models import Answer, Question, summarize_stances
+from askwell.questions.queries import questions_visible_to
 from askwell.topics.models import Topic
 
 router = Router(tags=["questions"])

@@ -118,6 +118,7 @@ def test_demo_has_a_sign_in_for_every_role():
 
     from askwell.accounts import roles
     from askwell.demo.accounts import ACCOUNTS
+    from askwell.experts import roles as expert_roles
     from askwell.experts.models import Contributor
 
     out = io.StringIO()
@@ -132,14 +133,14 @@ def test_demo_has_a_sign_in_for_every_role():
         )
         assert users[account.username] is not None, account.username
     assert roles.is_reader(users["reader"])
-    assert not roles.is_expert(users["reader"])
-    assert [c.slug for c in roles.posting_contributors(users["drokafor"])] == [
+    assert not expert_roles.is_expert(users["reader"])
+    assert [c.slug for c in expert_roles.posting_contributors(users["drokafor"])] == [
         "samuel-okafor"
     ]
-    assert [c.slug for c in roles.posting_contributors(users["northfield"])] == [
+    assert [c.slug for c in expert_roles.posting_contributors(users["northfield"])] == [
         "northfield-ms-society"
     ]
-    assert not roles.is_expert(users["drwhitaker"])
+    assert not expert_roles.is_expert(users["drwhitaker"])
     assert Contributor.objects.get(slug="paul-whitaker").user == users["drwhitaker"]
     assert roles.is_editor(users["editor"])
     assert not roles.is_editor(users["drokafor"])

@@ -8,11 +8,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from askwell.accounts import roles
 from askwell.accounts.models import User
 from askwell.accounts.tests.factories import EditorFactory, UserFactory
 from askwell.audit.models import LogEntry
-from askwell.experts import actions
+from askwell.experts import actions, roles
 from askwell.experts.models import Membership
 from askwell.experts.permissions import can_manage_members, can_see_members
 from askwell.experts.tests.factories import (

@@ -8,9 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from askwell.accounts import roles
 from askwell.accounts.tests.factories import EditorFactory, UserFactory
-from askwell.experts import actions
+from askwell.experts import actions, roles
 from askwell.experts.models import Contributor, CredentialApplication
 from askwell.experts.tests.factories import (
     ContributorFactory,

@@ -10,8 +10,9 @@ from django.db import transaction
 
 from askwell.accounts.tests.factories import PASSWORD, UserFactory
 from askwell.audit.models import LogEntry
-from askwell.moderation.actions import approve_question, hold_if_new, reject_question
+from askwell.moderation.actions import approve_question, reject_question
 from askwell.notifications.models import Notification, TopicFollow
+from askwell.questions.actions import hold_if_new
 from askwell.questions.tests.factories import QuestionFactory
 from askwell.topics.tests.factories import TopicFactory
 

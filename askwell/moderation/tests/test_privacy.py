@@ -8,13 +8,19 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from askwell.accounts.actions import create_api_token
 from askwell.accounts.models import User
 from askwell.accounts.tests.factories import PASSWORD, UserFactory
 from askwell.audit.models import LogEntry
 from askwell.experts.models import Contributor, Membership
-from askwell.experts.tests.factories import MembershipFactory
+from askwell.experts.tests.factories import (
+    CredentialApplicationFactory,
+    MembershipFactory,
+)
 from askwell.moderation.actions import delete_account, flag_content
 from askwell.moderation.models import Flag
+from askwell.moderation.privacy import collect_user_data
+from askwell.moderation.tests.factories import CommentFactory
 from askwell.notifications.models import (
     Notification,
     Preference,
@@ -22,7 +28,14 @@ from askwell.notifications.models import (
     SavedQuestion,
     TopicFollow,
 )
-from askwell.questions.models import Answer, Comment, Endorsement, HelpfulMark, Question
+from askwell.questions.models import (
+    Answer,
+    Comment,
+    Endorsement,
+    HelpfulMark,
+    Question,
+    Revision,
+)
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 from askwell.topics.tests.factories import TopicFactory
 
@@ -262,3 +275,87 @@ def test_other_people_are_untouched(active_author, reporter):
     }
     assert Answer.objects.count() == 1
     assert Comment.objects.count() == 1
+
+
+# --- every app's part ---------------------------------------------------------------
+
+
+@pytest.fixture
+def holds_everything(expert, answer, comment, reporter):
+    """`expert` with a row in every table that holds personal data."""
+    own = QuestionFactory(asker=expert, title="Is ice better than heat?")
+    Revision.objects.create(question=own, number=1, author=expert, title=own.title)
+    HelpfulMark.objects.create(answer=answer, user=expert)
+    Endorsement.objects.create(
+        answer=AnswerFactory(question=own),
+        contributor=expert.contributor,
+        user=expert,
+        kind="endorse",
+        reason="Sound",
+    )
+    CommentFactory(answer=answer, author=expert, body="Two days at most.")
+    TopicFollow.objects.create(user=expert, topic=TopicFactory(name="Ankles"))
+    QuestionFollow.objects.create(user=expert, question=answer.question)
+    SavedQuestion.objects.create(user=expert, question=answer.question)
+    Notification.objects.create(
+        recipient=expert, kind="answer_posted", url="/q/", text="New answer"
+    )
+    Notification.objects.create(
+        recipient=reporter, actor=expert, kind="comment_posted", url="/q/", text="x"
+    )
+    Preference.objects.create(user=expert, email_frequency="daily")
+    flag_content(expert, comment, reason=Flag.Reason.SPAM)
+    MembershipFactory(user=expert, organization__name="Ankle Society")
+    CredentialApplicationFactory(applicant=expert, full_name="Jane Doe")
+    create_api_token(expert, name="laptop")
+    return expert
+
+
+def test_the_export_and_the_erasure_cover_every_app(holds_everything):
+    # when
+    data = collect_user_data(holds_everything)
+    done = delete_account(
+        holds_everything, password=PASSWORD, confirmation="delete my account"
+    )
+
+    # then
+    assert {key: len(value) for key, value in data.items()} == {
+        "format": len("askwell-personal-data/1"),
+        "exported_at": len(data["exported_at"]),
+        "account": 8,
+        "questions": 1,
+        "answers": 1,
+        "comments": 1,
+        "helpful_marks": 1,
+        "endorsements": 1,
+        "followed_topics": 1,
+        "followed_questions": 1,
+        "saved_questions": 1,
+        "notifications": 1,
+        "notification_preferences": len(Preference.field_names()),
+        "flags": 1,
+        "expert_profile": 7,
+        "organizations": 1,
+        "memberships": 1,
+        "api_tokens": 1,
+        "expert_applications": 1,
+    }
+    assert done == {
+        "questions_anonymized": 1,
+        "comments_kept_without_author": 1,
+        "answers_unlinked": 1,
+        "revisions_unlinked": 1,
+        "endorsements_unlinked": 1,
+        "profiles_unlinked": 1,
+        "flags_kept_without_reporter": 1,
+        "notifications_unlinked_as_actor": 1,
+        "helpful_marks_deleted": 1,
+        "topic_follows_deleted": 1,
+        "question_follows_deleted": 1,
+        "saved_questions_deleted": 1,
+        "notifications_deleted": 1,
+        "preferences_deleted": 1,
+        "applications_deleted": 1,
+        "api_tokens_deleted": 1,
+        "organizations_left": 1,
+    }

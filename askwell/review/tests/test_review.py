@@ -16,6 +16,7 @@ from askwell.audit.models import LogEntry
 from askwell.experts.tests.factories import ContributorFactory
 from askwell.questions import actions as question_actions
 from askwell.questions.models import Answer
+from askwell.questions.queries import is_overdue
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 from askwell.review import actions, queries
 from askwell.review.models import MedicalReview
@@ -200,8 +201,8 @@ def test_reviews_fall_due_after_the_review_period(client, settings, reviewer):
 
     # then
     assert list(queries.due()) == [stale]
-    assert queries.is_overdue(stale)
-    assert not queries.is_overdue(fresh)
+    assert is_overdue(stale)
+    assert not is_overdue(fresh)
     page = client.get(stale.question.get_absolute_url()).content.decode()
     assert "due for a fresh medical review" in page
     # ...and a re-review approves it again
