@@ -35,8 +35,7 @@ from askwell.importers.records import (
     TopicRecord,
     VideoRecord,
 )
-from askwell.lib.markdown import render_markdown
-from askwell.questions.models import Answer, Question, QuestionType
+from askwell.questions.models import Answer, Question, QuestionType, render_html
 from askwell.search import indexing
 from askwell.topics.models import Topic
 
@@ -494,7 +493,7 @@ class Loader:
             "question",
             items,
             slug_from=lambda r: r.title,
-            derive=_render_field("details", "details_html"),
+            derive=render_html,  # type: ignore[arg-type]
             relations={"topics": lambda r: [self._pk("topic", t) for t in r.topics]},
         )
 
@@ -544,7 +543,7 @@ class Loader:
             "answer",
             items,
             slug_from=None,
-            derive=_render_field("body", "body_html"),
+            derive=render_html,  # type: ignore[arg-type]
             on_create=(
                 {"review_state": Answer.Review.PUBLISHED, "reviewed_at": timezone.now()}
                 if self.reviewed_by_source
@@ -575,20 +574,6 @@ def _schedule_search_update(kind: str, pks: list[int]) -> None:
         indexing.schedule_questions(
             links.values_list("question_id", flat=True).distinct()
         )
-
-
-def _render_field(
-    source: str, target: str
-) -> Callable[[models.Model, set[str]], set[str]]:
-    """Re-render sanitised HTML when its Markdown source is new or changed."""
-
-    def derive(obj: models.Model, changed: set[str]) -> set[str]:
-        if source not in changed:
-            return set()
-        setattr(obj, target, render_markdown(getattr(obj, source)))
-        return {target}
-
-    return derive
 
 
 def _stamp_verification(obj: models.Model, changed: set[str]) -> set[str]:
