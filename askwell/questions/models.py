@@ -244,6 +244,25 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
             )
         )
 
+    def for_display(self) -> AnswerQuerySet:
+        """Answers in page order with everything an answer card reads, on the
+        question page and in the API: the signal counts (subqueries), the
+        contributor, book and reviewer (joined), then one query each for the
+        references, the endorsements with their contributors, and the edits
+        by others than the signer (with_outside_edits)."""
+        return (
+            self.ordered_for_display()
+            .with_outside_edits()
+            .select_related("contributor", "source_book", "reviewed_by__contributor")
+            .prefetch_related(
+                "references",
+                models.Prefetch(
+                    "endorsements",
+                    queryset=Endorsement.objects.select_related("contributor"),
+                ),
+            )
+        )
+
     def with_signal_counts(self) -> AnswerQuerySet:
         """helpful_count, endorsement_count and disagreement_count, each one
         subquery (no GROUP BY over the page's joins)."""

@@ -72,15 +72,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     Question.objects.filter(pk=question.pk).update(view_count=F("view_count") + 1)
     answers = list(
         question.answers.published()
-        .ordered_for_display()
-        .with_outside_edits()
-        .select_related("contributor", "source_book", "reviewed_by__contributor")
+        .for_display()
         .prefetch_related(
-            "references",
-            Prefetch(
-                "endorsements",
-                queryset=Endorsement.objects.select_related("contributor"),
-            ),
             Prefetch(
                 "comments",
                 queryset=Comment.objects.filter(
