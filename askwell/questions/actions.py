@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils.text import slugify
 
 from askwell.accounts.roles import is_editor
@@ -146,6 +146,18 @@ def edit_question(
         signals.questions_changed([question.pk])
         signals.question_edited.send(sender=Question, question=question, actor=user)
     return question
+
+
+def record_view(question: Question) -> None:
+    """Count one view of `question`'s page.
+
+    Kept to one statement, UPDATE … SET view_count = view_count + 1: no
+    lock, no revision, no event and no audit. The content generation
+    ignores exactly this statement (core.generation._UNSHOWN_UPDATES): a
+    view changes no page's text, so it must not make every cached page
+    obsolete.
+    """
+    Question.objects.filter(pk=question.pk).update(view_count=F("view_count") + 1)
 
 
 def _question_type(title: str, details: str) -> str:
