@@ -17,7 +17,7 @@ from askwell.experts.actions import accept_invitation, invite_member
 from askwell.experts.models import Contributor, Membership
 from askwell.moderation.models import Flag
 from askwell.questions.models import Answer, Endorsement, HelpfulMark
-from askwell.review.permissions import reviewers_group
+from askwell.review.actions import ensure_reviewers_group
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             account.username, f"{account.username}@askwell.invalid", account.password
         )
         if account.editor:
-            user.groups.add(editors, reviewers_group())
+            user.groups.add(editors, ensure_reviewers_group())
         if account.contributor:
             Contributor.objects.filter(slug=account.contributor, user=None).update(
                 user=user
