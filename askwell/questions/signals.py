@@ -11,8 +11,8 @@ return to medical review) runs in the action that sends the event, before
 it is sent, and the change is complete and correct with no receiver
 connected.
 
-Each event is sent where the change is written (an action; for edits made
-in the admin, questions/admin.py), inside its transaction, after its
+Each event is sent where the change is written (an action, whether the
+site, the API or the admin calls it), inside its transaction, after its
 writes, with `sender` the model class. Receivers run at once, inside that
 transaction: rows they write (notifications) commit or roll back with the
 change, and an exception in one fails the action, as a direct call did.
