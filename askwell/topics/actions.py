@@ -27,5 +27,5 @@ def save_topic(editor: User, topic: Topic) -> Topic:
     """
     with transaction.atomic():
         topic.save()
-        topic_changed.send(sender=Topic, topic=topic)
+        topic_changed.send(sender=Topic, topic_ids=[topic.pk])
     return topic
