@@ -8,7 +8,7 @@ search ranks or shows sends contributor_changed (signals.py).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -19,7 +19,14 @@ from django.utils.text import slugify
 from askwell.accounts.mail import absolute, send_after_commit
 from askwell.accounts.models import User
 from askwell.audit import log_action
-from askwell.experts.models import Contributor, CredentialApplication, Membership
+from askwell.core.importing import Imported, ImportRow, Slugs, upsert
+from askwell.experts.models import (
+    Book,
+    Contributor,
+    CredentialApplication,
+    Membership,
+    Video,
+)
 from askwell.experts.permissions import (
     check_can_answer_invitation,
     check_can_apply_for_verification,
@@ -274,6 +281,58 @@ def _set_verified(
         )
         contributor_changed.send(sender=Contributor, contributor=contributor)
     return contributor
+
+
+# --- imports ----------------------------------------------------------------------
+
+
+def import_contributors_batch(
+    rows: Sequence[ImportRow], *, slugs: Slugs
+) -> list[Imported]:
+    """Create or update a batch of contributors from an import (core.importing).
+
+    A verified row without a `verified_at` keeps the date the contributor
+    was verified, or is verified as of now (new, or newly verified). Sends
+    contributor_changed for each existing contributor whose verification or
+    searched fields changed (a new one has no answers yet).
+    """
+    for row in rows:
+        if row.values.get("is_verified") and row.values.get("verified_at") is None:
+            row.values.pop("verified_at", None)
+    with transaction.atomic():
+        imported = upsert(
+            Contributor,
+            rows,
+            slugs=slugs,
+            slug_from="name",
+            derive=_stamp_verification,
+        )
+        changed = [
+            i.pk for i in imported if i.changed & (SEARCHED_FIELDS | {"is_verified"})
+        ]
+        for contributor in Contributor.objects.filter(pk__in=changed):
+            contributor_changed.send(sender=Contributor, contributor=contributor)
+    return imported
+
+
+def _stamp_verification(contributor: Contributor, changed: set[str]) -> set[str]:
+    """A contributor verified without a date is verified as of now."""
+    if contributor.is_verified and contributor.verified_at is None:
+        contributor.verified_at = timezone.now()
+        return {"verified_at"}
+    return set()
+
+
+def import_books_batch(rows: Sequence[ImportRow], *, slugs: Slugs) -> list[Imported]:
+    """Create or update a batch of books, with their authors (`relations`)."""
+    with transaction.atomic():
+        return upsert(Book, rows, slugs=slugs, slug_from="title")
+
+
+def import_videos_batch(rows: Sequence[ImportRow], *, slugs: Slugs) -> list[Imported]:
+    """Create or update a batch of videos, with their topics (`relations`)."""
+    with transaction.atomic():
+        return upsert(Video, rows, slugs=slugs, slug_from="title")
 
 
 # --- organization membership ---------------------------------------------------------

@@ -13,16 +13,22 @@ stops the import instead.
 
 from __future__ import annotations
 
+import enum
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
+from askwell.core.importing import Imported, ImportRow, Slugs
+from askwell.experts.actions import (
+    import_books_batch,
+    import_contributors_batch,
+    import_videos_batch,
+)
 from askwell.experts.models import Book, Contributor, Video
 from askwell.importers.jsonl import Problem
 from askwell.importers.records import (
@@ -35,8 +41,9 @@ from askwell.importers.records import (
     TopicRecord,
     VideoRecord,
 )
-from askwell.questions.models import Answer, Question, QuestionType, render_html
-from askwell.search import indexing
+from askwell.questions.actions import import_answers_batch, import_questions_batch
+from askwell.questions.models import Answer, Question, QuestionType
+from askwell.topics.actions import import_topics_batch
 from askwell.topics.models import Topic
 
 BATCH_SIZE = 500
@@ -50,6 +57,25 @@ MODELS: dict[str, type[models.Model]] = {
     "answer": Answer,
 }
 QUESTION_TYPES = set(QuestionType.values)
+
+
+class NewAnswers(enum.Enum):
+    """Where answers new to the database stand in medical review."""
+
+    # Reviewed by the organization they come from, at import time (default).
+    REVIEWED_BY_SOURCE = "reviewed by source"
+    # Waiting in the medical review queue (`import --unreviewed`).
+    PENDING = "pending"
+    # Published, never reviewed here: due for review by their age (the demo).
+    PUBLISHED = "published"
+
+    def review(self, now: datetime) -> tuple[str, datetime | None]:
+        """The (review_state, reviewed_at) a new answer gets."""
+        if self is NewAnswers.PENDING:
+            return Answer.Review.PENDING, None
+        if self is NewAnswers.PUBLISHED:
+            return Answer.Review.PUBLISHED, None
+        return Answer.Review.PUBLISHED, now
 
 
 class StrictStop(Exception):
@@ -110,18 +136,17 @@ class Loader:
         strict: bool = False,
         batch_size: int = BATCH_SIZE,
         on_record: Callable[[int], None] | None = None,
-        reviewed_by_source: bool = True,
+        new_answers: NewAnswers = NewAnswers.REVIEWED_BY_SOURCE,
     ) -> None:
-        """`reviewed_by_source`: new answers count as medically reviewed by the
-        organization they come from (reviewed at import time); False puts
-        them in the review queue. Answers already imported keep their state."""
+        """`new_answers`: where answers new to the database stand in medical
+        review (see NewAnswers). Answers already imported keep their state."""
         self.strict = strict
-        self.reviewed_by_source = reviewed_by_source
+        self.new_answers = new_answers
         self.batch_size = batch_size
         self.on_record = on_record or (lambda n: None)
         self.summary = Summary()
         self._pks: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
-        self._slugs: dict[str, set[str]] = {}
+        self._slugs = Slugs()
 
     def load(self, items: Iterable[Record | Problem | tuple[str, Record]]) -> Summary:
         """Load everything. A bare Record is described by its type and external id."""
@@ -200,144 +225,39 @@ class Loader:
             None if ref is None else self._pks[kind].get((ref.source, ref.external_id))
         )
 
-    # --- the generic upsert ------------------------------------------------------
+    # --- writing, through each app's batch action --------------------------------
 
-    def _upsert(
+    def _write(
         self,
         kind: str,
         items: list[tuple[str, Any, dict[str, Any]]],
-        *,
-        slug_from: Callable[[Any], str] | None,
-        derive: Callable[[models.Model, set[str]], set[str]] | None = None,
+        write: Callable[[list[ImportRow]], list[Imported]],
         relations: dict[str, Callable[[Any], list[int]]] | None = None,
-        on_create: dict[str, Any] | None = None,
-    ) -> set[int]:
-        """Create or update one row per (where, record, fields) item.
-
-        Returns the pks of existing rows whose `depth` changed (topics moved
-        by the import), so the caller can fix their subtrees. `on_create`
-        fields are set on new rows only (never overwriting later changes).
-        """
-        model = MODELS[kind]
-        manager = model._default_manager
-        existing = {
-            (obj.source, obj.external_id): obj
-            for obj in manager.filter(
-                external_id__in=[rec.external_id for _, rec, _ in items]
+    ) -> list[Imported]:
+        """Write one (where, record, values) item per row through `write`
+        (an app's import_*_batch action) and count what became of each."""
+        rows = [
+            ImportRow(
+                source=rec.source,
+                external_id=rec.external_id,
+                values=values,
+                slug=getattr(rec, "slug", None),
+                relations={
+                    name: wanted(rec) for name, wanted in (relations or {}).items()
+                },
             )
-        }
-        to_create: list[models.Model] = []
-        to_update: list[models.Model] = []
-        queued: set[int] = set()  # id() of every object in to_create or to_update
-        update_fields: set[str] = set()
-        seen: dict[tuple[str, str], models.Model] = {}
-        by_obj: list[tuple[models.Model, Any, bool]] = []
-        moved: set[int] = set()
-        for _where, rec, values in items:
-            key = (rec.source, rec.external_id)
-            obj = seen.get(key) or existing.get(key)
-            if obj is None:
-                obj = model(
-                    source=rec.source,
-                    external_id=rec.external_id,
-                    **{**(on_create or {}), **values},
-                )
-                if slug_from is not None:
-                    obj.slug = self._new_slug(kind, rec.slug or slug_from(rec))
-                if derive:
-                    derive(obj, set(values))
-                to_create.append(obj)
-                queued.add(id(obj))
-                by_obj.append((obj, rec, True))
-            else:
-                changed = {
-                    name
-                    for name, value in values.items()
-                    if getattr(obj, name) != value
-                }
-                if slug_from is not None and rec.slug and rec.slug != obj.slug:
-                    changed.add("slug")
-                    obj.slug = self._new_slug(kind, rec.slug)
-                for name in changed - {"slug"}:
-                    setattr(obj, name, values[name])
-                if changed and derive:
-                    changed |= derive(obj, changed)
-                if changed and id(obj) not in queued:
-                    to_update.append(obj)
-                    queued.add(id(obj))
-                if "depth" in changed:
-                    moved.add(obj.pk)
-                update_fields |= changed
-                by_obj.append((obj, rec, bool(changed)))
-            seen[key] = obj
-        manager.bulk_create(to_create)
-        if to_update:
-            if "updated_at" in {f.name for f in model._meta.fields}:
-                now = timezone.now()
-                for obj in to_update:
-                    obj.updated_at = now  # type: ignore[attr-defined]
-                update_fields.add("updated_at")
-            manager.bulk_update(to_update, sorted(update_fields))
-        relation_changes = self._set_relations(model, by_obj, relations or {})
-        created = {id(o) for o in to_create}
-        touched: list[int] = []
-        for obj, rec, changed in by_obj:
-            self._pks[kind][(rec.source, rec.external_id)] = obj.pk
-            if id(obj) in created:
+            for _, rec, values in items
+        ]
+        imported = write(rows) if rows else []
+        for (_, rec, _), outcome in zip(items, imported, strict=True):
+            self._pks[kind][(rec.source, rec.external_id)] = outcome.pk
+            if outcome.created:
                 self.summary.created[kind] += 1
-                created.discard(id(obj))
-                touched.append(obj.pk)
-            elif changed or obj.pk in relation_changes:
+            elif outcome.changed:
                 self.summary.updated[kind] += 1
-                touched.append(obj.pk)
             else:
                 self.summary.unchanged[kind] += 1
-        _schedule_search_update(kind, touched)
-        return moved
-
-    def _set_relations(
-        self,
-        model: type[models.Model],
-        by_obj: list[tuple[models.Model, Any, bool]],
-        relations: dict[str, Callable[[Any], list[int]]],
-    ) -> set[int]:
-        """Make each many-to-many set exactly what the records say; return changed row pks."""
-        changed: set[int] = set()
-        for name, wanted_for in relations.items():
-            through = getattr(model, name).through
-            own, other = _through_columns(model, through)
-            wanted = {obj.pk: set(wanted_for(rec)) for obj, rec, _ in by_obj}
-            current: dict[int, set[int]] = defaultdict(set)
-            for row_pk, target in through.objects.filter(
-                **{f"{own}__in": wanted}
-            ).values_list(own, other):
-                current[row_pk].add(target)
-            add, remove = [], []
-            for pk, targets in wanted.items():
-                have = current.get(pk, set())
-                add.extend(through(**{own: pk, other: t}) for t in targets - have)
-                remove.extend((pk, t) for t in have - targets)
-                if targets != have:
-                    changed.add(pk)
-            through.objects.bulk_create(add)
-            for pk, target in remove:
-                through.objects.filter(**{own: pk, other: target}).delete()
-        return changed
-
-    def _new_slug(self, kind: str, text: str) -> str:
-        """A slug not used by any row of `kind`, checked against every slug loaded once."""
-        if kind not in self._slugs:
-            self._slugs[kind] = set(
-                MODELS[kind]._default_manager.values_list("slug", flat=True)
-            )
-        taken = self._slugs[kind]
-        max_length = MODELS[kind]._meta.get_field("slug").max_length - 8
-        base = slugify(text)[:max_length].strip("-") or kind
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        return slug
+        return imported
 
     # --- one loader per record type --------------------------------------------------
 
@@ -372,19 +292,13 @@ class Loader:
             levels[level].append((where, rec, values))
         for level in sorted(levels):
             items = levels[level]
-            parents = [
-                self._pk("topic", rec.parent) for _, rec, _ in items if rec.parent
-            ]
-            depths = dict(
-                Topic.objects.filter(pk__in=parents).values_list("pk", "depth")
-            )
             for _, rec, values in items:
-                parent = self._pk("topic", rec.parent)
-                values["parent_id"] = parent
-                values["depth"] = 0 if parent is None else depths[parent] + 1
-            moved = self._upsert("topic", items, slug_from=lambda r: r.name)
-            for topic in Topic.objects.filter(pk__in=moved):
-                topic.refresh_descendant_depths()
+                values["parent_id"] = self._pk("topic", rec.parent)
+            self._write(
+                "topic",
+                items,
+                lambda rows: import_topics_batch(rows, slugs=self._slugs),
+            )
 
     def _load_contributors(self, records: list[tuple[str, ContributorRecord]]) -> None:
         items = []
@@ -398,12 +312,13 @@ class Loader:
                 "website": rec.website,
                 "photo": rec.photo,
                 "is_verified": rec.verified,
+                "verified_at": rec.verified_at,
             }
-            if rec.verified_at is not None or not rec.verified:
-                values["verified_at"] = rec.verified_at
             items.append((where, rec, values))
-        self._upsert(
-            "contributor", items, slug_from=lambda r: r.name, derive=_stamp_verification
+        self._write(
+            "contributor",
+            items,
+            lambda rows: import_contributors_batch(rows, slugs=self._slugs),
         )
 
     def _load_books(self, records: list[tuple[str, BookRecord]]) -> None:
@@ -426,10 +341,10 @@ class Loader:
                 "published_year": rec.published_year,
             }
             items.append((where, rec, values))
-        self._upsert(
+        self._write(
             "book",
             items,
-            slug_from=lambda r: r.title,
+            lambda rows: import_books_batch(rows, slugs=self._slugs),
             relations={
                 "authors": lambda r: [self._pk("contributor", a) for a in r.authors]
             },
@@ -461,10 +376,10 @@ class Loader:
                 "transcript": rec.transcript,
             }
             items.append((where, rec, values))
-        self._upsert(
+        self._write(
             "video",
             items,
-            slug_from=lambda r: r.title,
+            lambda rows: import_videos_batch(rows, slugs=self._slugs),
             relations={"topics": lambda r: [self._pk("topic", t) for t in r.topics]},
         )
 
@@ -489,11 +404,10 @@ class Loader:
             if rec.created_at is not None:
                 values["created_at"] = rec.created_at
             items.append((where, rec, values))
-        self._upsert(
+        self._write(
             "question",
             items,
-            slug_from=lambda r: r.title,
-            derive=render_html,  # type: ignore[arg-type]
+            lambda rows: import_questions_batch(rows, slugs=self._slugs),
             relations={"topics": lambda r: [self._pk("topic", t) for t in r.topics]},
         )
 
@@ -539,15 +453,12 @@ class Loader:
             if rec.created_at is not None:
                 values["created_at"] = rec.created_at
             items.append((where, rec, values))
-        self._upsert(
+        review_state, reviewed_at = self.new_answers.review(timezone.now())
+        self._write(
             "answer",
             items,
-            slug_from=None,
-            derive=render_html,  # type: ignore[arg-type]
-            on_create=(
-                {"review_state": Answer.Review.PUBLISHED, "reviewed_at": timezone.now()}
-                if self.reviewed_by_source
-                else {"review_state": Answer.Review.PENDING}
+            lambda rows: import_answers_batch(
+                rows, review_state=review_state, reviewed_at=reviewed_at
             ),
         )
 
@@ -559,39 +470,3 @@ class Loader:
                 )
                 return False
         return True
-
-
-def _schedule_search_update(kind: str, pks: list[int]) -> None:
-    """Refresh the search documents a batch affects, once the batch commits."""
-    if not pks:
-        return
-    if kind == "answer":
-        indexing.schedule_answers(pks, embed=False)
-    elif kind == "question":
-        indexing.schedule_questions(pks, embed=False)
-    elif kind == "topic":
-        links = Question.topics.through.objects.filter(topic_id__in=pks)
-        indexing.schedule_questions(
-            links.values_list("question_id", flat=True).distinct()
-        )
-
-
-def _stamp_verification(obj: models.Model, changed: set[str]) -> set[str]:
-    """A contributor verified by an import without a date is verified as of now."""
-    if obj.is_verified and obj.verified_at is None:  # type: ignore[attr-defined]
-        obj.verified_at = timezone.now()  # type: ignore[attr-defined]
-        return {"verified_at"}
-    return set()
-
-
-def _through_columns(
-    model: type[models.Model], through: type[models.Model]
-) -> tuple[str, str]:
-    """The (own, other) id columns of an auto-created many-to-many table."""
-    own = other = ""
-    for f in through._meta.fields:
-        if f.is_relation and f.related_model is model and not own:
-            own = f.attname
-        elif f.is_relation:
-            other = f.attname
-    return own, other

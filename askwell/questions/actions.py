@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from askwell.accounts.roles import is_editor
 from askwell.audit import log_action
+from askwell.core.importing import Imported, ImportRow, Slugs, upsert
 from askwell.language.understanding import find_types
 from askwell.lib import limits
 from askwell.questions import permissions, signals
@@ -33,9 +34,12 @@ from askwell.questions.models import (
     QuestionType,
     Reference,
     Revision,
+    render_html,
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from askwell.accounts.models import User
     from askwell.experts.models import Book, Contributor
     from askwell.topics.models import Topic
@@ -559,3 +563,51 @@ def post_comment(user: User, answer: Answer, *, body: str) -> Comment:
         comment = Comment.objects.create(answer=answer, author=user, body=body)
         signals.comment_posted.send(sender=Comment, comment=comment, actor=user)
     return comment
+
+
+# --- imports ------------------------------------------------------------------------
+
+
+def import_questions_batch(
+    rows: Sequence[ImportRow], *, slugs: Slugs
+) -> list[Imported]:
+    """Create or update a batch of questions from an import (core.importing),
+    with their topics (`relations`), rendering the details' HTML.
+
+    Search follows the questions created or changed (content_changed), the
+    lexical index only: an import computes embeddings as a step of its own.
+    """
+    with transaction.atomic():
+        imported = upsert(
+            Question, rows, slugs=slugs, slug_from="title", derive=render_html
+        )
+        touched = [i.pk for i in imported if i.touched]
+        if touched:
+            signals.questions_changed(touched, embed=False)
+    return imported
+
+
+def import_answers_batch(
+    rows: Sequence[ImportRow],
+    *,
+    review_state: str = Answer.Review.PUBLISHED,
+    reviewed_at: datetime | None = None,
+) -> list[Imported]:
+    """Create or update a batch of answers from an import (core.importing),
+    rendering their HTML. New answers get `review_state` and `reviewed_at`;
+    answers already here keep their medical review.
+
+    Search follows the answers created or changed, lexically (see
+    import_questions_batch).
+    """
+    with transaction.atomic():
+        imported = upsert(
+            Answer,
+            rows,
+            derive=render_html,
+            on_create={"review_state": review_state, "reviewed_at": reviewed_at},
+        )
+        touched = [i.pk for i in imported if i.touched]
+        if touched:
+            signals.answers_changed(touched, embed=False)
+    return imported

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from askwell.importers import convert_medquad, medquad
 from askwell.importers.jsonl import FormatError, Problem, read_jsonl
-from askwell.importers.loader import Loader, StrictStop, Summary
+from askwell.importers.loader import Loader, NewAnswers, StrictStop, Summary
 from askwell.lib.progress import Progress
 from askwell.search import refresh_statistics, run_embeddings
 
@@ -79,7 +79,9 @@ class Command(BaseCommand):
         loader = Loader(
             strict=strict,
             batch_size=batch_size,
-            reviewed_by_source=not options.get("unreviewed"),
+            new_answers=NewAnswers.PENDING
+            if options.get("unreviewed")
+            else NewAnswers.REVIEWED_BY_SOURCE,
         )
         # A normal run commits batch by batch (each batch is one transaction, see
         # loader.py); a dry run wraps everything in one transaction and rolls it back.
