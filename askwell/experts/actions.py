@@ -283,6 +283,21 @@ def _set_verified(
     return contributor
 
 
+def attach_account(contributor: Contributor, user: User) -> bool:
+    """Let `user` sign as `contributor`, a profile no account has yet: an
+    operator's step (the demo gives its expert sign-ins their profiles),
+    audited. Returns False, changing nothing, when an account has it."""
+    with transaction.atomic():
+        attached = bool(
+            Contributor.objects.filter(pk=contributor.pk, user=None).update(user=user)
+        )
+        if attached:
+            log_action(
+                contributor, "contributor.account_attached", None, {"user": user.pk}
+            )
+    return attached
+
+
 # --- imports ----------------------------------------------------------------------
 
 
