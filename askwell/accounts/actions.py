@@ -1,5 +1,5 @@
-"""Every change to an account: sign-up, verification, change of email and
-personal API tokens.
+"""Every change to an account: sign-up, verification, change of email,
+personal API tokens, and the accounts an operator makes (the demo's).
 
 Passwords are set and reset through Django's own forms and views
 (`SetPasswordForm`, `PasswordChangeForm`), which already do it right.
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +22,11 @@ from django.utils import timezone
 from askwell.accounts import tokens
 from askwell.accounts.mail import absolute, send_after_commit
 from askwell.accounts.models import ApiToken, User
-from askwell.accounts.roles import is_reader
+from askwell.accounts.roles import EDITORS, is_reader
 from askwell.audit import log_action
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import Group
 
 
 def email_in_use(email: str, *, exclude: User | None = None) -> bool:
@@ -75,6 +80,34 @@ def sign_up(*, username: str, email: str, password: str, base_url: str) -> User 
             code="taken",
         ) from None
     return user
+
+
+def create_account(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    groups: Iterable[Group] = (),
+    superuser: bool = False,
+) -> User:
+    """An active account the operator makes, not a reader's sign-up: no
+    verification mail. For the demo's sign-ins and its admin; `groups`
+    gives it roles (ensure_editors_group, review's ensure_reviewers_group)."""
+    with transaction.atomic():
+        if superuser:
+            user = User.objects.create_superuser(username, email, password)
+        else:
+            user = User.objects.create_user(username, email, password)
+        user.groups.add(*groups)
+    return user
+
+
+def ensure_editors_group() -> Group:
+    """The Editors group (roles.EDITORS), made the first time it is needed."""
+    from django.contrib.auth.models import Group
+
+    group, _ = Group.objects.get_or_create(name=EDITORS)
+    return group
 
 
 def _send_sign_up_attempt(owner: User, base_url: str) -> None:

@@ -109,9 +109,7 @@ def question_dict(question: Question, *, show_asker: bool) -> dict[str, Any]:
 
 
 def answer_dict(answer: Answer) -> dict[str, Any]:
-    """Needs `ordered_for_display()` (the counts), `contributor`,
-    `source_book` and `reviewed_by__contributor` selected, `references`,
-    `endorsements__contributor` and `with_outside_edits()` prefetched."""
+    """`answer` as loaded by AnswerQuerySet.for_display()."""
     reviewer = answer.reviewed_by
     edit = answer.last_outside_edit
     return {

@@ -9,15 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 
-from askwell.accounts import roles
-from askwell.experts.actions import accept_invitation, invite_member
+from askwell.accounts.actions import create_account, ensure_editors_group
+from askwell.experts.actions import accept_invitation, attach_account, invite_member
 from askwell.experts.models import Contributor, Membership
+from askwell.moderation.actions import flag_content
 from askwell.moderation.models import Flag
-from askwell.questions.models import Answer, Endorsement, HelpfulMark
-from askwell.review.permissions import reviewers_group
+from askwell.questions.actions import endorse_answer, mark_helpful
+from askwell.questions.models import Answer, Endorsement
+from askwell.review.actions import ensure_reviewers_group
 
 
 @dataclass(frozen=True)
@@ -98,22 +99,27 @@ FLAGS = [
 
 @transaction.atomic
 def ensure_demo_accounts() -> list[DemoAccount]:
-    """Create the demo accounts that are missing; returns the ones created."""
+    """Create the demo accounts that are missing; returns the ones created.
+
+    Everything goes through the actions, as on the site: accounts,
+    profiles, memberships, endorsements, helpful marks and reports."""
     users = get_user_model().objects
     created = []
-    editors, _ = Group.objects.get_or_create(name=roles.EDITORS)
     for account in ACCOUNTS:
         if users.filter(username=account.username).exists():
             continue
-        user = users.create_user(
-            account.username, f"{account.username}@askwell.invalid", account.password
+        user = create_account(
+            username=account.username,
+            email=f"{account.username}@askwell.invalid",
+            password=account.password,
+            groups=[ensure_editors_group(), ensure_reviewers_group()]
+            if account.editor
+            else [],
         )
-        if account.editor:
-            user.groups.add(editors, reviewers_group())
         if account.contributor:
-            Contributor.objects.filter(slug=account.contributor, user=None).update(
-                user=user
-            )
+            profile = Contributor.objects.filter(slug=account.contributor).first()
+            if profile is not None:
+                attach_account(profile, user)
         created.append(account)
     _ensure_memberships(created)
     _ensure_signals()
@@ -139,39 +145,37 @@ def _ensure_memberships(created: list[DemoAccount]) -> None:
         accept_invitation(user, invitation)
 
 
+def _answer(question: str, contributor: str) -> Answer | None:
+    return Answer.objects.filter(
+        question__slug=question, contributor__slug=contributor
+    ).first()
+
+
 def _ensure_signals() -> None:
-    for by, question, of, reason in ENDORSEMENTS:
-        answer = Answer.objects.filter(
-            question__slug=question, contributor__slug=of
-        ).first()
-        endorser = Contributor.objects.filter(slug=by).first()
-        if answer and endorser:
-            Endorsement.objects.get_or_create(
-                answer=answer,
-                contributor=endorser,
-                defaults={
-                    "kind": Endorsement.Kind.ENDORSE,
-                    "reason": reason,
-                    "user": endorser.user,
-                },
-            )
+    """The endorsements, helpful marks and reports above, each made once."""
     users = get_user_model().objects
-    for username, question, of in HELPFUL:
-        answer = Answer.objects.filter(
-            question__slug=question, contributor__slug=of
-        ).first()
-        user = users.filter(username=username).first()
-        if answer and user:
-            HelpfulMark.objects.get_or_create(answer=answer, user=user)
-    for username, question, of, reason, text in FLAGS:
-        answer = Answer.objects.filter(
-            question__slug=question, contributor__slug=of
-        ).first()
-        user = users.filter(username=username).first()
-        if answer and user:
-            Flag.objects.get_or_create(
-                reporter=user,
-                answer=answer,
-                status=Flag.Status.OPEN,
-                defaults={"reason": reason, "text": text},
+    for by, question, of, reason in ENDORSEMENTS:
+        answer = _answer(question, of)
+        endorser = Contributor.objects.filter(slug=by).select_related("user").first()
+        if answer is None or endorser is None or endorser.user is None:
+            continue
+        if not Endorsement.objects.filter(answer=answer, contributor=endorser).exists():
+            endorse_answer(
+                endorser.user,
+                answer,
+                contributor=endorser,
+                kind=Endorsement.Kind.ENDORSE,
+                reason=reason,
             )
+    for username, question, of in HELPFUL:
+        answer = _answer(question, of)
+        user = users.filter(username=username).first()
+        if answer and user:
+            mark_helpful(user, answer)
+    for username, question, of, reason, text in FLAGS:
+        answer = _answer(question, of)
+        user = users.filter(username=username).first()
+        if answer is None or user is None:
+            continue
+        if not Flag.objects.open().filter(reporter=user, answer=answer).exists():
+            flag_content(user, answer, reason=reason, text=text)

@@ -1,12 +1,16 @@
 """Load the demo content (content.json, written by the Askwell team) into the database.
 
-Every record is keyed by (source="demo", external_id=<slug>), so loading twice
-updates rather than duplicates, exactly like a real import.
+The demo is an import like any other: content.json becomes canonical
+records (askwell/importers/records.py), keyed by (source="demo",
+external_id=<slug>), and the importer's loader writes them through the
+apps' actions, so loading twice updates rather than duplicates. Dates are
+relative to the time of loading (each question's and answer's `age_days`).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,10 +21,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from askwell.demo.covers import draw_cover
-from askwell.experts.models import Book, Contributor, Video
+from askwell.experts.models import Book
+from askwell.importers.loader import Loader, NewAnswers, Summary
+from askwell.importers.records import (
+    AnswerRecord,
+    BookRecord,
+    ContributorRecord,
+    QuestionRecord,
+    Record,
+    Ref,
+    TopicRecord,
+    VideoRecord,
+)
 from askwell.questions.models import Answer, Question
 from askwell.search import indexing
-from askwell.topics.models import Topic
 
 CONTENT_PATH = Path(__file__).with_name("content.json")
 SOURCE = "demo"
@@ -34,6 +48,12 @@ class DemoSummary:
     videos: int = 0
     questions: int = 0
     answers: int = 0
+
+    @classmethod
+    def of(cls, summary: Summary) -> DemoSummary:
+        """How many records of each kind were loaded (created, updated or not)."""
+        loaded = summary.created + summary.updated + summary.unchanged
+        return cls(**{f"{kind}s": loaded[kind] for kind in loaded})
 
     def __str__(self) -> str:
         return (
@@ -49,41 +69,45 @@ def demo_content_loaded() -> bool:
 def load_demo_content(
     path: Path = CONTENT_PATH, *, now: datetime | None = None
 ) -> DemoSummary:
-    """Load (or update) the demo content, then index it for search."""
-    summary = _load(path, now)
+    """Load (or update) the demo content in one transaction, then index it
+    for search at once (embeddings included), so the demo is searchable
+    as soon as this returns, inside a test's transaction too."""
+    records = list(demo_records(path, now or timezone.now()))
+    # Published as the team wrote them, never reviewed here: older answers
+    # fall due for review by their age.
+    loader = Loader(strict=True, new_answers=NewAnswers.PUBLISHED)
+    with transaction.atomic():
+        summary = loader.load(records)
     answer_ids = list(Answer.objects.filter(source=SOURCE).values_list("pk", flat=True))
     indexing.index_answers(answer_ids)
     question_ids = list(
         Question.objects.filter(source=SOURCE).values_list("pk", flat=True)
     )
     indexing.embed_pending(answer_ids=answer_ids, question_ids=question_ids)
-    return summary
+    return DemoSummary.of(summary)
 
 
-@transaction.atomic
-def _load(path: Path, now: datetime | None) -> DemoSummary:
+def demo_records(path: Path, now: datetime) -> Iterator[Record]:
+    """content.json as canonical records, in the order the loader needs."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    now = now or timezone.now()
-    summary = DemoSummary()
-    topics: dict[str, Topic] = {}
     for row in data["topics"]:
-        topics[row["slug"]] = _upsert(
-            Topic,
-            row["slug"],
+        yield TopicRecord(
+            type="topic",
+            **_key(row["slug"]),
             name=row["name"],
             slug=row["slug"],
-            parent=topics[row["parent"]] if row.get("parent") else None,
+            parent=_ref(row.get("parent")),
             description=row.get("description", ""),
             other_names=row.get("other_names", []),
             codes=row.get("codes", {}),
         )
-        summary.topics += 1
-    contributors: dict[str, Contributor] = {}
+    names = {}
     for row in data["contributors"]:
         verified = bool(row.get("verified"))
-        contributors[row["slug"]] = _upsert(
-            Contributor,
-            row["slug"],
+        names[row["slug"]] = row["name"]
+        yield ContributorRecord(
+            type="contributor",
+            **_key(row["slug"]),
             slug=row["slug"],
             kind=row["kind"],
             name=row["name"],
@@ -91,85 +115,83 @@ def _load(path: Path, now: datetime | None) -> DemoSummary:
             specialty=row.get("specialty", ""),
             bio=row.get("bio", ""),
             website=row.get("website", ""),
-            is_verified=verified,
+            verified=verified,
             verified_at=now - timedelta(days=200) if verified else None,
         )
-        summary.contributors += 1
-    books: dict[str, Book] = {}
+    covers = dict(
+        Book.objects.filter(source=SOURCE).values_list("external_id", "cover")
+    )
     for seed, row in enumerate(data["books"]):
-        book = _upsert(
-            Book,
-            row["slug"],
+        authors = row.get("authors", [])
+        yield BookRecord(
+            type="book",
+            **_key(row["slug"]),
             slug=row["slug"],
             title=row["title"],
+            authors=[Ref(source=SOURCE, external_id=slug) for slug in authors],
             description=row.get("description", ""),
+            cover=covers.get(row["slug"])
+            or _draw_cover(row, names[authors[0]] if authors else "", seed),
             link=row.get("link", ""),
             published_year=row.get("published_year"),
         )
-        authors = [contributors[slug] for slug in row.get("authors", [])]
-        book.authors.set(authors)
-        if not book.cover:
-            byline = authors[0].name if authors else ""
-            book.cover.save(
-                f"{row['slug']}.png",
-                ContentFile(draw_cover(row["title"], byline, seed=seed)),
-            )
-        books[row["slug"]] = book
-        summary.books += 1
     for row in data["videos"]:
-        video = _upsert(
-            Video,
-            row["slug"],
+        yield VideoRecord(
+            type="video",
+            **_key(row["slug"]),
             slug=row["slug"],
             title=row["title"],
-            presenter=contributors.get(row.get("presenter") or ""),
+            presenter=_ref(row.get("presenter")),
+            topics=[
+                Ref(source=SOURCE, external_id=slug) for slug in row.get("topics", [])
+            ],
             description=row.get("description", ""),
-            duration=timedelta(seconds=row["duration_seconds"])
-            if row.get("duration_seconds")
-            else None,
+            duration_seconds=row.get("duration_seconds") or None,
             media_url=row.get("media_url", ""),
             transcript=row.get("transcript", ""),
         )
-        video.topics.set([topics[slug] for slug in row.get("topics", [])])
-        summary.videos += 1
     for row in data["questions"]:
-        question = _upsert(
-            Question,
-            row["slug"],
+        yield QuestionRecord(
+            type="question",
+            **_key(row["slug"]),
             slug=row["slug"],
             title=row["title"],
             details=row.get("details", ""),
             question_type=row.get("question_type", "other"),
             status=row.get("status") or ("answered" if row.get("answers") else "open"),
+            topics=[
+                Ref(source=SOURCE, external_id=slug) for slug in row.get("topics", [])
+            ],
             view_count=row.get("view_count", 0),
+            created_at=now - timedelta(days=row.get("age_days", 0)),
         )
-        question.topics.set([topics[slug] for slug in row.get("topics", [])])
-        _backdate(Question, question.pk, now, row.get("age_days", 0))
-        summary.questions += 1
-        for answer_row in row.get("answers", []):
-            answer = _upsert(
-                Answer,
-                f"{row['slug']}/{answer_row['contributor']}",
-                question=question,
-                contributor=contributors[answer_row["contributor"]],
-                body=answer_row["body"],
-                stance=answer_row.get("stance") or "",
-                source_book=books.get(answer_row.get("source_book") or ""),
-                source_url=answer_row.get("source_url", ""),
-                status=Answer.Status.PUBLISHED,
+    for row in data["questions"]:
+        for answer in row.get("answers", []):
+            yield AnswerRecord(
+                type="answer",
+                **_key(f"{row['slug']}/{answer['contributor']}"),
+                question=Ref(source=SOURCE, external_id=row["slug"]),
+                contributor=Ref(source=SOURCE, external_id=answer["contributor"]),
+                body=answer["body"],
+                stance=answer.get("stance") or "",
+                status="published",
+                source_url=answer.get("source_url", ""),
+                source_book=_ref(answer.get("source_book")),
+                created_at=now - timedelta(days=answer.get("age_days", 0)),
             )
-            _backdate(Answer, answer.pk, now, answer_row.get("age_days", 0))
-            summary.answers += 1
-    return summary
 
 
-def _upsert(model: Any, external_id: str, **fields: Any) -> Any:
-    obj, _ = model.objects.update_or_create(
-        source=SOURCE, external_id=external_id, defaults=fields
-    )
-    return obj
+def _key(external_id: str) -> dict[str, Any]:
+    return {"source": SOURCE, "external_id": external_id}
 
 
-def _backdate(model: Any, pk: int, now: datetime, age_days: int) -> None:
-    when = now - timedelta(days=age_days)
-    model.objects.filter(pk=pk).update(created_at=when, updated_at=when)
+def _ref(slug: str | None) -> Ref | None:
+    return Ref(source=SOURCE, external_id=slug) if slug else None
+
+
+def _draw_cover(row: dict[str, Any], byline: str, seed: int) -> str:
+    """Draw a cover for a book that has none; returns the stored file's name."""
+    field = Book._meta.get_field("cover")
+    name = field.generate_filename(None, f"{row['slug']}.png")  # type: ignore[attr-defined]
+    content = ContentFile(draw_cover(row["title"], byline, seed=seed))
+    return str(field.storage.save(name, content))  # type: ignore[attr-defined]

@@ -1,10 +1,14 @@
-"""Every change to expert verification and organization membership.
+"""Every change to contributors, expert verification and organization
+membership.
 
 Each function checks permission through `permissions.py`, writes inside one
-transaction and mails the people concerned after the commit.
+transaction and mails the people concerned after the commit. A change that
+search ranks or shows sends contributor_changed (signals.py).
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -15,12 +19,20 @@ from django.utils.text import slugify
 from askwell.accounts.mail import absolute, send_after_commit
 from askwell.accounts.models import User
 from askwell.audit import log_action
-from askwell.experts.models import Contributor, CredentialApplication, Membership
+from askwell.core.importing import Imported, ImportRow, Slugs, upsert
+from askwell.experts.models import (
+    Book,
+    Contributor,
+    CredentialApplication,
+    Membership,
+    Video,
+)
 from askwell.experts.permissions import (
     check_can_answer_invitation,
     check_can_apply_for_verification,
     check_can_decide_application,
     check_can_manage_members,
+    check_can_verify_contributor,
 )
 from askwell.experts.signals import contributor_changed
 
@@ -199,6 +211,143 @@ def reject_application(
             application, "expert.application_rejected", editor, {"reason": reason}
         )
     return application
+
+
+# --- contributors in the admin ------------------------------------------------------
+#
+# Verification is decided on an application (above) or, for a contributor
+# with no account (an organization, an imported author), by an editor in
+# the admin: never by ticking a box on the contributor's form.
+
+# What search ranks or shows of a contributor's answers.
+SEARCHED_FIELDS = frozenset({"kind", "name", "credentials", "specialty"})
+
+
+def save_contributor(
+    editor: User, contributor: Contributor, *, changed: Collection[str]
+) -> Contributor:
+    """Add or change `contributor` as the admin's form filled it in
+    (`changed`: the form's changed fields; verification is not among them).
+
+    The admin has checked the editor's model permissions. A change to what
+    search ranks or shows (a rename, new credentials) is audited and sends
+    contributor_changed.
+    """
+    with transaction.atomic():
+        contributor.save()
+        searched = sorted(SEARCHED_FIELDS & set(changed))
+        if searched:
+            log_action(
+                contributor,
+                "contributor.changed",
+                editor,
+                {"fields": searched},
+                after={name: getattr(contributor, name) for name in searched},
+            )
+            contributor_changed.send(sender=Contributor, contributor=contributor)
+    return contributor
+
+
+def verify_contributor(editor: User, contributor: Contributor) -> Contributor:
+    """Verify `contributor` without an application (an organization, an
+    imported author); verifying twice changes nothing."""
+    return _set_verified(editor, contributor, True, "expert.verified")
+
+
+def withdraw_verification(editor: User, contributor: Contributor) -> Contributor:
+    """Take `contributor`'s verification away: their answers no longer rank
+    as a verified expert's, and they can no longer answer as one."""
+    return _set_verified(editor, contributor, False, "expert.verification_withdrawn")
+
+
+def _set_verified(
+    editor: User, contributor: Contributor, verified: bool, action: str
+) -> Contributor:
+    check_can_verify_contributor(editor, contributor)
+    with transaction.atomic():
+        contributor = Contributor.objects.select_for_update().get(pk=contributor.pk)
+        if contributor.is_verified == verified:
+            return contributor
+        contributor.is_verified = verified
+        contributor.verified_at = timezone.now() if verified else None
+        contributor.save(update_fields=["is_verified", "verified_at", "updated_at"])
+        log_action(
+            contributor,
+            action,
+            editor,
+            {"via": "admin"},
+            before={"is_verified": not verified},
+            after={"is_verified": verified},
+        )
+        contributor_changed.send(sender=Contributor, contributor=contributor)
+    return contributor
+
+
+def attach_account(contributor: Contributor, user: User) -> bool:
+    """Let `user` sign as `contributor`, a profile no account has yet: an
+    operator's step (the demo gives its expert sign-ins their profiles),
+    audited. Returns False, changing nothing, when an account has it."""
+    with transaction.atomic():
+        attached = bool(
+            Contributor.objects.filter(pk=contributor.pk, user=None).update(user=user)
+        )
+        if attached:
+            log_action(
+                contributor, "contributor.account_attached", None, {"user": user.pk}
+            )
+    return attached
+
+
+# --- imports ----------------------------------------------------------------------
+
+
+def import_contributors_batch(
+    rows: Sequence[ImportRow], *, slugs: Slugs
+) -> list[Imported]:
+    """Create or update a batch of contributors from an import (core.importing).
+
+    A verified row without a `verified_at` keeps the date the contributor
+    was verified, or is verified as of now (new, or newly verified). Sends
+    contributor_changed for each existing contributor whose verification or
+    searched fields changed (a new one has no answers yet).
+    """
+    for row in rows:
+        if row.values.get("is_verified") and row.values.get("verified_at") is None:
+            row.values.pop("verified_at", None)
+    with transaction.atomic():
+        imported = upsert(
+            Contributor,
+            rows,
+            slugs=slugs,
+            slug_from="name",
+            derive=_stamp_verification,
+        )
+        changed = [
+            i.pk for i in imported if i.changed & (SEARCHED_FIELDS | {"is_verified"})
+        ]
+        for contributor in Contributor.objects.filter(pk__in=changed):
+            contributor_changed.send(sender=Contributor, contributor=contributor)
+    return imported
+
+
+def _stamp_verification(contributor: Contributor, changed: set[str]) -> set[str]:
+    """A contributor verified without a date is verified as of now."""
+    if contributor.is_verified and contributor.verified_at is None:
+        contributor.verified_at = timezone.now()
+        return {"verified_at"}
+    return set()
+
+
+def import_books_batch(rows: Sequence[ImportRow], *, slugs: Slugs) -> list[Imported]:
+    """Create or update a batch of books, with their authors (`relations`)."""
+    with transaction.atomic():
+        return upsert(Book, rows, slugs=slugs, slug_from="title")
+
+
+def import_videos_batch(rows: Sequence[ImportRow], *, slugs: Slugs) -> list[Imported]:
+    """Create or update a batch of videos, with their topics (`relations`)."""
+    with transaction.atomic():
+        return upsert(Video, rows, slugs=slugs, slug_from="title")
 
 
 # --- organization membership ---------------------------------------------------------

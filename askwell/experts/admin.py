@@ -1,8 +1,15 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from askwell.experts import actions as experts_actions
 from askwell.experts.models import (
     Book,
     Contributor,
@@ -10,6 +17,14 @@ from askwell.experts.models import (
     Membership,
     Video,
 )
+
+if TYPE_CHECKING:
+    from askwell.accounts.models import User
+
+
+def _editor(request: HttpRequest) -> User:
+    """The signed-in staff member; the admin lets no one else in."""
+    return cast("User", request.user)
 
 
 @admin.register(Contributor)
@@ -28,6 +43,53 @@ class ContributorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["user"]
     date_hierarchy = "created_at"
+    # Verification is an audited decision (the actions below, or an
+    # application on the editors' queue), never a box on this form.
+    readonly_fields = ["is_verified", "verified_at"]
+    actions = ["verify", "withdraw_verification"]
+
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: Contributor,
+        form: forms.ModelForm[Contributor],
+        change: bool,
+    ) -> None:
+        experts_actions.save_contributor(
+            _editor(request), obj, changed=form.changed_data
+        )
+
+    @admin.action(
+        description="Verify the selected contributors", permissions=["change"]
+    )
+    def verify(self, request: HttpRequest, queryset: QuerySet[Contributor]) -> None:
+        self._decide(request, queryset, experts_actions.verify_contributor)
+
+    @admin.action(
+        description="Withdraw the selected contributors' verification",
+        permissions=["change"],
+    )
+    def withdraw_verification(
+        self, request: HttpRequest, queryset: QuerySet[Contributor]
+    ) -> None:
+        self._decide(request, queryset, experts_actions.withdraw_verification)
+
+    def _decide(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Contributor],
+        decide: Callable[[User, Contributor], Contributor],
+    ) -> None:
+        done = 0
+        for contributor in queryset:
+            try:
+                decide(_editor(request), contributor)
+            except PermissionDenied as error:
+                self.message_user(request, f"{contributor}: {error}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} contributor(s) updated.")
 
 
 @admin.register(Book)

@@ -53,6 +53,24 @@ def check_can_decide_application(
         raise PermissionDenied("Another editor must decide on your own application.")
 
 
+def can_verify_contributor(
+    user: User | AnonymousUser, contributor: Contributor
+) -> bool:
+    """Editors verify a contributor, or withdraw it, in the admin; never
+    their own profile (as with their own application)."""
+    return can_review_applications(user) and (
+        contributor.user_id is None or contributor.user_id != user.pk
+    )
+
+
+def check_can_verify_contributor(
+    user: User | AnonymousUser, contributor: Contributor
+) -> None:
+    check_can_review_applications(user)
+    if not can_verify_contributor(user, contributor):
+        raise PermissionDenied("Another editor must verify your own profile.")
+
+
 def can_manage_members(user: User | AnonymousUser, organization: Contributor) -> bool:
     """Editors, and the organization's administrators, invite and remove members.
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 contributor_changed = Signal()
-"""A contributor's standing changed in a way search ranks by: they were
-verified (experts.actions.approve_application), with the name and
-credentials of their application. Arguments: `contributor`."""
+"""A contributor changed in a way search ranks by or shows: they were
+verified (experts.actions.approve_application, with the name and
+credentials of their application), verified or withdrawn by an editor
+(verify_contributor, withdraw_verification), or renamed or given new
+credentials in the admin (save_contributor). Arguments: `contributor`."""

@@ -22,8 +22,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
+from askwell.importers import medquad
+from askwell.importers.jsonl import Problem
 from askwell.importers.medquad import SOURCES, MedquadDocument, QAPair
 from askwell.importers.records import (
     AnswerRecord,
@@ -33,7 +37,11 @@ from askwell.importers.records import (
     Ref,
     TopicRecord,
 )
+from askwell.lib.progress import Progress
 from askwell.questions.models import QuestionType
+
+if TYPE_CHECKING:
+    from askwell.importers.sources import Item, Reading
 
 SOURCE = "medquad"
 
@@ -63,6 +71,32 @@ _NON_WORD = re.compile(r"[\W_]+")
 _ARE = re.compile(r"\bis \(are\)", re.IGNORECASE)
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([?.,;:!])")
 _EMPTY_SLOT = re.compile(r"\bis\s+\?$")
+
+
+def read(path: Path, out: TextIO) -> Reading:
+    """The `medquad` import source (sources.py): every file of the folder or
+    archive at `path`, converted, with a Problem for each file that cannot
+    be read. Says on `out` what it read."""
+    reading = Progress("Reading MedQuAD files", medquad.count_members(path), out)
+    problems: list[Item] = []
+    documents: list[MedquadDocument] = []
+    for item in medquad.read_medquad(path):
+        reading.advance()
+        if isinstance(item, medquad.ReadError):
+            where = f"{item.path} line {item.line}" if item.line else item.path
+            problems.append(Problem(where, item.message))
+        else:
+            documents.append(item)
+    reading.close()
+    stats = Conversion()
+    records = list(convert(documents, stats))
+    out.write(
+        f"Read {stats.pairs:,} question-answer pairs from {stats.documents:,} files: "
+        f"{stats.pairs_with_answer:,} with answer text, {stats.pairs_without_answer:,} without "
+        f"(those sources ship no answers). They make {stats.questions:,} questions "
+        f"({stats.open_questions:,} open, awaiting an expert) under {stats.topics:,} topics.\n"
+    )
+    return [*problems, *records], len(problems) + len(records)
 
 
 def focus_key(focus: str) -> str:

@@ -6,11 +6,14 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
 from askwell.importers.records import FORMAT, VERSION, Header, Record, record_adapter
+
+if TYPE_CHECKING:
+    from askwell.importers.sources import Reading
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,14 @@ def read_jsonl(path: Path) -> Iterator[tuple[str, Record] | Problem]:
                 yield Problem(where, _describe(error, text))
         if not header_seen:
             raise FormatError(f"{path.name}: empty file (no header line)")
+
+
+def read(path: Path, out: TextIO) -> Reading:
+    """The `jsonl` import source (sources.py): the file's records as they
+    are read, one line at a time."""
+    with path.open("rb") as stream:
+        lines = sum(1 for _ in stream)
+    return read_jsonl(path), max(lines - 1, 0)
 
 
 def _check_header(text: str, where: str) -> None:

@@ -9,18 +9,19 @@ same.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils.text import slugify
 
 from askwell.accounts.roles import is_editor
 from askwell.audit import log_action
+from askwell.core.importing import Imported, ImportRow, Slugs, upsert
 from askwell.language.understanding import find_types
 from askwell.lib import limits
 from askwell.questions import permissions, signals
@@ -33,9 +34,12 @@ from askwell.questions.models import (
     QuestionType,
     Reference,
     Revision,
+    render_html,
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from askwell.accounts.models import User
     from askwell.experts.models import Book, Contributor
     from askwell.topics.models import Topic
@@ -146,6 +150,18 @@ def edit_question(
         signals.questions_changed([question.pk])
         signals.question_edited.send(sender=Question, question=question, actor=user)
     return question
+
+
+def record_view(question: Question) -> None:
+    """Count one view of `question`'s page.
+
+    Kept to one statement, UPDATE … SET view_count = view_count + 1: no
+    lock, no revision, no event and no audit. The content generation
+    ignores exactly this statement (core.generation._UNSHOWN_UPDATES): a
+    view changes no page's text, so it must not make every cached page
+    obsolete.
+    """
+    Question.objects.filter(pk=question.pk).update(view_count=F("view_count") + 1)
 
 
 def _question_type(title: str, details: str) -> str:
@@ -321,25 +337,90 @@ def _next_number(revisions: object) -> int:
     return (revisions.aggregate(n=Max("number"))["n"] or 0) + 1  # type: ignore[attr-defined]
 
 
-# --- revisions ----------------------------------------------------------------------
-
+# --- the admin ----------------------------------------------------------------------
+#
+# Editors may change any field in the admin. The admin saves nothing itself:
+# it fills in the row and calls these, which keep the same history and send
+# the same events as the site.
 
 # What readers take as the answer: changing any of it needs a new review.
 ANSWER_WORDS = frozenset({"body", "stance", "source_book", "source_url"})
+ADMIN_REASON = "Edited in the admin"
 
 
-def record_edit(
-    user: User, obj: Question | Answer, *, reason: str, changed: Iterable[str] = ()
-) -> Revision:
-    """Keep a revision of an edit made elsewhere (the admin saves the row
-    itself). An answer whose words are among the `changed` fields (or a new
-    one) goes back to medical review, as an edit on the site does."""
-    if isinstance(obj, Answer):
-        if ANSWER_WORDS & set(changed) and obj.review_state != Answer.Review.PENDING:
-            obj.review_state = Answer.Review.PENDING
-            obj.save(update_fields=["review_state", "updated_at"])
-        return _record_answer_revision(obj, user, reason=reason)
-    return _record_question_revision(obj, user, reason=reason)
+def save_question(
+    editor: User,
+    question: Question,
+    *,
+    topics: Iterable[Topic],
+    changed: Collection[str],
+    created: bool = False,
+) -> Question:
+    """Save an editor's change to any field of `question` as the admin's form
+    filled it in (`changed`: the form's changed fields), with its `topics`.
+
+    Every version is kept, as on the site: a new or changed question gets a
+    revision. The admin has checked the editor's model permissions.
+    """
+    with transaction.atomic():
+        question.save()
+        question.topics.set(topics)
+        if changed or created:
+            _record_question_revision(question, editor, reason=ADMIN_REASON)
+        signals.questions_changed([question.pk])
+    return question
+
+
+def save_answer(
+    editor: User, answer: Answer, *, changed: Collection[str], created: bool = False
+) -> Answer:
+    """Save an editor's change to any field of `answer` as the admin's form
+    filled it in (`changed`: the form's changed fields).
+
+    A new answer, or one whose words (ANSWER_WORDS) changed, goes back to
+    medical review, as an edit on the site does; every new or changed
+    answer gets a revision. The admin has checked the editor's model
+    permissions.
+    """
+    with transaction.atomic():
+        if created or ANSWER_WORDS & set(changed):
+            answer.review_state = Answer.Review.PENDING
+        answer.save()
+        if changed or created:
+            _record_answer_revision(answer, editor, reason=ADMIN_REASON)
+        signals.answers_changed([answer.pk])
+    return answer
+
+
+def delete_questions(editor: User, questions: Iterable[Question]) -> int:
+    """Delete `questions` and their answers for good (the admin; on the site
+    editors delete restorably, moderation.actions.delete_content). Returns
+    how many questions were deleted."""
+    ids = [q.pk for q in questions]
+    with transaction.atomic():
+        answer_ids = list(
+            Answer.objects.filter(question__in=ids).values_list("pk", flat=True)
+        )
+        deleted = (
+            Question.objects.filter(pk__in=ids).delete()[1].get(Question._meta.label, 0)
+        )
+        signals.answers_changed(answer_ids)
+    return deleted
+
+
+def delete_answers(editor: User, answers: Iterable[Answer]) -> int:
+    """Delete `answers` for good (the admin; see delete_questions). Returns
+    how many were deleted."""
+    ids = [a.pk for a in answers]
+    with transaction.atomic():
+        deleted = (
+            Answer.objects.filter(pk__in=ids).delete()[1].get(Answer._meta.label, 0)
+        )
+        signals.answers_changed(ids)
+    return deleted
+
+
+# --- revisions ----------------------------------------------------------------------
 
 
 def restore_revision(user: User, revision: Revision, *, reason: str = "") -> Revision:
@@ -482,3 +563,51 @@ def post_comment(user: User, answer: Answer, *, body: str) -> Comment:
         comment = Comment.objects.create(answer=answer, author=user, body=body)
         signals.comment_posted.send(sender=Comment, comment=comment, actor=user)
     return comment
+
+
+# --- imports ------------------------------------------------------------------------
+
+
+def import_questions_batch(
+    rows: Sequence[ImportRow], *, slugs: Slugs
+) -> list[Imported]:
+    """Create or update a batch of questions from an import (core.importing),
+    with their topics (`relations`), rendering the details' HTML.
+
+    Search follows the questions created or changed (content_changed), the
+    lexical index only: an import computes embeddings as a step of its own.
+    """
+    with transaction.atomic():
+        imported = upsert(
+            Question, rows, slugs=slugs, slug_from="title", derive=render_html
+        )
+        touched = [i.pk for i in imported if i.touched]
+        if touched:
+            signals.questions_changed(touched, embed=False)
+    return imported
+
+
+def import_answers_batch(
+    rows: Sequence[ImportRow],
+    *,
+    review_state: str = Answer.Review.PUBLISHED,
+    reviewed_at: datetime | None = None,
+) -> list[Imported]:
+    """Create or update a batch of answers from an import (core.importing),
+    rendering their HTML. New answers get `review_state` and `reviewed_at`;
+    answers already here keep their medical review.
+
+    Search follows the answers created or changed, lexically (see
+    import_questions_batch).
+    """
+    with transaction.atomic():
+        imported = upsert(
+            Answer,
+            rows,
+            derive=render_html,
+            on_create={"review_state": review_state, "reviewed_at": reviewed_at},
+        )
+        touched = [i.pk for i in imported if i.touched]
+        if touched:
+            signals.answers_changed(touched, embed=False)
+    return imported

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from askwell.questions import actions, signals
+from askwell.questions import actions
 from askwell.questions.models import (
     Answer,
     Comment,
@@ -11,8 +11,6 @@ from askwell.questions.models import (
     Question,
     Revision,
 )
-
-_ADMIN_REASON = "Edited in the admin"
 
 
 class AnswerInline(admin.StackedInline):
@@ -57,35 +55,34 @@ class QuestionAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [AnswerInline]
 
-    # Editors' changes reach search once the admin's transaction commits
-    # (search/receivers.py follows content_changed).
+    # The admin fills in the rows; the actions save them, keep a revision of
+    # every version and tell search (search/receivers.py follows
+    # content_changed once the admin's transaction commits).
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        actions.save_question(
+            request.user,
+            obj,
+            topics=form.cleaned_data["topics"],
+            changed=form.changed_data,
+            created=not change,
+        )
+
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
-        super().save_related(request, form, formsets, change)
-        signals.questions_changed([form.instance.pk])
-        # Every edit keeps a revision, whichever page it was made on.
-        if form.has_changed() or not change:
-            actions.record_edit(request.user, form.instance, reason=_ADMIN_REASON)
+        # The question and its topics are saved (save_model); the inline
+        # answers are filled in here and saved one by one by the actions.
         for formset in formsets:
+            formset.save(commit=False)
             for answer in formset.new_objects:
-                actions.record_edit(
-                    request.user, answer, reason=_ADMIN_REASON, changed=["body"]
-                )
+                actions.save_answer(request.user, answer, changed=[], created=True)
             for answer, changed in formset.changed_objects:
-                actions.record_edit(
-                    request.user, answer, reason=_ADMIN_REASON, changed=changed
-                )
+                actions.save_answer(request.user, answer, changed=changed)
+            actions.delete_answers(request.user, formset.deleted_objects)
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
-        answer_ids = list(obj.answers.values_list("pk", flat=True))
-        super().delete_model(request, obj)
-        signals.answers_changed(answer_ids)
+        actions.delete_questions(request.user, [obj])
 
     def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
-        answer_ids = list(
-            Answer.objects.filter(question__in=queryset).values_list("pk", flat=True)
-        )
-        super().delete_queryset(request, queryset)
-        signals.answers_changed(answer_ids)
+        actions.delete_questions(request.user, queryset)
 
 
 @admin.register(Answer)
@@ -116,25 +113,15 @@ class AnswerAdmin(admin.ModelAdmin):
         return [*fields, "contributor", "author"] if obj is not None else fields
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        super().save_model(request, obj, form, change)
-        signals.answers_changed([obj.pk])
-        if form.has_changed() or not change:
-            actions.record_edit(
-                request.user,
-                obj,
-                reason=_ADMIN_REASON,
-                changed=form.changed_data if change else ["body"],
-            )
+        actions.save_answer(
+            request.user, obj, changed=form.changed_data, created=not change
+        )
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
-        pk = obj.pk
-        super().delete_model(request, obj)
-        signals.answers_changed([pk])
+        actions.delete_answers(request.user, [obj])
 
     def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
-        ids = list(queryset.values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        signals.answers_changed(ids)
+        actions.delete_answers(request.user, queryset)
 
 
 @admin.register(Revision)

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -161,6 +162,8 @@ class Question(Importable, Timestamped):
     )
 
     objects = QuestionQuerySet.as_manager()
+    # Markdown source and its HTML cache (render_html).
+    MARKDOWN: ClassVar[tuple[str, str]] = ("details", "details_html")
 
     class Meta:
         ordering = ["-created_at"]
@@ -174,7 +177,7 @@ class Question(Importable, Timestamped):
         return self.title
 
     def save(self, *args: object, **kwargs: object) -> None:
-        _render_on_save(self, "details", "details_html", kwargs)
+        _render_on_save(self, kwargs)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
@@ -238,6 +241,25 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
                 .select_related("author__contributor")
                 .order_by("-number"),
                 to_attr="outside_edits",
+            )
+        )
+
+    def for_display(self) -> AnswerQuerySet:
+        """Answers in page order with everything an answer card reads, on the
+        question page and in the API: the signal counts (subqueries), the
+        contributor, book and reviewer (joined), then one query each for the
+        references, the endorsements with their contributors, and the edits
+        by others than the signer (with_outside_edits)."""
+        return (
+            self.ordered_for_display()
+            .with_outside_edits()
+            .select_related("contributor", "source_book", "reviewed_by__contributor")
+            .prefetch_related(
+                "references",
+                models.Prefetch(
+                    "endorsements",
+                    queryset=Endorsement.objects.select_related("contributor"),
+                ),
             )
         )
 
@@ -334,6 +356,7 @@ class Answer(Importable, Timestamped):
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     objects = AnswerQuerySet.as_manager()
+    MARKDOWN: ClassVar[tuple[str, str]] = ("body", "body_html")
 
     class Meta:
         ordering = ["-created_at"]
@@ -349,7 +372,7 @@ class Answer(Importable, Timestamped):
         return f"{self.contributor} on {self.question}"
 
     def save(self, *args: object, **kwargs: object) -> None:
-        _render_on_save(self, "body", "body_html", kwargs)
+        _render_on_save(self, kwargs)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
@@ -592,6 +615,8 @@ class Comment(Timestamped):
         max_length=16, choices=Status.choices, default=Status.PUBLISHED
     )
 
+    MARKDOWN: ClassVar[tuple[str, str]] = ("body", "body_html")
+
     class Meta:
         ordering = ["created_at", "pk"]
 
@@ -599,7 +624,7 @@ class Comment(Timestamped):
         return f"comment {self.pk} on answer {self.answer_id}"
 
     def save(self, *args: object, **kwargs: object) -> None:
-        _render_on_save(self, "body", "body_html", kwargs)
+        _render_on_save(self, kwargs)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
@@ -626,10 +651,28 @@ def summarize_stances(answers: Iterable[Answer]) -> str:
     return "Experts differ: " + ", ".join(parts)
 
 
-def _render_on_save(
-    obj: models.Model, source: str, target: str, kwargs: dict[str, object]
-) -> None:
+def render_html(
+    obj: Question | Answer | Comment, changed: Collection[str] | None = None
+) -> set[str]:
+    """Render `obj`'s Markdown source into its sanitised HTML cache (Question
+    `details` → `details_html`; Answer and Comment `body` → `body_html`).
+
+    The one place questions, answers and comments are rendered: on save,
+    and by imports, whose bulk writes skip save(). With `changed`, only when
+    the source is among the changed fields. Returns the HTML field it set.
+    """
+    source, target = obj.MARKDOWN
+    if changed is not None and source not in changed:
+        return set()
     setattr(obj, target, render_markdown(getattr(obj, source)))
+    return {target}
+
+
+def _render_on_save(
+    obj: Question | Answer | Comment, kwargs: dict[str, object]
+) -> None:
+    source, target = obj.MARKDOWN
+    render_html(obj)
     update_fields = kwargs.get("update_fields")
     if update_fields is not None and source in update_fields:  # type: ignore[operator]
         kwargs["update_fields"] = {*update_fields, target}  # type: ignore[misc]

@@ -11,8 +11,8 @@ return to medical review) runs in the action that sends the event, before
 it is sent, and the change is complete and correct with no receiver
 connected.
 
-Each event is sent where the change is written (an action; for edits made
-in the admin, questions/admin.py), inside its transaction, after its
+Each event is sent where the change is written (an action, whether the
+site, the API or the admin calls it), inside its transaction, after its
 writes, with `sender` the model class. Receivers run at once, inside that
 transaction: rows they write (notifications) commit or roll back with the
 change, and an exception in one fails the action, as a direct call did.
@@ -62,17 +62,21 @@ content_changed = Signal()
 topics, visibility (hidden, deleted, restored, approved) or medical review
 state, or they were deleted. Anything derived from them (search documents)
 must follow. Arguments: `question_ids` (each question with all its answers)
-and `answer_ids`, either may be empty. Sent through `questions_changed` and
-`answers_changed`."""
+and `answer_ids`, either may be empty, and `embed`: False when the sender
+is a bulk load (an import), which computes embeddings as a step of its own
+(`askwell reindex --embeddings-only`), so followers only keep the lexical
+index in step. Sent through `questions_changed` and `answers_changed`."""
 
 
-def questions_changed(question_ids: Iterable[int]) -> None:
+def questions_changed(question_ids: Iterable[int], *, embed: bool = True) -> None:
     """Send content_changed for these questions (and all their answers)."""
     content_changed.send(
-        sender=Question, question_ids=list(question_ids), answer_ids=[]
+        sender=Question, question_ids=list(question_ids), answer_ids=[], embed=embed
     )
 
 
-def answers_changed(answer_ids: Iterable[int]) -> None:
+def answers_changed(answer_ids: Iterable[int], *, embed: bool = True) -> None:
     """Send content_changed for these answers."""
-    content_changed.send(sender=Answer, question_ids=[], answer_ids=list(answer_ids))
+    content_changed.send(
+        sender=Answer, question_ids=[], answer_ids=list(answer_ids), embed=embed
+    )

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -69,18 +69,11 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         .prefetch_related("topics"),
         slug=slug,
     )
-    Question.objects.filter(pk=question.pk).update(view_count=F("view_count") + 1)
+    actions.record_view(question)
     answers = list(
         question.answers.published()
-        .ordered_for_display()
-        .with_outside_edits()
-        .select_related("contributor", "source_book", "reviewed_by__contributor")
+        .for_display()
         .prefetch_related(
-            "references",
-            Prefetch(
-                "endorsements",
-                queryset=Endorsement.objects.select_related("contributor"),
-            ),
             Prefetch(
                 "comments",
                 queryset=Comment.objects.filter(

@@ -1,4 +1,5 @@
-"""Medical review decisions: approve, request changes, reject.
+"""Medical review decisions: approve, request changes, reject; and the
+group whose members make them.
 
 Each checks the reviewer's permission, records a MedicalReview and an audit
 entry in the same transaction as the answer's new state, tells search the
@@ -20,9 +21,11 @@ from askwell.audit import log_action
 from askwell.questions import signals
 from askwell.questions.models import Answer
 from askwell.review.models import MedicalReview
-from askwell.review.permissions import check_can_review
+from askwell.review.permissions import REVIEWERS, check_can_review
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import Group
+
     from askwell.accounts.models import User
 
 REVIEWABLE = {
@@ -35,6 +38,21 @@ OUTCOME = {
     MedicalReview.Decision.CHANGES_REQUESTED: Answer.Review.CHANGES_REQUESTED,
     MedicalReview.Decision.REJECTED: Answer.Review.REJECTED,
 }
+
+
+def ensure_reviewers_group() -> Group:
+    """The "Medical reviewers" group with its permission: migration 0002
+    creates it; this brings it back wherever it was removed (a flushed
+    database), for whoever makes someone a reviewer (the demo, tests)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=REVIEWERS)
+    group.permissions.add(
+        Permission.objects.get(
+            content_type__app_label="review", codename="review_answer"
+        )
+    )
+    return group
 
 
 def approve_answer(reviewer: User, answer: Answer, *, note: str = "") -> MedicalReview:

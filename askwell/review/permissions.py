@@ -29,26 +29,12 @@ from askwell.experts.models import Membership
 from askwell.questions.models import Answer, Revision
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser, Group
+    from django.contrib.auth.models import AnonymousUser
     from django.db.models import QuerySet
 
     from askwell.accounts.models import User
 
 REVIEWERS = "Medical reviewers"
-
-
-def reviewers_group() -> Group:
-    """The "Medical reviewers" group with its permission (migration 0002
-    creates it; this brings it back wherever it was removed)."""
-    from django.contrib.auth.models import Group, Permission
-
-    group, _ = Group.objects.get_or_create(name=REVIEWERS)
-    group.permissions.add(
-        Permission.objects.get(
-            content_type__app_label="review", codename="review_answer"
-        )
-    )
-    return group
 
 
 def is_reviewer(user: User | AnonymousUser) -> bool:

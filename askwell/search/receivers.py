@@ -17,13 +17,13 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from askwell.experts.signals import contributor_changed
+from askwell.questions.models import Question
 from askwell.questions.signals import content_changed
 from askwell.search import indexing
 from askwell.topics.signals import topic_changed
 
 if TYPE_CHECKING:
     from askwell.experts.models import Contributor
-    from askwell.topics.models import Topic
 
 
 @receiver(content_changed)
@@ -32,16 +32,18 @@ def reindex_content(
     *,
     question_ids: list[int],
     answer_ids: list[int],
+    embed: bool = True,
     **kwargs: Any,
 ) -> None:
-    indexing.schedule_questions(question_ids)
-    indexing.schedule_answers(answer_ids)
+    indexing.schedule_questions(question_ids, embed=embed)
+    indexing.schedule_answers(answer_ids, embed=embed)
 
 
 @receiver(topic_changed)
-def reindex_topic(sender: type, *, topic: Topic, **kwargs: Any) -> None:
+def reindex_topic(sender: type, *, topic_ids: list[int], **kwargs: Any) -> None:
     # Topic names and other names are part of every search document under it.
-    indexing.schedule_questions(topic.questions.values_list("pk", flat=True))
+    links = Question.topics.through.objects.filter(topic_id__in=topic_ids)
+    indexing.schedule_questions(links.values_list("question_id", flat=True).distinct())
     # ...and of the focus table, even for a topic with no questions yet.
     transaction.on_commit(indexing.bump_version)
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from askwell.topics import actions
 from askwell.topics.models import Topic
-from askwell.topics.signals import topic_changed
 
 
 @admin.register(Topic)
@@ -16,6 +16,5 @@ class TopicAdmin(admin.ModelAdmin):
     readonly_fields = ["depth"]
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        super().save_model(request, obj, form, change)
-        # Search documents and topic phrases follow (search/receivers.py).
-        topic_changed.send(sender=Topic, topic=obj)
+        # Search documents and topic phrases follow (actions.save_topic).
+        actions.save_topic(request.user, obj)

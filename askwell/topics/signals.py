@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 topic_changed = Signal()
-"""A topic was added or changed: its name, other names or place in the
-hierarchy are part of every search document filed under it, and of the
-phrases search recognises. Arguments: `topic`."""
+"""Topics were added or changed: a topic's name, other names or place in
+the hierarchy are part of every search document filed under it, and of
+the phrases search recognises. Arguments: `topic_ids` (one topic edited in
+the admin, or a batch of an import)."""

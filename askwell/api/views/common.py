@@ -16,7 +16,7 @@ from askwell.api.schemas import Error
 from askwell.experts.models import Contributor
 from askwell.experts.roles import posting_contributors
 from askwell.questions import permissions
-from askwell.questions.models import Answer, Endorsement, Question
+from askwell.questions.models import Answer, Question
 from askwell.search import similar_questions
 from askwell.topics.models import Topic
 
@@ -73,25 +73,6 @@ def similar_results(
     }
 
 
-def for_output(answers: Any) -> Any:
-    """`answers` in page order with what output.answer_dict reads: the
-    signal counts (subqueries), contributor, book and reviewer (joined),
-    then one query each for references, endorsements and edits by others
-    than the signer."""
-    return (
-        answers.ordered_for_display()
-        .with_outside_edits()
-        .select_related("contributor", "source_book", "reviewed_by__contributor")
-        .prefetch_related(
-            "references",
-            Prefetch(
-                "endorsements",
-                queryset=Endorsement.objects.select_related("contributor"),
-            ),
-        )
-    )
-
-
 def valid(form: Any) -> dict[str, Any]:
     """The form's cleaned data, or 422 with its errors, as the page shows them."""
     if not form.is_valid():
@@ -129,5 +110,5 @@ def one_of(allowed: list[Contributor], chosen: int | None, user: Any) -> Contrib
 def answer_out(pk: int) -> dict[str, Any]:
     """An answer as its author sees it just after writing it (it may wait
     for medical review, so not `published()`)."""
-    answer = for_output(Answer.objects.filter(pk=pk)).get()
+    answer = Answer.objects.filter(pk=pk).for_display().get()
     return output.answer_dict(answer)

@@ -31,7 +31,6 @@ from askwell.api.views.common import (
     WRITE_ERRORS,
     PageParams,
     answer_out,
-    for_output,
     one_of,
     similar_results,
     summaries,
@@ -108,7 +107,7 @@ def _question_detail(user: Any, pk: int) -> dict[str, Any]:
         .prefetch_related("topics"),
         pk=pk,
     )
-    answers = list(for_output(question.answers.published()))
+    answers = list(question.answers.published().for_display())
     return {
         **output.question_dict(
             question, show_asker=permissions.can_see_asker(user, question)

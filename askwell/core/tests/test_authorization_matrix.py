@@ -32,7 +32,7 @@ from askwell.moderation.models import Flag
 from askwell.notifications.models import Notification
 from askwell.questions.models import Revision
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
-from askwell.review.permissions import reviewers_group
+from askwell.review.actions import ensure_reviewers_group
 from askwell.topics.tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -404,7 +404,7 @@ def _acting(role: str):
         return UserFactory(is_superuser=True, is_staff=True)
     if role == "editor":
         editor = EditorFactory()
-        editor.groups.add(reviewers_group())
+        editor.groups.add(ensure_reviewers_group())
         return editor
     user = UserFactory()
     if role == "expert":

@@ -21,7 +21,7 @@ from askwell.questions import actions as questions
 from askwell.questions.models import Answer, Question
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 from askwell.review import actions as review
-from askwell.review.permissions import reviewers_group
+from askwell.review.actions import ensure_reviewers_group
 from askwell.topics.tests.factories import TopicFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_backend")]
@@ -43,7 +43,7 @@ def world(expert, editor):
     )
     other = UserFactory(username="drsam")
     ContributorFactory(user=other, name="Sam Lee", credentials="MD", slug="sam-lee")
-    editor.groups.add(reviewers_group())
+    editor.groups.add(ensure_reviewers_group())
     return {
         "topic": topic,
         "question": question,

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from askwell.accounts.tests.factories import UserFactory
-from askwell.review.permissions import reviewers_group
+from askwell.review.actions import ensure_reviewers_group
 from askwell.topics.tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,9 @@ def test_query_parameters_never_cause_a_server_error(client, settings, strings):
     # without the embedding model (the search tests cover it with the model)
     settings.ASKWELL_EMBEDDING_MODEL = "none"
     editor = UserFactory(is_superuser=True, is_staff=True)
-    editor.groups.add(Group.objects.get_or_create(name="Editors")[0], reviewers_group())
+    editor.groups.add(
+        Group.objects.get_or_create(name="Editors")[0], ensure_reviewers_group()
+    )
     client.force_login(editor)
     topic = TopicFactory(slug="gout")
     # One page per kind of parameter handling: pagination (shared by every

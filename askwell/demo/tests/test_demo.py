@@ -144,3 +144,29 @@ def test_demo_has_a_sign_in_for_every_role():
     assert Contributor.objects.get(slug="paul-whitaker").user == users["drwhitaker"]
     assert roles.is_editor(users["editor"])
     assert not roles.is_editor(users["drokafor"])
+
+
+def test_demo_content_is_dated_by_its_age_and_books_have_covers():
+    """Each question and answer was posted `age_days` ago and not changed
+    since; answers count as published, never reviewed here; every book
+    has a drawn cover."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    load_demo_content(now=now)
+
+    question = Question.objects.get(slug=PLASMAPHERESIS)
+    assert question.created_at == now - timedelta(days=40)
+    rows = [
+        *Question.objects.filter(source="demo"),
+        *Answer.objects.filter(source="demo"),
+    ]
+    assert all(row.updated_at == row.created_at for row in rows)
+    assert set(
+        Answer.objects.filter(source="demo").values_list("review_state", "reviewed_at")
+    ) == {("published", None)}
+    assert all(
+        book.cover.name == f"books/{book.slug}.png" for book in Book.objects.all()
+    )

@@ -74,6 +74,30 @@ def test_ask_question_records_the_question_and_its_first_revision(asker):
     assert revision.extra == {"topics": [topic.pk]}
 
 
+def test_a_view_is_counted_in_one_statement_that_keeps_cached_pages(open_question):
+    """record_view is the one UPDATE that core.generation knows changes no
+    page's text, so counting a view never makes cached pages obsolete."""
+    from django.db import connection
+
+    from askwell.core.generation import changes_content
+
+    # given
+    Question.objects.filter(pk=open_question.pk).update(view_count=41)
+    statements: list[str] = []
+
+    def capture(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    # when
+    with connection.execute_wrapper(capture):
+        actions.record_view(open_question)
+
+    # then
+    assert [changes_content(sql) for sql in statements] == [False]
+    assert Question.objects.get(pk=open_question.pk).view_count == 42
+
+
 def test_same_title_gets_a_fresh_slug_and_reserved_words_are_avoided(asker):
     first = actions.ask_question(asker, title="What is gout?")
     second = actions.ask_question(asker, title="What is gout?")

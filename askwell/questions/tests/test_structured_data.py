@@ -16,8 +16,7 @@ from askwell.moderation.actions import hide_content
 from askwell.questions.actions import mark_helpful
 from askwell.questions.models import Answer, Question
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
-from askwell.review.actions import approve_answer
-from askwell.review.permissions import reviewers_group
+from askwell.review.actions import approve_answer, ensure_reviewers_group
 from askwell.testing.pages import json_ld, read_head
 
 pytestmark = pytest.mark.django_db
@@ -209,7 +208,7 @@ def test_a_reviewed_answer_makes_it_a_medical_web_page(client):
     # answer counts as reviewed by its source; a third waits for review
     question = QuestionFactory()
     reviewer = EditorFactory(username="reviewer")
-    reviewer.groups.add(reviewers_group())
+    reviewer.groups.add(ensure_reviewers_group())
     ContributorFactory(
         user=reviewer, name="Ana Ruiz", slug="ana-ruiz", credentials="MD"
     )

@@ -26,8 +26,9 @@ from askwell.questions import actions as question_actions
 from askwell.questions.models import Answer, Revision
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 from askwell.review import actions, queries
+from askwell.review.actions import ensure_reviewers_group
 from askwell.review.models import MedicalReview
-from askwell.review.permissions import can_review, reviewers_group
+from askwell.review.permissions import can_review
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ TITLE = "Can plasma exchange help multiple sclerosis?"
 
 def _reviewer(username: str) -> object:
     user = EditorFactory(username=username)
-    user.groups.add(reviewers_group())
+    user.groups.add(ensure_reviewers_group())
     return user
 
 

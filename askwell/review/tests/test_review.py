@@ -19,8 +19,8 @@ from askwell.questions.models import Answer
 from askwell.questions.queries import is_overdue
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 from askwell.review import actions, queries
+from askwell.review.actions import ensure_reviewers_group
 from askwell.review.models import MedicalReview
-from askwell.review.permissions import reviewers_group
 from askwell.topics.tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 def reviewer():
     user = EditorFactory(username="reviewer")
     ContributorFactory(user=user, name="Rita Review", credentials="MD")
-    user.groups.add(reviewers_group())
+    user.groups.add(ensure_reviewers_group())
     return user
 
 

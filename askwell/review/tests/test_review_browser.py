@@ -12,7 +12,7 @@ from askwell.accounts.tests.factories import EditorFactory, UserFactory
 from askwell.experts.tests.factories import ContributorFactory
 from askwell.questions import actions
 from askwell.questions.tests.factories import QuestionFactory
-from askwell.review.permissions import reviewers_group
+from askwell.review.actions import ensure_reviewers_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +30,7 @@ def test_reviewer_approves_an_answer_from_the_queue(live_server, browser: Browse
     )
     reviewer = EditorFactory(username="reviewer")
     ContributorFactory(user=reviewer, name="Rita Review", credentials="MD, PhD")
-    reviewer.groups.add(reviewers_group())
+    reviewer.groups.add(ensure_reviewers_group())
     base = live_server.url
     reader = browser.new_page()
     reader.goto(base + question.get_absolute_url())

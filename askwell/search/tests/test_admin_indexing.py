@@ -52,3 +52,29 @@ def test_editing_an_answer_in_the_admin_makes_new_words_findable(admin_client):
     admin_client.post(url, data)
 
     assert answer.pk in _top_answer_ids("zygomorphic")
+
+
+def test_renaming_a_topic_in_the_admin_makes_its_questions_findable_by_the_name(
+    admin_client,
+):
+    """A topic's names are part of every search document filed under it."""
+    # given
+    from askwell.topics.models import Topic
+
+    load_demo_content()
+    topic = Topic.objects.get(slug="multiple-sclerosis-treatment")
+    filed = set(
+        Answer.objects.filter(question__topics=topic).values_list("pk", flat=True)
+    )
+    assert filed
+    assert not filed & set(_top_answer_ids("quokkalogy"))
+    url = reverse("admin:topics_topic_change", args=[topic.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(name="Multiple Sclerosis Treatment (quokkalogy)", other_names="[]")
+    data["codes"] = "{}"
+    # when
+    response = admin_client.post(url, data)
+    # then
+    assert response.status_code == 302
+    assert filed & set(_top_answer_ids("quokkalogy"))

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from askwell.accounts.actions import create_account
 from askwell.demo.accounts import ACCOUNTS, ensure_demo_accounts
 from askwell.demo.loader import demo_content_loaded, load_demo_content
 
@@ -64,8 +65,12 @@ class Command(BaseCommand):
         call_command("runserver", address, use_reloader=False, use_threading=True)
 
     def _ensure_admin(self) -> None:
-        users = get_user_model().objects
-        if users.filter(username=ADMIN_USERNAME).exists():
+        if get_user_model().objects.filter(username=ADMIN_USERNAME).exists():
             return
-        users.create_superuser(ADMIN_USERNAME, "admin@askwell.invalid", ADMIN_PASSWORD)
+        create_account(
+            username=ADMIN_USERNAME,
+            email="admin@askwell.invalid",
+            password=ADMIN_PASSWORD,
+            superuser=True,
+        )
         self.stdout.write(f"• Created the admin account {ADMIN_USERNAME!r}")

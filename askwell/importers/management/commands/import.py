@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from askwell.importers import convert_medquad, medquad
-from askwell.importers.jsonl import FormatError, Problem, read_jsonl
-from askwell.importers.loader import Loader, StrictStop, Summary
+from askwell.importers.jsonl import FormatError
+from askwell.importers.loader import Loader, NewAnswers, StrictStop, Summary
+from askwell.importers.sources import SOURCES, Item
 from askwell.lib.progress import Progress
 from askwell.search import refresh_statistics, run_embeddings
 
@@ -20,27 +21,24 @@ class _DryRunRollback(Exception):
 
 class Command(BaseCommand):
     help = (
-        "Import content: `import medquad PATH` (the MedQuAD folder or .tar.gz) or "
-        "`import jsonl FILE` (Askwell's own format). Re-running updates what changed "
-        "and creates no duplicates."
+        "Import content from one of the sources below (importers/sources.py), "
+        "e.g. `import medquad PATH` or `import jsonl FILE` (Askwell's own "
+        "format). Re-running updates what changed and creates no duplicates."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(
-            dest="format", required=True, metavar="{medquad,jsonl}"
+            dest="format", required=True, metavar="{" + ",".join(SOURCES) + "}"
         )
-        for name, target, text in (
-            ("medquad", "PATH", "the MedQuAD folder or medquad.tar.gz"),
-            ("jsonl", "FILE", "an Askwell JSON Lines file (docs/import-format.md)"),
-        ):
+        for source in SOURCES.values():
             command = sub.add_parser(
-                name,
-                help=f"import {text}",
+                source.name,
+                help=f"import {source.help}",
                 called_from_command_line=getattr(
                     parser, "called_from_command_line", None
                 ),
             )
-            command.add_argument("path", metavar=target, help=text)
+            command.add_argument("path", metavar=source.argument, help=source.help)
             command.add_argument(
                 "--strict", action="store_true", help="stop at the first bad record"
             )
@@ -79,17 +77,17 @@ class Command(BaseCommand):
         loader = Loader(
             strict=strict,
             batch_size=batch_size,
-            reviewed_by_source=not options.get("unreviewed"),
+            new_answers=NewAnswers.PENDING
+            if options.get("unreviewed")
+            else NewAnswers.REVIEWED_BY_SOURCE,
         )
         # A normal run commits batch by batch (each batch is one transaction, see
         # loader.py); a dry run wraps everything in one transaction and rolls it back.
         outer = transaction.atomic() if dry_run else contextlib.nullcontext()
         try:
             with outer:
-                if format == "medquad":
-                    self._medquad(source, loader)
-                else:
-                    self._jsonl(source, loader)
+                items, total = SOURCES[format].read(source, self.stdout)
+                self._load(loader, items, total)
                 if dry_run:
                     raise _DryRunRollback
         except _DryRunRollback:
@@ -114,35 +112,7 @@ class Command(BaseCommand):
                 returncode=1,
             )
 
-    def _medquad(self, path: Path, loader: Loader) -> None:
-        total = medquad.count_members(path)
-        reading = Progress("Reading MedQuAD files", total, self.stdout)
-        documents: list[medquad.MedquadDocument] = []
-        for item in medquad.read_medquad(path):
-            reading.advance()
-            if isinstance(item, medquad.ReadError):
-                where = f"{item.path} line {item.line}" if item.line else item.path
-                loader.summary.skipped.append(Problem(where, item.message))
-                if loader.strict:
-                    raise StrictStop(Problem(where, item.message))
-            else:
-                documents.append(item)
-        reading.close()
-        stats = convert_medquad.Conversion()
-        records = list(convert_medquad.convert(documents, stats))
-        self.stdout.write(
-            f"Read {stats.pairs:,} question-answer pairs from {stats.documents:,} files: "
-            f"{stats.pairs_with_answer:,} with answer text, {stats.pairs_without_answer:,} without "
-            f"(those sources ship no answers). They make {stats.questions:,} questions "
-            f"({stats.open_questions:,} open, awaiting an expert) under {stats.topics:,} topics."
-        )
-        self._load(loader, records, len(records))
-
-    def _jsonl(self, path: Path, loader: Loader) -> None:
-        total = sum(1 for _ in path.open("rb"))
-        self._load(loader, read_jsonl(path), max(total - 1, 0))
-
-    def _load(self, loader: Loader, items: Any, total: int) -> None:
+    def _load(self, loader: Loader, items: Iterable[Item], total: int) -> None:
         progress = Progress("Loading records", total, self.stdout)
         loader.on_record = progress.advance
         loader.load(items)
