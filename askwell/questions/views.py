@@ -43,7 +43,7 @@ from askwell.questions.models import (
     summarize_stances,
 )
 from askwell.questions.queries import is_overdue, question_pages_visible_to
-from askwell.questions.related import related_questions, related_videos
+from askwell.questions.related import related_videos
 from askwell.questions.structured_data import qa_page
 from askwell.questions.writing import TARGET_GRADE
 from askwell.questions.writing import preview as writing_preview
@@ -123,8 +123,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "topic_path": topic.path() if topic else [],
             # Computed only when the side column's fragment is not cached: it
             # is the same for everyone until content changes (the template
-            # caches it per content generation).
-            "related_questions": partial(related_questions, question),
+            # caches it per content generation, "Continue learning" included).
             "related_videos": partial(related_videos, question),
             "content_generation": content_generation(),
             "show_asker": permissions.can_see_asker(user, question),
