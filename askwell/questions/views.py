@@ -17,7 +17,6 @@ from askwell.core.pagination import paginate
 from askwell.core.ratelimit import rate_limit
 from askwell.core.requests import refuse_oversized, request_bytes
 from askwell.language.emergency import suggests_emergency
-from askwell.language.understanding import find_focus
 from askwell.lib import limits
 from askwell.lib.pii import remove_personal_details
 from askwell.questions import actions, permissions
@@ -47,8 +46,6 @@ from askwell.questions.related import related_videos
 from askwell.questions.structured_data import qa_page
 from askwell.questions.writing import TARGET_GRADE
 from askwell.questions.writing import preview as writing_preview
-from askwell.search import current_version, topic_phrases
-from askwell.topics.models import Topic
 
 
 def question_list(request: HttpRequest) -> HttpResponse:
@@ -181,44 +178,13 @@ def ask(request: HttpRequest) -> HttpResponse:
     # form says what is too long).
     text = QuestionDraftForm(request.POST).text() if request.method == "POST" else ""
     context["emergency"] = suggests_emergency(text)
-    context["suggested_topics"] = _suggested_topics(text) if text else []
+    context["draft_text"] = text  # search suggests the topics it names
     return render(request, "questions/ask.html", context)
-
-
-# The largest request the ask page's aids send: title, details, chosen topics.
-DRAFT_BYTES = request_bytes(limits.QUESTION_TITLE, limits.QUESTION_DETAILS)
-
-
-@login_required
-@rate_limit("typing", methods=("GET",))
-@refuse_oversized(DRAFT_BYTES)
-def suggest_topics(request: HttpRequest) -> HttpResponse:
-    """htmx: topics named in the question being typed, as checkboxes of the form."""
-    permissions.check_can_ask(request.user)
-    draft = QuestionDraftForm(request.GET)
-    if not draft.is_valid():
-        return _refused(request, draft)
-    chosen = {v for v in request.GET.getlist("topics") if v.isdecimal()}
-    return render(
-        request,
-        "questions/_topic_suggestions.html",
-        {
-            "suggested_topics": [
-                t for t in _suggested_topics(draft.text()) if str(t.pk) not in chosen
-            ]
-        },
-    )
 
 
 def _refused(request: HttpRequest, form: forms.Form) -> HttpResponse:
     """htmx: why the text was not analysed (over a limit), field by field."""
     return render(request, "components/_input_refused.html", {"form": form}, status=400)
-
-
-def _suggested_topics(text: str) -> list[Topic]:
-    focus, _ = find_focus(text, topic_phrases(current_version()), limit=5)
-    found = {t.pk: t for t in Topic.objects.filter(pk__in=[m.topic_id for m in focus])}
-    return [found[m.topic_id] for m in focus if m.topic_id in found]
 
 
 @login_required

@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +15,7 @@ from askwell.core.ratelimit import rate_limit
 from askwell.core.requests import refuse_oversized, request_bytes
 from askwell.language.emergency import suggests_emergency
 from askwell.lib import limits
+from askwell.questions import permissions
 from askwell.questions.forms import QuestionDraftForm
 from askwell.questions.models import Answer, Question, QuestionType
 from askwell.search import engine
@@ -123,6 +125,33 @@ def similar(request: HttpRequest) -> HttpResponse:
             "emergency": suggests_emergency(text),
             # The ask page shows the notice at its top, out of band.
             "emergency_out_of_band": request.GET.get("oob") == "1",
+        },
+    )
+
+
+# The largest request the ask page sends for topic suggestions: title,
+# details, chosen topics.
+DRAFT_BYTES = request_bytes(limits.QUESTION_TITLE, limits.QUESTION_DETAILS)
+
+
+@login_required
+@rate_limit("typing", methods=("GET",))
+@refuse_oversized(DRAFT_BYTES)
+def suggest_topics(request: HttpRequest) -> HttpResponse:
+    """htmx: topics named in the question being typed, as checkboxes of the
+    ask form (askwell/urls.py mounts it among the questions' addresses)."""
+    permissions.check_can_ask(request.user)
+    draft = QuestionDraftForm(request.GET)
+    if not draft.is_valid():
+        return render(
+            request, "components/_input_refused.html", {"form": draft}, status=400
+        )
+    return render(
+        request,
+        "search/_topic_suggestions.html",
+        {
+            "text": draft.text(),
+            "chosen": {v for v in request.GET.getlist("topics") if v.isdecimal()},
         },
     )
 
