@@ -234,11 +234,15 @@ def ensure_system_packages() -> None:
 
 
 def lint() -> bool:
+    """The checks that read the code: ruff and the import contracts
+    (configured in pyproject.toml). Each runs, and each prints its findings."""
     step("ruff check .")
     checked = run([BIN / "ruff", "check", "."]).returncode == 0
     step("ruff format --check .")
     formatted = run([BIN / "ruff", "format", "--check", "."]).returncode == 0
-    return checked and formatted
+    step("lint-imports (the import contracts in pyproject.toml)")
+    layered = run([BIN / "lint-imports"]).returncode == 0
+    return checked and formatted and layered
 
 
 def check_migrations() -> bool:
