@@ -42,7 +42,7 @@ from askwell.topics.models import Topic
 
 BATCH_SIZE = 500
 KINDS = ("topic", "contributor", "book", "video", "question", "answer")
-MODELS: dict[str, type[models.Model]] = {
+MODELS: dict[str, type[Any]] = {  # models with the Importable fields, slug, ...
     "topic": Topic,
     "contributor": Contributor,
     "book": Book,
@@ -210,7 +210,7 @@ class Loader:
         *,
         slug_from: Callable[[Any], str] | None,
         derive: Callable[[models.Model, set[str]], set[str]] | None = None,
-        relations: dict[str, Callable[[Any], list[int]]] | None = None,
+        relations: dict[str, Callable[[Any], list[int | None]]] | None = None,
         on_create: dict[str, Any] | None = None,
     ) -> set[int]:
         """Create or update one row per (where, record, fields) item.
@@ -231,7 +231,7 @@ class Loader:
         to_update: list[models.Model] = []
         queued: set[int] = set()  # id() of every object in to_create or to_update
         update_fields: set[str] = set()
-        seen: dict[tuple[str, str], models.Model] = {}
+        seen: dict[tuple[str, str], Any] = {}
         by_obj: list[tuple[models.Model, Any, bool]] = []
         moved: set[int] = set()
         for _where, rec, values in items:
@@ -276,19 +276,19 @@ class Loader:
             if "updated_at" in {f.name for f in model._meta.fields}:
                 now = timezone.now()
                 for obj in to_update:
-                    obj.updated_at = now  # type: ignore[attr-defined]
+                    obj.updated_at = now  # type: ignore[attr-defined]  # rows of models with updated_at (checked above)
                 update_fields.add("updated_at")
             manager.bulk_update(to_update, sorted(update_fields))
         relation_changes = self._set_relations(model, by_obj, relations or {})
         created = {id(o) for o in to_create}
         touched: list[int] = []
-        for obj, rec, changed in by_obj:
+        for obj, rec, was_changed in by_obj:
             self._pks[kind][(rec.source, rec.external_id)] = obj.pk
             if id(obj) in created:
                 self.summary.created[kind] += 1
                 created.discard(id(obj))
                 touched.append(obj.pk)
-            elif changed or obj.pk in relation_changes:
+            elif was_changed or obj.pk in relation_changes:
                 self.summary.updated[kind] += 1
                 touched.append(obj.pk)
             else:
@@ -300,7 +300,7 @@ class Loader:
         self,
         model: type[models.Model],
         by_obj: list[tuple[models.Model, Any, bool]],
-        relations: dict[str, Callable[[Any], list[int]]],
+        relations: dict[str, Callable[[Any], list[int | None]]],
     ) -> set[int]:
         """Make each many-to-many set exactly what the records say; return changed row pks."""
         changed: set[int] = set()
@@ -313,7 +313,8 @@ class Loader:
                 **{f"{own}__in": wanted}
             ).values_list(own, other):
                 current[row_pk].add(target)
-            add, remove = [], []
+            add: list[Any] = []
+            remove: list[tuple[int, int | None]] = []
             for pk, targets in wanted.items():
                 have = current.get(pk, set())
                 add.extend(through(**{own: pk, other: t}) for t in targets - have)
@@ -364,7 +365,7 @@ class Loader:
                     )
                     continue
             level_of[(rec.source, rec.external_id)] = level
-            values = {
+            values: dict[str, Any] = {
                 "name": rec.name,
                 "description": rec.description,
                 "other_names": rec.other_names,
@@ -377,7 +378,9 @@ class Loader:
                 self._pk("topic", rec.parent) for _, rec, _ in items if rec.parent
             ]
             depths = dict(
-                Topic.objects.filter(pk__in=parents).values_list("pk", "depth")
+                Topic.objects.filter(pk__in=[p for p in parents if p]).values_list(
+                    "pk", "depth"
+                )
             )
             for _, rec, values in items:
                 parent = self._pk("topic", rec.parent)
@@ -593,8 +596,8 @@ def _render_field(
 
 def _stamp_verification(obj: models.Model, changed: set[str]) -> set[str]:
     """A contributor verified by an import without a date is verified as of now."""
-    if obj.is_verified and obj.verified_at is None:  # type: ignore[attr-defined]
-        obj.verified_at = timezone.now()  # type: ignore[attr-defined]
+    if obj.is_verified and obj.verified_at is None:  # type: ignore[attr-defined]  # a Contributor row
+        obj.verified_at = timezone.now()  # type: ignore[attr-defined]  # a Contributor row
         return {"verified_at"}
     return set()
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from askwell.questions import actions, signals
 from askwell.questions.models import (
@@ -34,7 +36,9 @@ class AnswerInline(admin.StackedInline):
     readonly_fields = ["contributor"]
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
 
@@ -109,7 +113,9 @@ class AnswerAdmin(admin.ModelAdmin):
     # the words here sends the answer back there (actions.record_edit).
     readonly_fields = ["body_html", "review_state", "reviewed_by", "reviewed_at"]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> list[str]:
         """Who signs an answer is fixed once it exists: changing it would
         put one contributor's name on another's words."""
         fields = list(super().get_readonly_fields(request, obj))
@@ -146,13 +152,17 @@ class RevisionAdmin(admin.ModelAdmin):
     search_fields = ["question__title", "reason"]
     readonly_fields = [f.name for f in Revision._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
 

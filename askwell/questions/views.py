@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from askwell.accounts.requests import HtmxRequest, SignedInRequest
 from askwell.accounts.roles import is_editor
 from askwell.core.generation import content_generation
 from askwell.core.pagination import paginate
@@ -137,7 +138,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @rate_limit("ask")
-def ask(request: HttpRequest) -> HttpResponse:
+def ask(request: SignedInRequest) -> HttpResponse:
     permissions.check_can_ask(request.user)
     form = AskForm(request.POST or None, author=request.user)
     context: dict[str, object] = {"form": form}
@@ -188,7 +189,7 @@ def _refused(request: HttpRequest, form: forms.Form) -> HttpResponse:
 
 
 @login_required
-def edit_question(request: HttpRequest, slug: str) -> HttpResponse:
+def edit_question(request: SignedInRequest, slug: str) -> HttpResponse:
     question = get_object_or_404(Question.objects.visible(), slug=slug)
     permissions.check_can_edit_question(request.user, question)
     form = EditQuestionForm(
@@ -226,7 +227,7 @@ def edit_question(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @rate_limit("answer")
-def answer(request: HttpRequest, slug: str) -> HttpResponse:
+def answer(request: SignedInRequest, slug: str) -> HttpResponse:
     question = get_object_or_404(Question.objects.visible(), slug=slug)
     contributors = permissions.answering_contributors(request.user, question)
     if not contributors:
@@ -262,7 +263,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def edit_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_answer(request: SignedInRequest, pk: int) -> HttpResponse:
     existing = get_object_or_404(
         Answer.objects.select_related("question", "contributor"), pk=pk
     )
@@ -317,7 +318,7 @@ PREVIEW_BYTES = request_bytes(limits.ANSWER_BODY, limits.REFERENCES, limits.EDIT
 @require_POST
 @rate_limit("preview")
 @refuse_oversized(PREVIEW_BYTES)
-def preview(request: HttpRequest) -> HttpResponse:
+def preview(request: SignedInRequest) -> HttpResponse:
     """htmx: the answer as it will look, its reading level and jargon to explain."""
     permissions.check_can_preview(request.user)
     form = PreviewForm(request.POST)
@@ -401,7 +402,7 @@ def _history(
 
 @login_required
 @require_POST
-def restore(request: HttpRequest, pk: int) -> HttpResponse:
+def restore(request: SignedInRequest, pk: int) -> HttpResponse:
     revision = get_object_or_404(Revision.objects.select_related("question"), pk=pk)
     form = RestoreForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -426,7 +427,7 @@ def _published_answer(pk: int) -> Answer:
 
 @require_POST
 @rate_limit("vote")
-def helpful(request: HttpRequest, pk: int) -> HttpResponse:
+def helpful(request: HtmxRequest, pk: int) -> HttpResponse:
     target = _published_answer(pk)
     if not request.user.is_authenticated:
         return redirect(f"{_login_url()}?next={target.get_absolute_url()}")
@@ -453,7 +454,7 @@ def _login_url() -> str:
 
 @login_required
 @rate_limit("vote")
-def endorse(request: HttpRequest, pk: int) -> HttpResponse:
+def endorse(request: SignedInRequest, pk: int) -> HttpResponse:
     target = _published_answer(pk)
     contributors = permissions.endorsing_contributors(request.user, target)
     if not contributors:
@@ -486,7 +487,7 @@ def endorse(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limit("comment")
-def comment(request: HttpRequest, pk: int) -> HttpResponse:
+def comment(request: SignedInRequest, pk: int) -> HttpResponse:
     target = _published_answer(pk)
     permissions.check_can_comment(request.user, target)
     form = CommentForm(request.POST, author=request.user)

@@ -51,7 +51,9 @@ def continue_learning(
     ones (the engine decides), each with its top answer as the question page
     would show it first."""
     return [
-        RelatedQuestion(q, q.published_answers[0], len(q.published_answers))
+        # related_questions() prefetches published_answers (a to_attr its
+        # list[Question] type cannot carry).
+        RelatedQuestion(q, q.published_answers[0], len(q.published_answers))  # type: ignore[attr-defined]  # prefetched (to_attr)
         for q in engine.related_questions(question, limit=limit)
     ]
 
