@@ -234,11 +234,19 @@ def ensure_system_packages() -> None:
 
 
 def lint() -> bool:
+    """The checks that read the code: ruff, the import contracts and mypy
+    (configured in pyproject.toml). Each runs, and each prints its findings."""
     step("ruff check .")
     checked = run([BIN / "ruff", "check", "."]).returncode == 0
     step("ruff format --check .")
     formatted = run([BIN / "ruff", "format", "--check", "."]).returncode == 0
-    return checked and formatted
+    step("lint-imports (the import contracts in pyproject.toml)")
+    layered = run([BIN / "lint-imports"]).returncode == 0
+    step("mypy (askwell/, strict)")
+    # The django-stubs plugin loads the settings, as makemigrations does.
+    env = {**os.environ, "DEBUG": "True", "DATABASE_URL": "sqlite://:memory:"}
+    typed = run([BIN / "mypy"], env=env).returncode == 0
+    return checked and formatted and layered and typed
 
 
 def check_migrations() -> bool:

@@ -12,6 +12,7 @@ from askwell.experts.sitemaps import BookSitemap, ContributorSitemap, VideoSitem
 from askwell.questions import browse
 from askwell.questions import urls as questions_urls
 from askwell.questions.sitemaps import QuestionSitemap
+from askwell.search import urls as search_urls
 from askwell.search import views as search_views
 from askwell.topics import urls as topics_urls
 from askwell.topics.sitemaps import TopicSitemap
@@ -52,7 +53,11 @@ urlpatterns = [
         "topics/",
         include((topics_urls.urlpatterns + questions_urls.topic_pages, "topics")),
     ),
-    path("questions/", include("askwell.questions.urls")),
+    # The ask page's topic suggestions are search's, under the questions' names.
+    path(
+        "questions/",
+        include((search_urls.ask_page_aids + questions_urls.urlpatterns, "questions")),
+    ),
     path(
         "",
         include(

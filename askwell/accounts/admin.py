@@ -24,11 +24,11 @@ class AskwellUserAdmin(UserAdmin):
 
     change_password_form = AdminPasswordChangeForm
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]  # ModelAdmin's hook, untyped in the stubs' base; request.user is staff
         obj._roles_before = _roles(User.objects.get(pk=obj.pk)) if change else {}
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]  # ModelAdmin's hook, untyped in the stubs' base; request.user is staff
         super().save_related(request, form, formsets, change)
         user = form.instance
         after = _roles(user)

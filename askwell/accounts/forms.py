@@ -23,7 +23,7 @@ INVALID_LOGIN = (
 )
 
 
-class SignUpForm(SpamCheckMixin, auth_forms.UserCreationForm):
+class SignUpForm(SpamCheckMixin, auth_forms.UserCreationForm):  # type: ignore[type-arg]  # Django's class is not generic at run time
     # Not one of the model form's fields, so that an address in use is not
     # refused here (nor by the model's unique constraint): the page would
     # tell anyone who has an account. actions.sign_up mails its owner instead.
@@ -55,10 +55,14 @@ class SignUpForm(SpamCheckMixin, auth_forms.UserCreationForm):
         return email
 
 
+# An email address is at most 254 characters, and a username fewer.
+LOGIN_LENGTH = 254
+
+
 class SignInForm(forms.Form):
     login = forms.CharField(
         label="Username or email address",
-        max_length=254,
+        max_length=LOGIN_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
@@ -80,7 +84,8 @@ class SignInForm(forms.Form):
         self.inactive_user: User | None = None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         login, password = cleaned.get("login"), cleaned.get("password")
         if not login or not password:
             return cleaned
@@ -149,7 +154,7 @@ class EmailChangeForm(forms.Form):
         return email
 
     def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
+        password: str = self.cleaned_data["password"]
         if not self.user.check_password(password):
             raise ValidationError(
                 "That is not your current password.", code="password_incorrect"
@@ -166,7 +171,7 @@ class _NewPasswordEndsApiTokens:
 
     def save(self, commit: bool = True) -> User:
         with transaction.atomic():
-            user: User = super().save(commit=commit)  # type: ignore[misc]
+            user: User = super().save(commit=commit)  # type: ignore[misc]  # a mixin: the form after it saves
             if commit:
                 revoke_api_tokens_for_new_password(user)
         return user
@@ -176,12 +181,13 @@ class PasswordChangeForm(_NewPasswordEndsApiTokens, auth_forms.PasswordChangeFor
     pass
 
 
-class SetPasswordForm(_NewPasswordEndsApiTokens, auth_forms.SetPasswordForm):
+class SetPasswordForm(_NewPasswordEndsApiTokens, auth_forms.SetPasswordForm):  # type: ignore[type-arg]  # Django's class is not generic at run time
     pass
 
 
 class AdminPasswordChangeForm(
-    _NewPasswordEndsApiTokens, auth_forms.AdminPasswordChangeForm
+    _NewPasswordEndsApiTokens,
+    auth_forms.AdminPasswordChangeForm,  # type: ignore[type-arg]  # Django's class is not generic at run time
 ):
     pass
 

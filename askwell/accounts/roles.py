@@ -11,7 +11,7 @@ written in these terms.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 EDITORS = "Editors"
 
 
-def is_reader(user: User | AnonymousUser) -> bool:
+def is_reader(user: User | AnonymousUser) -> TypeGuard[User]:
     return bool(user.is_authenticated and user.is_active)
 
 
@@ -38,5 +38,5 @@ def is_editor(user: User | AnonymousUser) -> bool:
     cached = getattr(user, "_askwell_is_editor", None)
     if cached is None:
         cached = user.groups.filter(name=EDITORS).exists()
-        user._askwell_is_editor = cached  # type: ignore[union-attr]
+        user._askwell_is_editor = cached  # type: ignore[attr-defined]  # a cache on the object, not a field
     return cached

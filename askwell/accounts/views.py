@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from askwell.accounts import actions, roles, tokens
 from askwell.accounts.forms import (
+    LOGIN_LENGTH,
     ApiTokenForm,
     EmailChangeForm,
     PasswordChangeForm,
@@ -27,7 +28,8 @@ from askwell.accounts.forms import (
     SignUpForm,
     find_account,
 )
-from askwell.accounts.models import ApiToken, User
+from askwell.accounts.models import ApiToken
+from askwell.accounts.requests import SignedInRequest
 from askwell.core.ratelimit import rate_limit
 
 # The backend `login()` records when a user is signed in without
@@ -112,8 +114,7 @@ def _sign_in_values(request: HttpRequest) -> dict[str, str]:
     posted username or email address names, so that guesses by either name
     share one count; a name no account has, casefolded."""
     login = request.POST.get("login", "").strip()
-    max_length = SignInForm.base_fields["login"].max_length  # type: ignore[attr-defined]
-    account = find_account(login) if login and len(login) <= max_length else None
+    account = find_account(login) if login and len(login) <= LOGIN_LENGTH else None
     return {"login": f"account:{account.pk}" if account else login.casefold()}
 
 
@@ -158,8 +159,8 @@ def logout(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @rate_limit("password_confirm")
 @rate_limit("email_change")
-def email_change(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def email_change(request: SignedInRequest) -> HttpResponse:
+    user = request.user
     form = EmailChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         new_email = form.cleaned_data["new_email"]
@@ -179,8 +180,8 @@ def email_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def email_change_confirm(request: SignedInRequest, token: str) -> HttpResponse:
+    user = request.user
     try:
         actions.confirm_email_change(user, token)
     except (tokens.TokenExpired, tokens.TokenInvalid, ValidationError) as error:
@@ -202,7 +203,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:settings")
 
-    def form_valid(self, form: Form) -> HttpResponse:
+    def form_valid(self, form: auth_forms.PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(self.request, "Your password was changed.")
         return response
@@ -233,17 +234,17 @@ password_change = rate_limit("password_confirm")(PasswordChangeView.as_view())
 
 
 @login_required
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: SignedInRequest) -> HttpResponse:
     return _settings_page(request)
 
 
 def _settings_page(
-    request: HttpRequest, *, status: int = 200, **extra: object
+    request: SignedInRequest, *, status: int = 200, **extra: object
 ) -> HttpResponse:
     """The account page. Other apps add their sections to it through its
     template: experts (experts/_account_sections.html) and moderation
     (moderation/_account_links.html)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     return render(
         request,
         "accounts/settings.html",
@@ -259,14 +260,14 @@ def _settings_page(
 
 @login_required
 @require_POST
-def create_api_token(request: HttpRequest) -> HttpResponse:
+def create_api_token(request: SignedInRequest) -> HttpResponse:
     """Create a token and show it on the settings page, once: the page is
     rendered in answer to the POST, so the token is never stored anywhere."""
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
             api_token, token = actions.create_api_token(
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 name=form.cleaned_data["name"],
             )
         except ValidationError as error:
@@ -278,8 +279,8 @@ def create_api_token(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_api_token(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke_api_token(request: SignedInRequest, pk: int) -> HttpResponse:
     api_token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    actions.revoke_api_token(request.user, api_token)  # type: ignore[arg-type]
+    actions.revoke_api_token(request.user, api_token)
     messages.success(request, f"The token “{api_token.name}” is revoked.")
     return redirect("accounts:settings")

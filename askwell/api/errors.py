@@ -247,7 +247,7 @@ def install_handlers(api: NinjaAPI) -> None:
         )
 
     @api.exception_handler(Http404)
-    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def not_found(request: HttpRequest, exc: object) -> HttpResponse:
         return respond(request, 404, "not_found", "Nothing is here.")
 
     api.add_exception_handler(ObjectDoesNotExist, not_found)

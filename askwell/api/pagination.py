@@ -74,7 +74,7 @@ def _typed(model: type[Model], ordering: Sequence[str], values: list[Any]) -> li
         name = name.lstrip("-")
         field = model._meta.pk if name == "pk" else model._meta.get_field(name)
         try:
-            python = field.to_python(value)  # type: ignore[union-attr]
+            python = field.to_python(value)  # type: ignore[union-attr]  # orderings name concrete fields, never relations
             if isinstance(python, datetime):
                 if python.utcoffset() is None:
                     raise ValueError("a date and time without its offset")

@@ -44,8 +44,8 @@ def Text(limit: int) -> Any:
     ]
 
 
-QuestionTypeValue = Literal[tuple(QuestionType.values)]  # type: ignore[valid-type]
-StanceValue = Literal[("", *Answer.Stance.values)]  # type: ignore[valid-type]
+QuestionTypeValue = Literal[tuple(QuestionType.values)]
+StanceValue = Literal[("", *Answer.Stance.values)]
 
 
 class ErrorBody(Schema):
@@ -330,7 +330,7 @@ class HelpfulOut(Schema):
 
 class EndorseIn(Schema):
     contributor: Id | None = None
-    kind: Literal[tuple(Endorsement.Kind.values)] = "endorse"  # type: ignore[valid-type]
+    kind: Literal[tuple(Endorsement.Kind.values)] = "endorse"
     reason: Text(limits.ENDORSEMENT_REASON)
 
 
@@ -348,9 +348,9 @@ class WithdrawnOut(Schema):
 
 
 class FlagIn(Schema):
-    kind: Literal[TARGET_KINDS]  # type: ignore[valid-type]
+    kind: Literal[TARGET_KINDS]
     id: Id
-    reason: Literal[tuple(Flag.Reason.values)]  # type: ignore[valid-type]
+    reason: Literal[tuple(Flag.Reason.values)]
     text: Text(limits.FLAG_TEXT) = Field(
         default="", description='Required when the reason is "other".'
     )

@@ -192,10 +192,10 @@ class SpamCheckMixin:
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+        cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]  # a mixin: the Form after it cleans
         if self.shown:
             try:
-                self.form_started = check_submission(self.data)  # type: ignore[attr-defined]
+                self.form_started = check_submission(self.data)  # type: ignore[attr-defined]  # the Form's data
             except SpamRefused as refused:
                 self.form_started = refused.started
                 raise

@@ -67,8 +67,13 @@ def _increment_in_cache(
 
 def _upsert_sql() -> str:
     table = connection.ops.quote_name(Counter._meta.db_table)
+    columns = {
+        field.name: field.column
+        for field in Counter._meta.concrete_fields
+        if field.column is not None
+    }
     key, count, expires = (
-        connection.ops.quote_name(Counter._meta.get_field(name).column)
+        connection.ops.quote_name(columns[name])
         for name in ("key", "count", "expires_at")
     )
     # Every right-hand side of SET reads the row as it was, in SQLite and
@@ -86,7 +91,7 @@ def _upsert_sql() -> str:
 
 
 def _increment_in_database(key: str, *, expires: float, now: float) -> int:
-    if len(key) > Counter._meta.get_field("key").max_length:  # type: ignore[operator]
+    if len(key) > Counter._meta.get_field("key").max_length:  # type: ignore[operator]  # a CharField has one
         raise ValueError(f"Counter key too long: {key!r}")
     with connection.cursor() as cursor:
         cursor.execute(_upsert_sql(), [key, math.ceil(expires), now, now])

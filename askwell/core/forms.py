@@ -13,13 +13,19 @@ passed both.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 from askwell.lib.limits import first_unencodable, length_message, unencodable_message
+
+
+def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's field `name`, which the form declares as a model choice
+    (form.fields is typed as plain Fields), to set its queryset per request."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
 
 
 def validate_storable(value: str) -> None:
@@ -39,11 +45,9 @@ class _Bounded(forms.CharField):
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             sent = len(value.strip() if self.strip else value)
-            if sent > self.max_length:  # type: ignore[operator]
-                raise ValidationError(
-                    length_message(self.max_length, sent),  # type: ignore[arg-type]
-                    code="max_length",
-                )
+            limit = self.max_length  # set by __init__; Django's type allows None
+            if limit is not None and sent > limit:
+                raise ValidationError(length_message(limit, sent), code="max_length")
             validate_storable(value)
         return super().to_python(value)
 

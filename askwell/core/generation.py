@@ -146,7 +146,8 @@ def content_changed(connection: BaseDatabaseWrapper) -> None:
         return
     if _read_since_bump:
         bump_content_generation()
-    if not any(func is _after_commit for _, func, _ in connection.run_on_commit):
+    # Entries are (savepoints, func, robust); the stubs know only the first two.
+    if not any(entry[1] is _after_commit for entry in connection.run_on_commit):
         connection.on_commit(_after_commit)
 
 

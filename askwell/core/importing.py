@@ -72,7 +72,10 @@ class Slugs:
                 model._default_manager.values_list("slug", flat=True)
             )
         taken = self._taken[model]
-        max_length = model._meta.get_field("slug").max_length - 8  # type: ignore[operator]
+        field = model._meta.get_field("slug")
+        if not isinstance(field, models.SlugField) or field.max_length is None:
+            raise TypeError(f"{model.__name__}.slug is not a bounded SlugField")
+        max_length = field.max_length - 8
         base = slugify(text)[:max_length].strip("-") or model._meta.model_name or ""
         slug, n = base, 2
         while slug in taken:
@@ -101,7 +104,7 @@ def upsert(
     """
     manager = model._default_manager
     existing = {
-        (obj.source, obj.external_id): obj  # type: ignore[attr-defined]
+        (obj.source, obj.external_id): obj  # type: ignore[attr-defined]  # an Importable row
         for obj in manager.filter(external_id__in=[row.external_id for row in rows])
     }
     to_create: list[models.Model] = []
@@ -120,7 +123,7 @@ def upsert(
                 **{**(on_create or {}), **row.values},
             )
             if slug_from is not None and slugs is not None:
-                obj.slug = slugs.new(model, row.slug or row.values[slug_from])  # type: ignore[attr-defined]
+                obj.slug = slugs.new(model, row.slug or row.values[slug_from])  # type: ignore[attr-defined]  # an Importable row
             if derive:
                 derive(obj, set(row.values))
             to_create.append(obj)
@@ -135,7 +138,7 @@ def upsert(
             wanted = row.slug if slug_from is not None and slugs is not None else None
             if wanted and slugs is not None and wanted != getattr(obj, "slug", None):
                 changed.add("slug")
-                obj.slug = slugs.new(model, wanted)  # type: ignore[attr-defined]
+                obj.slug = slugs.new(model, wanted)  # type: ignore[attr-defined]  # an Importable row
             for name in changed - {"slug"}:
                 setattr(obj, name, row.values[name])
             if changed and derive:
@@ -151,7 +154,7 @@ def upsert(
         if "updated_at" in {f.name for f in model._meta.fields}:
             now = timezone.now()
             for obj in to_update:
-                obj.updated_at = now  # type: ignore[attr-defined]
+                obj.updated_at = now  # type: ignore[attr-defined]  # an Importable row
             update_fields.add("updated_at")
         manager.bulk_update(to_update, sorted(update_fields))
     _date_new_rows(model, rows, to_create)
@@ -160,13 +163,13 @@ def upsert(
     )
     created = {id(obj) for obj in to_create}
     outcome: list[Imported] = []
-    for obj, changed in by_row:
+    for obj, fields in by_row:
         if id(obj) in created:
             created.discard(id(obj))
             outcome.append(Imported(obj.pk, created=True))
         else:
             outcome.append(
-                Imported(obj.pk, changed=changed | linked.get(obj.pk, set()))
+                Imported(obj.pk, changed=fields | linked.get(obj.pk, frozenset()))
             )
     return outcome
 
@@ -182,7 +185,7 @@ def _date_new_rows(
     dated = {
         (row.source, row.external_id) for row in rows if "created_at" in row.values
     }
-    pks = [obj.pk for obj in created if (obj.source, obj.external_id) in dated]  # type: ignore[attr-defined]
+    pks = [obj.pk for obj in created if (obj.source, obj.external_id) in dated]  # type: ignore[attr-defined]  # an Importable row
     if pks:
         model._default_manager.filter(pk__in=pks).update(updated_at=F("created_at"))
 
@@ -207,7 +210,8 @@ def _set_relations(
             **{f"{own}__in": wanted}
         ).values_list(own, other):
             current[row_pk].add(target)
-        add, remove = [], []
+        add: list[models.Model] = []
+        remove: list[tuple[int, int]] = []
         for pk, targets in wanted.items():
             have = current.get(pk, set())
             add.extend(through(**{own: pk, other: t}) for t in targets - have)

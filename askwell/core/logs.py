@@ -80,7 +80,7 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         rid = incoming_or_new(request.headers.get("X-Request-ID"))
-        request.request_id = rid  # type: ignore[attr-defined]
+        request.request_id = rid  # type: ignore[attr-defined]  # for views and error pages
         token = request_id.set(rid)
         started = time.perf_counter()
         try:

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
+
+_M = TypeVar("_M", bound=Model)
 
 
 def paginate(
-    request: HttpRequest, queryset: QuerySet, *, per_page: int | None = None
-) -> Page:
+    request: HttpRequest, queryset: QuerySet[_M], *, per_page: int | None = None
+) -> Page[_M]:
     """The page `?page=N` asks for; a number past the end or not a number is a 404."""
     paginator = Paginator(queryset, per_page or settings.ASKWELL_PAGE_SIZE)
     raw = request.GET.get("page", "1")

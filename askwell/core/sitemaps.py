@@ -12,8 +12,9 @@ two views are given, as Django's flatpages sitemap is composed.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -28,26 +29,31 @@ from django.utils.http import http_date
 from askwell.core.links import site_scheme_and_domain, site_url
 
 Sections = dict[str, type["SiteSitemap"]]
+if TYPE_CHECKING:
+    # What Django's sitemap view takes: its stub asks for a dict, which is
+    # invariant, so a dict of our sections is passed as one of this type.
+    DjangoSections = dict[str, Sitemap[Any] | type[Sitemap[Any]]]
 
 
-class SiteSitemap(Sitemap):
+class SiteSitemap(Sitemap):  # type: ignore[type-arg]  # Django's class is not generic at run time
     """Addresses on ASKWELL_SITE_URL, whatever host the request came to."""
 
     @property
-    def limit(self) -> int:  # type: ignore[override]
+    def limit(self) -> int:  # type: ignore[override]  # a property where Django has an attribute
         return settings.ASKWELL_SITEMAP_LIMIT
 
     @cached_property
-    def paginator(self) -> Paginator:  # type: ignore[override]
+    def paginator(self) -> Paginator[Any]:
         """Counted once per request: /sitemap.xml counts every section to
         choose between one file and the index, then lists them."""
-        return Paginator(self._items(), self.limit)
+        return Paginator(self._items(), self.limit)  # type: ignore[attr-defined]  # Django's private helper, not in the stubs
 
     def get_urls(
         self, page: int | str = 1, site: Any = None, protocol: str | None = None
     ) -> list[dict[str, Any]]:
         scheme, domain = site_scheme_and_domain()
-        return self._urls(page, scheme, domain)
+        urls: list[dict[str, Any]] = self._urls(page, scheme, domain)  # type: ignore[attr-defined]  # as above
+        return urls
 
 
 def static_pages(*routes: str) -> type[SiteSitemap]:
@@ -71,14 +77,14 @@ def sitemap_xml(request: HttpRequest, sitemaps: Sections) -> HttpResponse:
     sections = {name: cls() for name, cls in sitemaps.items()}
     total = sum(section.paginator.count for section in sections.values())
     if total <= settings.ASKWELL_SITEMAP_LIMIT:
-        return django_sitemap(request, sections)
+        return django_sitemap(request, cast("DjangoSections", sections))
     return _index(request, sections)
 
 
 def sitemap_section(
     request: HttpRequest, section: str, sitemaps: Sections
 ) -> HttpResponse:
-    return django_sitemap(request, sitemaps, section=section)
+    return django_sitemap(request, cast("DjangoSections", sitemaps), section=section)
 
 
 @x_robots_tag
@@ -93,7 +99,7 @@ def _index(request: HttpRequest, sections: dict[str, SiteSitemap]) -> HttpRespon
             {"location": f"{url}?p={page}", "last_mod": lastmod}
             for page in range(2, section.paginator.num_pages + 1)
         ]
-    changes = [e["last_mod"] for e in entries if e["last_mod"] is not None]
+    changes = [e["last_mod"] for e in entries if isinstance(e["last_mod"], datetime)]
     headers = (
         {"Last-Modified": http_date(max(changes).timestamp())} if changes else None
     )

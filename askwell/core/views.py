@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http.response import HttpResponseBase
 from django.template import loader
 from django.views.static import serve
 
@@ -14,6 +15,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponseServerError(template.render(site()))
 
 
-def media(request: HttpRequest, path: str) -> HttpResponse:
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Uploaded photos and covers, read from MEDIA_ROOT as it is at request time."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import FileField
 from django.utils import timezone
 
 from askwell.demo.covers import draw_cover
@@ -34,7 +35,7 @@ from askwell.importers.records import (
     VideoRecord,
 )
 from askwell.questions.models import Answer, Question
-from askwell.search import indexing
+from askwell.search import index_now
 
 CONTENT_PATH = Path(__file__).with_name("content.json")
 SOURCE = "demo"
@@ -79,11 +80,10 @@ def load_demo_content(
     with transaction.atomic():
         summary = loader.load(records)
     answer_ids = list(Answer.objects.filter(source=SOURCE).values_list("pk", flat=True))
-    indexing.index_answers(answer_ids)
     question_ids = list(
         Question.objects.filter(source=SOURCE).values_list("pk", flat=True)
     )
-    indexing.embed_pending(answer_ids=answer_ids, question_ids=question_ids)
+    index_now(question_ids, answer_ids)
     return DemoSummary.of(summary)
 
 
@@ -192,6 +192,8 @@ def _ref(slug: str | None) -> Ref | None:
 def _draw_cover(row: dict[str, Any], byline: str, seed: int) -> str:
     """Draw a cover for a book that has none; returns the stored file's name."""
     field = Book._meta.get_field("cover")
-    name = field.generate_filename(None, f"{row['slug']}.png")  # type: ignore[attr-defined]
+    if not isinstance(field, FileField):
+        raise TypeError("Book.cover is not a file field")
+    name = field.generate_filename(Book(slug=row["slug"]), f"{row['slug']}.png")
     content = ContentFile(draw_cover(row["title"], byline, seed=seed))
-    return str(field.storage.save(name, content))  # type: ignore[attr-defined]
+    return str(field.storage.save(name, content))

@@ -9,7 +9,7 @@ from askwell.experts.models import CredentialApplication, Membership
 from askwell.lib import limits
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(forms.ModelForm):  # type: ignore[type-arg]  # Django's class is not generic at run time
     class Meta:
         model = CredentialApplication
         fields = [

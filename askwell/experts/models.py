@@ -77,6 +77,9 @@ class Contributor(Importable, Timestamped):
 
     objects = ContributorQuerySet.as_manager()
 
+    # Not a column: the answers a topic page counts (questions/browse.py).
+    topic_answers: int
+
     class Meta:
         ordering = ["name"]
         constraints = [importable_constraint("contributor")]

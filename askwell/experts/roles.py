@@ -36,7 +36,7 @@ def posting_contributors(user: User | AnonymousUser) -> list[Contributor]:
         )
         cached = sorted(set(found), key=lambda c: (c.is_organization, c.name, c.pk))
         # Read once per user object (one request): pages ask for every answer.
-        user._askwell_contributors = cached  # type: ignore[union-attr]
+        user._askwell_contributors = cached  # type: ignore[attr-defined]  # a cache on the object, not a field
     return list(cached)
 
 

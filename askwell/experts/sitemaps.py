@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Max, QuerySet
 
@@ -17,8 +18,12 @@ class _ChangingSitemap(SiteSitemap):
     def lastmod(self, item: Contributor | Book | Video) -> datetime:
         return item.updated_at
 
+    def items(self) -> QuerySet[Any]:
+        raise NotImplementedError("Each section lists its own rows.")
+
     def get_latest_lastmod(self) -> datetime | None:
-        return self.items().aggregate(at=Max("updated_at"))["at"]
+        latest: datetime | None = self.items().aggregate(at=Max("updated_at"))["at"]
+        return latest
 
 
 class ContributorSitemap(_ChangingSitemap):

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from askwell.accounts.models import User
+from askwell.accounts.requests import SignedInRequest
 from askwell.core.pagination import paginate
 from askwell.experts import actions, permissions
 from askwell.experts.forms import ApplicationForm, InvitationForm, RejectForm
@@ -64,8 +65,8 @@ def video(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @_explain_denial
 @require_http_methods(["GET", "POST"])
-def apply(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def apply(request: SignedInRequest) -> HttpResponse:
+    user = request.user
     latest = CredentialApplication.objects.latest_for(user)
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -93,7 +94,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @_explain_denial
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: SignedInRequest) -> HttpResponse:
     permissions.check_can_review_applications(request.user)
     queue = CredentialApplication.objects.review_queue()
     return render(
@@ -134,7 +135,7 @@ def _get_application(pk: int) -> CredentialApplication:
 
 @login_required
 @_explain_denial
-def application(request: HttpRequest, pk: int) -> HttpResponse:
+def application(request: SignedInRequest, pk: int) -> HttpResponse:
     permissions.check_can_review_applications(request.user)
     return _application_page(request, _get_application(pk), RejectForm())
 
@@ -142,8 +143,8 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @_explain_denial
 @require_POST
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    editor: User = request.user  # type: ignore[assignment]
+def approve(request: SignedInRequest, pk: int) -> HttpResponse:
+    editor = request.user
     item = _get_application(pk)
     try:
         actions.approve_application(
@@ -159,8 +160,8 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @_explain_denial
 @require_POST
-def reject(request: HttpRequest, pk: int) -> HttpResponse:
-    editor: User = request.user  # type: ignore[assignment]
+def reject(request: SignedInRequest, pk: int) -> HttpResponse:
+    editor = request.user
     item = _get_application(pk)
     permissions.check_can_decide_application(editor, item)
     form = RejectForm(request.POST)
@@ -189,10 +190,10 @@ def _get_organization(slug: str) -> Contributor:
 @login_required
 @_explain_denial
 @require_http_methods(["GET", "POST"])
-def members(request: HttpRequest, slug: str) -> HttpResponse:
+def members(request: SignedInRequest, slug: str) -> HttpResponse:
     """The members of an organization; its administrators and editors also
     see the invitations waiting and invite people here."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     organization = _get_organization(slug)
     permissions.check_can_see_members(actor, organization)
     can_manage = permissions.can_manage_members(actor, organization)
@@ -238,10 +239,10 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @_explain_denial
 @require_POST
-def remove_member(request: HttpRequest, slug: str) -> HttpResponse:
+def remove_member(request: SignedInRequest, slug: str) -> HttpResponse:
     """One button for three acts: a member leaves (their own name), an
     administrator or editor withdraws an invitation or removes a member."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     organization = _get_organization(slug)
     permissions.check_can_see_members(actor, organization)
     member = get_object_or_404(User, username=request.POST.get("username", ""))
@@ -276,7 +277,7 @@ def _my_invitation(request: HttpRequest, pk: int) -> Membership:
 
 
 @login_required
-def invitations(request: HttpRequest) -> HttpResponse:
+def invitations(request: SignedInRequest) -> HttpResponse:
     """The invitations waiting for the signed-in person's answer."""
     waiting = (
         Membership.objects.invited()
@@ -290,8 +291,8 @@ def invitations(request: HttpRequest) -> HttpResponse:
 @login_required
 @_explain_denial
 @require_POST
-def accept_invitation(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def accept_invitation(request: SignedInRequest, pk: int) -> HttpResponse:
+    user = request.user
     invitation = _my_invitation(request, pk)
     try:
         actions.accept_invitation(user, invitation)
@@ -310,8 +311,8 @@ def accept_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @_explain_denial
 @require_POST
-def decline_invitation(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def decline_invitation(request: SignedInRequest, pk: int) -> HttpResponse:
+    user = request.user
     invitation = _my_invitation(request, pk)
     try:
         actions.decline_invitation(user, invitation)

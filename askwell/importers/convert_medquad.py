@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from askwell.importers import medquad
@@ -37,7 +37,7 @@ from askwell.importers.records import (
     Ref,
     TopicRecord,
 )
-from askwell.lib.progress import Progress
+from askwell.lib.progress import Progress, Stream
 from askwell.questions.models import QuestionType
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([?.,;:!])")
 _EMPTY_SLOT = re.compile(r"\bis\s+\?$")
 
 
-def read(path: Path, out: TextIO) -> Reading:
+def read(path: Path, out: Stream) -> Reading:
     """The `medquad` import source (sources.py): every file of the folder or
     archive at `path`, converted, with a Problem for each file that cannot
     be read. Says on `out` what it read."""

@@ -6,11 +6,12 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, TextIO
+from typing import IO, TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from askwell.importers.records import FORMAT, VERSION, Header, Record, record_adapter
+from askwell.lib.progress import Stream
 
 if TYPE_CHECKING:
     from askwell.importers.sources import Reading
@@ -69,7 +70,7 @@ def read_jsonl(path: Path) -> Iterator[tuple[str, Record] | Problem]:
             raise FormatError(f"{path.name}: empty file (no header line)")
 
 
-def read(path: Path, out: TextIO) -> Reading:
+def read(path: Path, out: Stream) -> Reading:
     """The `jsonl` import source (sources.py): the file's records as they
     are read, one line at a time."""
     with path.open("rb") as stream:

@@ -176,7 +176,7 @@ class Kind:
             else:
                 target = getattr(obj, link.name)
                 data[link.name] = None if target is None else _ref(target)
-        return self.record(**data)  # type: ignore[return-value]
+        return self.record(**data)  # type: ignore[return-value]  # self.record is one of Record's members
 
 
 def _ref(obj: Any) -> Ref:

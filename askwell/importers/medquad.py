@@ -647,7 +647,7 @@ def _drop_list_echoes(blocks: list[_Block]) -> list[_Block]:
     result: list[_Block] = []
     for index, block in enumerate(blocks):
         result.append(block)
-        items = []
+        items: list[str] = []
         for item in reversed(result):
             if item.kind != "ul":
                 break

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
-FORMAT = "askwell"
+FORMAT: Literal["askwell"] = "askwell"
 VERSION = 1
 
 Key = Annotated[str, StringConstraints(min_length=1, max_length=255)]

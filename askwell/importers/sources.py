@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from askwell.importers import convert_medquad, jsonl
 from askwell.importers.jsonl import Problem
 from askwell.importers.records import Record
+from askwell.lib.progress import Stream
 
 Item = Record | Problem | tuple[str, Record]
 # What a source read: the items to load, and how many there are.
@@ -30,7 +30,7 @@ class Source:
     name: str
     argument: str  # how the help names the path: PATH, FILE
     help: str
-    read: Callable[[Path, TextIO], Reading]
+    read: Callable[[Path, Stream], Reading]
 
 
 SOURCES: dict[str, Source] = {

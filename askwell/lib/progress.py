@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import time
+from io import TextIOBase
 from typing import TextIO
 
 from tqdm import tqdm
+
+# A file, or a management command's self.stdout (Django's OutputWrapper).
+Stream = TextIO | TextIOBase
 
 
 class Progress:
@@ -16,7 +20,7 @@ class Progress:
     """
 
     def __init__(
-        self, label: str, total: int | None, stream: TextIO, *, every: float = 5.0
+        self, label: str, total: int | None, stream: Stream, *, every: float = 5.0
     ) -> None:
         self.label = label
         self.total = total
@@ -63,6 +67,6 @@ class Progress:
         return f"{self.label}: {self.done:,}, {rate:,.0f}/s"
 
 
-def _is_terminal(stream: TextIO) -> bool:
+def _is_terminal(stream: Stream) -> bool:
     is_tty = getattr(stream, "isatty", None)
     return bool(is_tty and is_tty())

@@ -85,7 +85,7 @@ def flag_content(
     user: User | AnonymousUser, target: Target, *, reason: str, text: str = ""
 ) -> Flag:
     """Report `target` to the editors. One open flag per reader per item."""
-    check_can_flag(user)
+    user = check_can_flag(user)
     text = text.strip()
     if reason not in Flag.Reason.values:
         raise _field_error("reason", "Choose a reason from the list.", "invalid_reason")

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve
-from django.utils.http import urlsplit
 
-from askwell.core.forms import TextField
+from askwell.core.forms import TextField, model_choice
 from askwell.lib import limits
 from askwell.moderation.actions import DELETE_CONFIRMATION, REASON_MAX
 from askwell.moderation.models import TARGET_KINDS, Flag
@@ -30,7 +30,8 @@ class FlagForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("reason") == Flag.Reason.OTHER and not data.get("text", "").strip():
             self.add_error(
                 "text",
@@ -97,6 +98,11 @@ class DuplicateForm(forms.Form):
         return question
 
 
+class _ObjectTypeField(forms.ModelChoiceField):  # type: ignore[type-arg]  # Django's class is not generic at run time
+    def label_from_instance(self, obj: ContentType) -> str:
+        return f"{obj.app_label}.{obj.model}"
+
+
 class AuditFilterForm(forms.Form):
     action = TextField(
         required=False,
@@ -104,7 +110,7 @@ class AuditFilterForm(forms.Form):
         help_text="A code such as answer.hidden, or its start: answer.",
     )
     actor = TextField(required=False, max_length=150, label="Who (username)")
-    object_type = forms.ModelChoiceField(
+    object_type = _ObjectTypeField(
         queryset=ContentType.objects.none(),
         required=False,
         empty_label="Any kind of object",
@@ -121,15 +127,13 @@ class AuditFilterForm(forms.Form):
         from askwell.audit.models import LogEntry
 
         used = LogEntry.objects.exclude(content_type=None).values("content_type")
-        self.fields["object_type"].queryset = ContentType.objects.filter(  # type: ignore[attr-defined]
+        model_choice(self, "object_type").queryset = ContentType.objects.filter(
             pk__in=used
         ).order_by("app_label", "model")
-        self.fields["object_type"].label_from_instance = lambda ct: (  # type: ignore[attr-defined]
-            f"{ct.app_label}.{ct.model}"
-        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             self.add_error(

@@ -132,7 +132,7 @@ class Flag(models.Model):
 
     @property
     def target(self) -> Target:
-        return self.question or self.answer or self.comment  # type: ignore[return-value]
+        return self.question or self.answer or self.comment  # type: ignore[return-value]  # the constraint sets exactly one
 
     @property
     def target_id(self) -> int | None:
@@ -147,4 +147,4 @@ class Flag(models.Model):
 
 def kind_of(target: Target) -> str:
     """ "question", "answer" or "comment"."""
-    return type(target)._meta.model_name  # type: ignore[return-value]
+    return type(target)._meta.model_name  # type: ignore[return-value]  # a model always has one

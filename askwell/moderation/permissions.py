@@ -7,7 +7,7 @@ the `check_` form, so pages and any other caller agree.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.core.exceptions import PermissionDenied
 
@@ -21,13 +21,15 @@ if TYPE_CHECKING:
     AnyUser = User | AnonymousUser
 
 
-def can_flag(user: AnyUser) -> bool:
+def can_flag(user: AnyUser) -> TypeGuard[User]:
     return is_reader(user)
 
 
-def check_can_flag(user: AnyUser) -> None:
+def check_can_flag(user: AnyUser) -> User:
+    """Returns `user`, known from here on to be a reader."""
     if not can_flag(user):
         raise PermissionDenied("Sign in to report something to the editors.")
+    return user
 
 
 def can_moderate(user: AnyUser) -> bool:

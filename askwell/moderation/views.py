@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from askwell.accounts.requests import SignedInRequest
 from askwell.audit.models import LogEntry
 from askwell.core.pagination import paginate
 from askwell.core.ratelimit import rate_limit
@@ -63,7 +64,7 @@ def _target_url(target: Target) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 @rate_limit("flag")
-def flag(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def flag(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
     permissions.check_can_flag(request.user)
     target = queries.flaggable(request.user, kind, pk)
     form = FlagForm(request.POST or None)
@@ -93,7 +94,7 @@ def flag(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def flag_queue(request: HttpRequest) -> HttpResponse:
+def flag_queue(request: SignedInRequest) -> HttpResponse:
     permissions.check_can_moderate(request.user)
     filters = FlagFilterForm(request.GET or None)
     flags = Flag.objects.open().with_targets().order_by("created_at", "pk")
@@ -121,7 +122,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 @login_required
 @require_POST
-def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+def dismiss(request: SignedInRequest, pk: int) -> HttpResponse:
     permissions.check_can_moderate(request.user)
     found = get_object_or_404(Flag.objects.open().with_targets(), pk=pk)
     closed = actions.dismiss_flag(
@@ -148,7 +149,7 @@ MODELS: dict[str, type[Target]] = {
 
 @login_required
 @require_POST
-def moderate(request: HttpRequest, kind: str, pk: int, verb: str) -> HttpResponse:
+def moderate(request: SignedInRequest, kind: str, pk: int, verb: str) -> HttpResponse:
     """Hide, delete or restore one item, with the reason the form gives."""
     permissions.check_can_moderate(request.user)
     if kind not in TARGET_KINDS or verb not in MODERATE:
@@ -178,7 +179,7 @@ def _with_context(model: type[Target]) -> QuerySet[Target]:
 
 
 @login_required
-def removed(request: HttpRequest) -> HttpResponse:
+def removed(request: SignedInRequest) -> HttpResponse:
     """Hidden and deleted content, newest change first, each with a restore form."""
     permissions.check_can_moderate(request.user)
     return render(
@@ -193,7 +194,7 @@ def removed(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def held(request: HttpRequest) -> HttpResponse:
+def held(request: SignedInRequest) -> HttpResponse:
     permissions.check_can_moderate(request.user)
     return render(
         request,
@@ -204,7 +205,7 @@ def held(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def approve(request: HttpRequest, slug: str) -> HttpResponse:
+def approve(request: SignedInRequest, slug: str) -> HttpResponse:
     permissions.check_can_moderate(request.user)
     question = get_object_or_404(Question, slug=slug)
     try:
@@ -220,7 +221,7 @@ def approve(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def reject(request: HttpRequest, slug: str) -> HttpResponse:
+def reject(request: SignedInRequest, slug: str) -> HttpResponse:
     permissions.check_can_moderate(request.user)
     question = get_object_or_404(Question, slug=slug)
     form = ReasonForm(request.POST)
@@ -243,7 +244,7 @@ def reject(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def duplicate(request: HttpRequest, slug: str) -> HttpResponse:
+def duplicate(request: SignedInRequest, slug: str) -> HttpResponse:
     permissions.check_can_moderate(request.user)
     question = get_object_or_404(Question.objects.select_related("asker"), slug=slug)
     form = DuplicateForm(request.POST or None)
@@ -267,7 +268,7 @@ def duplicate(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def reopen(request: HttpRequest, slug: str) -> HttpResponse:
+def reopen(request: SignedInRequest, slug: str) -> HttpResponse:
     permissions.check_can_moderate(request.user)
     question = get_object_or_404(Question, slug=slug)
     form = ReasonForm(request.POST)
@@ -290,7 +291,7 @@ def reopen(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: SignedInRequest) -> HttpResponse:
     """Read-only and filtered; there is no view that writes to the log."""
     permissions.check_can_browse_audit_log(request.user)
     filters = AuditFilterForm(request.GET or None)
@@ -322,8 +323,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _day_start(day: object) -> datetime:
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))  # type: ignore[call-overload]
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
 # --- privacy ------------------------------------------------------------------------
@@ -331,7 +332,7 @@ def _day_start(day: object) -> datetime:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: SignedInRequest) -> HttpResponse:
     """GET explains; POST downloads (a POST, because the export is audited)."""
     permissions.check_can_manage_own_data(request.user)
     if request.method == "GET":
@@ -352,7 +353,7 @@ def export(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 @rate_limit("password_confirm")
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: SignedInRequest) -> HttpResponse:
     permissions.check_can_delete_account(request.user)
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

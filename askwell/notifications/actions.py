@@ -70,40 +70,40 @@ class Comment(Protocol):
 
 
 def follow_topic(user: User | AnonymousUser, topic: Topic) -> TopicFollow:
-    check_can_follow(user)
+    user = check_can_follow(user)
     with transaction.atomic():
         follow, _ = TopicFollow.objects.get_or_create(user=user, topic=topic)
     return follow
 
 
 def unfollow_topic(user: User | AnonymousUser, topic: Topic) -> None:
-    check_can_follow(user)
+    user = check_can_follow(user)
     with transaction.atomic():
         TopicFollow.objects.filter(user=user, topic=topic).delete()
 
 
 def follow_question(user: User | AnonymousUser, question: Question) -> QuestionFollow:
-    check_can_follow(user)
+    user = check_can_follow(user)
     with transaction.atomic():
         follow, _ = QuestionFollow.objects.get_or_create(user=user, question=question)
     return follow
 
 
 def unfollow_question(user: User | AnonymousUser, question: Question) -> None:
-    check_can_follow(user)
+    user = check_can_follow(user)
     with transaction.atomic():
         QuestionFollow.objects.filter(user=user, question=question).delete()
 
 
 def save_question(user: User | AnonymousUser, question: Question) -> SavedQuestion:
-    check_can_follow(user)
+    user = check_can_follow(user)
     with transaction.atomic():
         saved, _ = SavedQuestion.objects.get_or_create(user=user, question=question)
     return saved
 
 
 def unsave_question(user: User | AnonymousUser, question: Question) -> None:
-    check_can_follow(user)
+    user = check_can_follow(user)
     with transaction.atomic():
         SavedQuestion.objects.filter(user=user, question=question).delete()
 
@@ -118,7 +118,7 @@ def mark_read(
 
     Ids of other users' notifications are ignored. Returns how many changed.
     """
-    check_can_manage_notifications(user)
+    user = check_can_manage_notifications(user)
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
@@ -132,7 +132,7 @@ def update_preferences(user: User | AnonymousUser, **changes: Any) -> Preference
     Keys are `Preference.field_names()`: `<kind>_in_app`, `<kind>_email` and
     `email_frequency`.
     """
-    check_can_manage_notifications(user)
+    user = check_can_manage_notifications(user)
     unknown = set(changes) - set(Preference.field_names())
     if unknown:
         raise TypeError(f"Unknown preferences: {', '.join(sorted(unknown))}")

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from askwell.notifications.models import Notification
 
@@ -14,8 +16,10 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["text", "recipient__username", "recipient__email"]
     raw_id_fields = ["recipient", "actor", "question"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False

@@ -14,7 +14,7 @@ class KindRow:
     email: forms.BoundField
 
 
-class PreferenceForm(forms.ModelForm):
+class PreferenceForm(forms.ModelForm):  # type: ignore[type-arg]  # Django's class is not generic at run time
     class Meta:
         model = Preference
         fields = Preference.field_names()

@@ -18,6 +18,8 @@ from askwell.notifications.models import (
 if TYPE_CHECKING:
     from askwell.accounts.models import User
 
+    Owned = TopicFollow | QuestionFollow | SavedQuestion | Notification | Preference
+
 
 def export(user: User) -> dict[str, Any]:
     preference = Preference.objects.filter(user=user).first()
@@ -76,12 +78,13 @@ def erase(user: User) -> dict[str, int]:
             actor=user
         ).update(actor=None),
     }
-    for key, model, field in [
+    owned: list[tuple[str, type[Owned], str]] = [
         ("topic_follows_deleted", TopicFollow, "user"),
         ("question_follows_deleted", QuestionFollow, "user"),
         ("saved_questions_deleted", SavedQuestion, "user"),
         ("notifications_deleted", Notification, "recipient"),
         ("preferences_deleted", Preference, "user"),
-    ]:
+    ]
+    for key, model, field in owned:
         done[key] = model.objects.filter(**{field: user}).delete()[0]
     return done

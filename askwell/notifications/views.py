@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from askwell.accounts.requests import SignedInRequest
 from askwell.core.pagination import paginate
 from askwell.notifications import actions
 from askwell.notifications.forms import PreferenceForm
@@ -17,21 +18,21 @@ from askwell.topics.models import Topic
 
 @login_required
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: SignedInRequest) -> HttpResponse:
     page = paginate(request, Notification.objects.inbox(request.user))
     return render(request, "notifications/inbox.html", {"page": page})
 
 
 @login_required
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: SignedInRequest) -> HttpResponse:
     actions.mark_read(request.user)
     return redirect("notifications:inbox")
 
 
 @login_required
 @require_GET
-def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+def open_notification(request: SignedInRequest, pk: int) -> HttpResponse:
     """Mark one notification read and go where it leads.
 
     A GET that writes, like following a link in an email: marking read is
@@ -47,7 +48,7 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: SignedInRequest) -> HttpResponse:
     form = PreferenceForm(
         request.POST or None, instance=Preference.for_user(request.user)
     )
@@ -60,7 +61,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def saved(request: HttpRequest) -> HttpResponse:
+def saved(request: SignedInRequest) -> HttpResponse:
     saved_questions = (
         SavedQuestion.objects.filter(user=request.user)
         .select_related("question")

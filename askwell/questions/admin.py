@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from askwell.questions import actions
 from askwell.questions.models import (
@@ -32,7 +34,9 @@ class AnswerInline(admin.StackedInline):
     readonly_fields = ["contributor"]
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
 
@@ -58,7 +62,7 @@ class QuestionAdmin(admin.ModelAdmin):
     # The admin fills in the rows; the actions save them, keep a revision of
     # every version and tell search (search/receivers.py follows
     # content_changed once the admin's transaction commits).
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]  # ModelAdmin's hook, untyped in the stubs' base; request.user is staff
         actions.save_question(
             request.user,
             obj,
@@ -67,7 +71,7 @@ class QuestionAdmin(admin.ModelAdmin):
             created=not change,
         )
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]  # ModelAdmin's hook, untyped in the stubs' base; request.user is staff
         # The question and its topics are saved (save_model); the inline
         # answers are filled in here and saved one by one by the actions.
         for formset in formsets:
@@ -78,10 +82,10 @@ class QuestionAdmin(admin.ModelAdmin):
                 actions.save_answer(request.user, answer, changed=changed)
             actions.delete_answers(request.user, formset.deleted_objects)
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]  # ModelAdmin's hook, untyped in the stubs' base; request.user is staff
         actions.delete_questions(request.user, [obj])
 
-    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]  # ModelAdmin's hook, untyped in the stubs' base; request.user is staff
         actions.delete_questions(request.user, queryset)
 
 
@@ -106,21 +110,23 @@ class AnswerAdmin(admin.ModelAdmin):
     # the words here sends the answer back there (actions.record_edit).
     readonly_fields = ["body_html", "review_state", "reviewed_by", "reviewed_at"]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> list[str]:
         """Who signs an answer is fixed once it exists: changing it would
         put one contributor's name on another's words."""
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "contributor", "author"] if obj is not None else fields
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]  # ModelAdmin's hook, untyped in the stubs' base; request.user is staff
         actions.save_answer(
             request.user, obj, changed=form.changed_data, created=not change
         )
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]  # ModelAdmin's hook, untyped in the stubs' base; request.user is staff
         actions.delete_answers(request.user, [obj])
 
-    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]  # ModelAdmin's hook, untyped in the stubs' base; request.user is staff
         actions.delete_answers(request.user, queryset)
 
 
@@ -133,13 +139,17 @@ class RevisionAdmin(admin.ModelAdmin):
     search_fields = ["question__title", "reason"]
     readonly_fields = [f.name for f in Revision._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
 

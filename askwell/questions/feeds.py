@@ -12,7 +12,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.utils.html import escape
 
 from askwell.core.links import site_url
 from askwell.experts.models import Contributor
-from askwell.questions.models import Answer, Question
+from askwell.questions.models import Answer, AnswerQuerySet, Question
 from askwell.topics.models import Topic
 
 FEED_LENGTH = 30
@@ -36,7 +35,7 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def newest_answers(answers: QuerySet[Answer]) -> list[Answer]:
+def newest_answers(answers: AnswerQuerySet) -> list[Answer]:
     return list(
         answers.published()
         .select_related("question", "contributor")
@@ -44,7 +43,7 @@ def newest_answers(answers: QuerySet[Answer]) -> list[Answer]:
     )
 
 
-class _EntryFeed(Feed):
+class _EntryFeed(Feed):  # type: ignore[type-arg]  # Django's class is not generic at run time
     """Items are questions and answers; the feed's object is a topic or a
     contributor, whose page is the feed's link."""
 

@@ -7,7 +7,7 @@ actions.py.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from django import forms
@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from askwell.core.antispam import SpamCheckMixin
-from askwell.core.forms import TextField
+from askwell.core.forms import TextField, model_choice
 from askwell.experts.models import Book, Contributor
 from askwell.lib import limits
 from askwell.lib.pii import find_personal_details
@@ -26,6 +26,8 @@ from askwell.topics.models import Topic
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
+
+    from askwell.accounts.models import User
 
 QUESTION_WORDS = frozenset(
     [
@@ -73,11 +75,13 @@ class ContentSpamCheckMixin(SpamCheckMixin):
     has something published is not new (see askwell/core/antispam.py)."""
 
     def has_published(self, user: AbstractUser) -> bool:
-        return has_published(user)
+        # core types the author as AbstractUser (it cannot import accounts);
+        # it is always an accounts.User (AUTH_USER_MODEL).
+        return has_published(cast("User", user))
 
 
-class TopicChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Topic) -> str:  # type: ignore[override]
+class TopicChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # Django's class is not generic at run time
+    def label_from_instance(self, obj: Topic) -> str:
         return obj.name
 
 
@@ -101,7 +105,7 @@ def _topic_choices(initial: list[Topic], posted: list[str]) -> list[tuple[int, s
     parents = [t for t in listed if t.depth == 0]
     children: dict[int, list[Topic]] = {}
     for topic in listed:
-        if topic.depth > 0:
+        if topic.depth > 0 and topic.parent_id is not None:
             children.setdefault(topic.parent_id, []).append(topic)
     choices: list[tuple[int, str]] = []
     for parent in parents:
@@ -141,7 +145,7 @@ class AskForm(ContentSpamCheckMixin, forms.Form):
     # Set when the asker has seen the personal-details warning and posts anyway.
     keep_personal_details = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         posted = self.data.getlist("topics") if hasattr(self.data, "getlist") else []
         self.fields["topics"].widget.choices = _topic_choices(
@@ -149,7 +153,7 @@ class AskForm(ContentSpamCheckMixin, forms.Form):
         )
 
     def clean_title(self) -> str:
-        title = self.cleaned_data["title"]
+        title: str = self.cleaned_data["title"]
         words = title.split()
         if len(words) < 3:
             raise ValidationError(
@@ -204,7 +208,7 @@ class EditQuestionForm(AskForm):
 
     field_order = ["title", "details", "topics", "reason"]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["anonymous"]
         del self.fields["keep_personal_details"]
@@ -293,14 +297,16 @@ class AnswerForm(ContentSpamCheckMixin, forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         contributors: list[Contributor],
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         ids = [c.pk for c in contributors]
-        self.fields["contributor"].queryset = Contributor.objects.filter(pk__in=ids)
-        self.fields["source_book"].queryset = Book.objects.filter(
+        model_choice(self, "contributor").queryset = Contributor.objects.filter(
+            pk__in=ids
+        )
+        model_choice(self, "source_book").queryset = Book.objects.filter(
             authors__in=ids
         ).distinct()
         if len(contributors) == 1:
@@ -308,7 +314,7 @@ class AnswerForm(ContentSpamCheckMixin, forms.Form):
             self.fields["contributor"].initial = contributors[0].pk
 
     def clean_body(self) -> str:
-        body = self.cleaned_data["body"]
+        body: str = self.cleaned_data["body"]
         if len(body.split()) < 5:
             raise ValidationError(
                 "An answer needs at least a couple of sentences.", code="too_short"
@@ -346,10 +352,10 @@ class EndorseForm(forms.Form):
     )
 
     def __init__(
-        self, *args: object, contributors: list[Contributor], **kwargs: object
+        self, *args: Any, contributors: list[Contributor], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contributor"].queryset = Contributor.objects.filter(
+        model_choice(self, "contributor").queryset = Contributor.objects.filter(
             pk__in=[c.pk for c in contributors]
         )
         if len(contributors) == 1:

@@ -15,6 +15,7 @@ from askwell.core.models import Importable, Timestamped, importable_constraint
 from askwell.experts.models import Contributor
 from askwell.lib import limits
 from askwell.lib.markdown import excerpt, render_markdown
+from askwell.topics.models import Topic
 
 
 class QuestionType(models.TextChoices):
@@ -178,12 +179,12 @@ class Question(Importable, Timestamped):
 
     def save(self, *args: object, **kwargs: object) -> None:
         _render_on_save(self, kwargs)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # Model.save's own arguments, passed on
 
     def get_absolute_url(self) -> str:
         return reverse("questions:detail", kwargs={"slug": self.slug})
 
-    def primary_topic(self) -> object | None:
+    def primary_topic(self) -> Topic | None:
         """The most specific of the question's (prefetched) topics."""
         topics = list(self.topics.all())
         if not topics:
@@ -221,7 +222,9 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
                 ),
                 net_endorsements=F("endorsement_count") - F("disagreement_count"),
             )
-            .order_by(
+            # helpful_count is with_signal_counts()'s: the stubs lose
+            # annotations across a custom QuerySet method.
+            .order_by(  # type: ignore[misc]  # see above
                 "display_group",
                 "-net_endorsements",
                 "-helpful_count",
@@ -267,7 +270,9 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
         """helpful_count, endorsement_count and disagreement_count, each one
         subquery (no GROUP BY over the page's joins)."""
 
-        def count(model: type[models.Model], **filters: object) -> Coalesce:
+        def count(
+            model: type[HelpfulMark | Endorsement], **filters: object
+        ) -> Coalesce:
             rows = (
                 model.objects.filter(answer=models.OuterRef("pk"), **filters)
                 .order_by()
@@ -355,6 +360,17 @@ class Answer(Importable, Timestamped):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
+    # Not columns: what the question page works out per reader for the
+    # answer card (questions/views.py: detail and helpful).
+    marked_helpful: bool
+    endorsed_by: list[Endorsement]
+    disputed_by: list[Endorsement]
+    can_edit: bool
+    can_comment: bool
+    can_endorse: bool
+    can_mark_helpful: bool
+    review_overdue: bool
+
     objects = AnswerQuerySet.as_manager()
     MARKDOWN: ClassVar[tuple[str, str]] = ("body", "body_html")
 
@@ -373,7 +389,7 @@ class Answer(Importable, Timestamped):
 
     def save(self, *args: object, **kwargs: object) -> None:
         _render_on_save(self, kwargs)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # Model.save's own arguments, passed on
 
     def get_absolute_url(self) -> str:
         return f"{self.question.get_absolute_url()}#answer-{self.pk}"
@@ -625,7 +641,7 @@ class Comment(Timestamped):
 
     def save(self, *args: object, **kwargs: object) -> None:
         _render_on_save(self, kwargs)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # Model.save's own arguments, passed on
 
     def get_absolute_url(self) -> str:
         return f"{self.answer.question.get_absolute_url()}#comment-{self.pk}"
@@ -674,5 +690,5 @@ def _render_on_save(
     source, target = obj.MARKDOWN
     render_html(obj)
     update_fields = kwargs.get("update_fields")
-    if update_fields is not None and source in update_fields:  # type: ignore[operator]
-        kwargs["update_fields"] = {*update_fields, target}  # type: ignore[misc]
+    if update_fields is not None and source in update_fields:  # type: ignore[operator]  # save()'s update_fields: an iterable of names
+        kwargs["update_fields"] = {*update_fields, target}  # type: ignore[misc]  # as above

@@ -6,7 +6,7 @@ owns them, so the question page needs neither app.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -14,15 +14,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from askwell.accounts.roles import is_editor, is_reader
-from askwell.questions.models import Answer, Comment, Question
+from askwell.questions.models import Answer, Comment, Question, QuestionQuerySet
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser
 
     from askwell.accounts.models import User
 
 
-def questions_visible_to(user: User | AnonymousUser) -> QuerySet[Question]:
+def questions_visible_to(user: User | AnonymousUser) -> QuestionQuerySet:
     """Questions `user` may open: visible ones for everyone, every one for
     editors (hidden and deleted pages show a banner), and their own held
     questions for askers (with a "waiting for review" note).
@@ -52,7 +52,7 @@ def question_pages_visible_to(user: User | AnonymousUser) -> QuerySet[Question]:
     return questions_visible_to(user).annotate(has_duplicates=Exists(duplicates))
 
 
-def due_cutoff() -> timezone.datetime:
+def due_cutoff() -> datetime:
     return timezone.now() - timedelta(days=settings.ASKWELL_REVIEW_DAYS)
 
 
@@ -66,7 +66,7 @@ def is_overdue(answer: Answer) -> bool:
     return (answer.reviewed_at or answer.created_at) < due_cutoff()
 
 
-def has_published(user: AbstractUser) -> bool:
+def has_published(user: User) -> bool:
     """Whether readers can see anything `user` posted: a visible question, a
     published answer or a published comment."""
     return (

@@ -34,7 +34,8 @@ class QuestionSitemap(SiteSitemap):
         )
 
     def lastmod(self, item: Question) -> datetime:
-        return item.changed_at  # type: ignore[attr-defined]
+        changed: datetime = item.changed_at  # type: ignore[attr-defined]  # items() annotates it
+        return changed
 
     def get_latest_lastmod(self) -> datetime | None:
         latest = [

@@ -52,7 +52,9 @@ def qa_page(question: Question, answers: Sequence[Answer]) -> dict[str, Any] | N
     reviewed = [a for a in answers if a.review_state in REVIEWED and a.reviewed_at]
     if reviewed:
         data["@type"] = ["QAPage", "MedicalWebPage"]
-        data["lastReviewed"] = max(a.reviewed_at for a in reviewed).date().isoformat()
+        data["lastReviewed"] = (
+            max(a.reviewed_at for a in reviewed if a.reviewed_at).date().isoformat()
+        )
         data["reviewedBy"] = _reviewers(reviewed)
     return data
 
@@ -63,7 +65,7 @@ def _answer(answer: Answer, page_url: str) -> dict[str, Any]:
         "text": plain_text(answer.body_html),
         "dateCreated": answer.created_at.isoformat(),
         "dateModified": answer.updated_at.isoformat(),
-        "upvoteCount": answer.helpful_count,
+        "upvoteCount": answer.helpful_count,  # type: ignore[attr-defined]  # ordered_for_display()'s
         "url": f"{page_url}#answer-{answer.pk}",
         "author": contributor_entity(answer.contributor),
     }

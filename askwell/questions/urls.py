@@ -10,10 +10,11 @@ from askwell.questions import browse, views
 from askwell.questions.feeds import ContributorFeed, TopicFeed
 
 app_name = "questions"
+# The ask page's topic suggestions (suggest-topics) read search's topic
+# phrases: askwell/urls.py adds them to this namespace from search/urls.py.
 urlpatterns = [
     path("", views.question_list, name="list"),
     path("ask/", views.ask, name="ask"),
-    path("ask/topics/", views.suggest_topics, name="suggest-topics"),
     path("preview/", views.preview, name="preview"),
     path("answers/<int:pk>/edit/", views.edit_answer, name="edit-answer"),
     path("answers/<int:pk>/history/", views.answer_history, name="answer-history"),

@@ -11,13 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from askwell.accounts.requests import HtmxRequest, SignedInRequest
 from askwell.accounts.roles import is_editor
 from askwell.core.generation import content_generation
 from askwell.core.pagination import paginate
 from askwell.core.ratelimit import rate_limit
 from askwell.core.requests import refuse_oversized, request_bytes
 from askwell.language.emergency import suggests_emergency
-from askwell.language.understanding import find_focus
 from askwell.lib import limits
 from askwell.lib.pii import remove_personal_details
 from askwell.questions import actions, permissions
@@ -43,12 +43,10 @@ from askwell.questions.models import (
     summarize_stances,
 )
 from askwell.questions.queries import is_overdue, question_pages_visible_to
-from askwell.questions.related import related_questions, related_videos
+from askwell.questions.related import related_videos
 from askwell.questions.structured_data import qa_page
 from askwell.questions.writing import TARGET_GRADE
 from askwell.questions.writing import preview as writing_preview
-from askwell.search import current_version, topic_phrases
-from askwell.topics.models import Topic
 
 
 def question_list(request: HttpRequest) -> HttpResponse:
@@ -116,8 +114,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "topic_path": topic.path() if topic else [],
             # Computed only when the side column's fragment is not cached: it
             # is the same for everyone until content changes (the template
-            # caches it per content generation).
-            "related_questions": partial(related_questions, question),
+            # caches it per content generation, "Continue learning" included).
             "related_videos": partial(related_videos, question),
             "content_generation": content_generation(),
             "show_asker": permissions.can_see_asker(user, question),
@@ -134,7 +131,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @rate_limit("ask")
-def ask(request: HttpRequest) -> HttpResponse:
+def ask(request: SignedInRequest) -> HttpResponse:
     permissions.check_can_ask(request.user)
     form = AskForm(request.POST or None, author=request.user)
     context: dict[str, object] = {"form": form}
@@ -175,33 +172,8 @@ def ask(request: HttpRequest) -> HttpResponse:
     # form says what is too long).
     text = QuestionDraftForm(request.POST).text() if request.method == "POST" else ""
     context["emergency"] = suggests_emergency(text)
-    context["suggested_topics"] = _suggested_topics(text) if text else []
+    context["draft_text"] = text  # search suggests the topics it names
     return render(request, "questions/ask.html", context)
-
-
-# The largest request the ask page's aids send: title, details, chosen topics.
-DRAFT_BYTES = request_bytes(limits.QUESTION_TITLE, limits.QUESTION_DETAILS)
-
-
-@login_required
-@rate_limit("typing", methods=("GET",))
-@refuse_oversized(DRAFT_BYTES)
-def suggest_topics(request: HttpRequest) -> HttpResponse:
-    """htmx: topics named in the question being typed, as checkboxes of the form."""
-    permissions.check_can_ask(request.user)
-    draft = QuestionDraftForm(request.GET)
-    if not draft.is_valid():
-        return _refused(request, draft)
-    chosen = {v for v in request.GET.getlist("topics") if v.isdecimal()}
-    return render(
-        request,
-        "questions/_topic_suggestions.html",
-        {
-            "suggested_topics": [
-                t for t in _suggested_topics(draft.text()) if str(t.pk) not in chosen
-            ]
-        },
-    )
 
 
 def _refused(request: HttpRequest, form: forms.Form) -> HttpResponse:
@@ -209,14 +181,8 @@ def _refused(request: HttpRequest, form: forms.Form) -> HttpResponse:
     return render(request, "components/_input_refused.html", {"form": form}, status=400)
 
 
-def _suggested_topics(text: str) -> list[Topic]:
-    focus, _ = find_focus(text, topic_phrases(current_version()), limit=5)
-    found = {t.pk: t for t in Topic.objects.filter(pk__in=[m.topic_id for m in focus])}
-    return [found[m.topic_id] for m in focus if m.topic_id in found]
-
-
 @login_required
-def edit_question(request: HttpRequest, slug: str) -> HttpResponse:
+def edit_question(request: SignedInRequest, slug: str) -> HttpResponse:
     question = get_object_or_404(Question.objects.visible(), slug=slug)
     permissions.check_can_edit_question(request.user, question)
     form = EditQuestionForm(
@@ -254,7 +220,7 @@ def edit_question(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @rate_limit("answer")
-def answer(request: HttpRequest, slug: str) -> HttpResponse:
+def answer(request: SignedInRequest, slug: str) -> HttpResponse:
     question = get_object_or_404(Question.objects.visible(), slug=slug)
     contributors = permissions.answering_contributors(request.user, question)
     if not contributors:
@@ -290,7 +256,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def edit_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_answer(request: SignedInRequest, pk: int) -> HttpResponse:
     existing = get_object_or_404(
         Answer.objects.select_related("question", "contributor"), pk=pk
     )
@@ -345,7 +311,7 @@ PREVIEW_BYTES = request_bytes(limits.ANSWER_BODY, limits.REFERENCES, limits.EDIT
 @require_POST
 @rate_limit("preview")
 @refuse_oversized(PREVIEW_BYTES)
-def preview(request: HttpRequest) -> HttpResponse:
+def preview(request: SignedInRequest) -> HttpResponse:
     """htmx: the answer as it will look, its reading level and jargon to explain."""
     permissions.check_can_preview(request.user)
     form = PreviewForm(request.POST)
@@ -429,7 +395,7 @@ def _history(
 
 @login_required
 @require_POST
-def restore(request: HttpRequest, pk: int) -> HttpResponse:
+def restore(request: SignedInRequest, pk: int) -> HttpResponse:
     revision = get_object_or_404(Revision.objects.select_related("question"), pk=pk)
     form = RestoreForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -454,7 +420,7 @@ def _published_answer(pk: int) -> Answer:
 
 @require_POST
 @rate_limit("vote")
-def helpful(request: HttpRequest, pk: int) -> HttpResponse:
+def helpful(request: HtmxRequest, pk: int) -> HttpResponse:
     target = _published_answer(pk)
     if not request.user.is_authenticated:
         return redirect(f"{_login_url()}?next={target.get_absolute_url()}")
@@ -481,7 +447,7 @@ def _login_url() -> str:
 
 @login_required
 @rate_limit("vote")
-def endorse(request: HttpRequest, pk: int) -> HttpResponse:
+def endorse(request: SignedInRequest, pk: int) -> HttpResponse:
     target = _published_answer(pk)
     contributors = permissions.endorsing_contributors(request.user, target)
     if not contributors:
@@ -514,7 +480,7 @@ def endorse(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limit("comment")
-def comment(request: HttpRequest, pk: int) -> HttpResponse:
+def comment(request: SignedInRequest, pk: int) -> HttpResponse:
     target = _published_answer(pk)
     permissions.check_can_comment(request.user, target)
     form = CommentForm(request.POST, author=request.user)

@@ -33,7 +33,7 @@ REVIEWABLE = {
     Answer.Review.NEEDS_RE_REVIEW,
     Answer.Review.PUBLISHED,  # a reviewed answer falling due again
 }
-OUTCOME = {
+OUTCOME: dict[str, str] = {
     MedicalReview.Decision.APPROVED: Answer.Review.PUBLISHED,
     MedicalReview.Decision.CHANGES_REQUESTED: Answer.Review.CHANGES_REQUESTED,
     MedicalReview.Decision.REJECTED: Answer.Review.REJECTED,

@@ -95,7 +95,7 @@ def review_conflict(user: User | AnonymousUser, answer: Answer) -> str:
     way but the reviewer role (one query)."""
     if not user.is_authenticated:
         return ""
-    conditions = _conflicts(user)  # type: ignore[arg-type]
+    conditions = _conflicts(user)
     found = (
         Answer.objects.filter(pk=answer.pk)
         .annotate(

@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from askwell.accounts.models import User
+from askwell.accounts.requests import SignedInRequest
 from askwell.core.pagination import paginate
 from askwell.experts.models import Contributor
 from askwell.questions.diff import word_diff
@@ -27,7 +27,7 @@ DECIDE = {
 
 
 @login_required
-def queue(request: HttpRequest, kind: str = "pending") -> HttpResponse:
+def queue(request: SignedInRequest, kind: str = "pending") -> HttpResponse:
     check_is_reviewer(request.user)
     filters = QueueFilterForm(request.GET)
     topic = None
@@ -36,7 +36,7 @@ def queue(request: HttpRequest, kind: str = "pending") -> HttpResponse:
         slug = filters.cleaned_data["topic"]
         topic = Topic.objects.filter(slug=slug).first() if slug else None
         specialty = filters.cleaned_data["specialty"]
-    reviewer: User = request.user  # type: ignore[assignment]
+    reviewer = request.user
     listing = queries.due if kind == "due" else queries.pending
     rows: QuerySet[Answer] = listing(
         topic=topic, specialty=specialty, reviewer=reviewer
@@ -67,7 +67,7 @@ def queue(request: HttpRequest, kind: str = "pending") -> HttpResponse:
 
 
 @login_required
-def review_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def review_answer(request: SignedInRequest, pk: int) -> HttpResponse:
     answer = get_object_or_404(
         Answer.objects.select_related("question", "contributor", "reviewed_by"), pk=pk
     )

@@ -19,6 +19,9 @@ Reading the content the way search does:
 Keeping the index in step after a bulk load (the `import` command):
     refresh_statistics()      let the lexical backend recount its words
     run_embeddings(stdout)    compute missing embeddings, progress on stdout
+    index_now(q_ids, a_ids)   index and embed these at once, inside the
+                              caller's transaction (the demo loader: the
+                              demo is searchable as soon as it is loaded)
 
 Everything else in askwell/search (the engine's parts, the backends, the
 vector index, the snapshot, the models) is search's own and may change
@@ -37,7 +40,12 @@ from askwell.search.engine import (
     similar_questions,
     similarity,
 )
-from askwell.search.indexing import current_version, refresh_statistics, run_embeddings
+from askwell.search.indexing import (
+    current_version,
+    index_now,
+    refresh_statistics,
+    run_embeddings,
+)
 from askwell.search.phrases import topic_phrases
 
 __all__ = [
@@ -45,6 +53,7 @@ __all__ = [
     "SearchResults",
     "current_version",
     "hit_to_dict",
+    "index_now",
     "query_vectors",
     "refresh_statistics",
     "related_questions",

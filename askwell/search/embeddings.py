@@ -118,7 +118,8 @@ class MiniLMEmbedder:
         # Mean-pool the real tokens as one batched (1 × seq) @ (seq × dim) product.
         weights = mask.astype(np.float32)[:, None, :]
         pooled = (weights @ hidden)[:, 0, :] / weights.sum(axis=2)
-        return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+        vectors: np.ndarray = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+        return vectors
 
 
 def _carrier_model_path() -> Path:

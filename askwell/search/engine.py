@@ -122,7 +122,8 @@ def _query_vector(text: str) -> np.ndarray | None:
                 "No embedding model is installed: search runs on lexical matching only."
             )
         return None
-    return embedder.embed([query_passage(text)])[0]
+    vector: np.ndarray = embedder.embed([query_passage(text)])[0]
+    return vector
 
 
 def query_vectors(texts: list[str]) -> list[np.ndarray] | None:
@@ -523,7 +524,9 @@ def _answered_questions(question_ids: list[int]) -> list[Question]:
     return [
         found[qid]
         for qid in question_ids
-        if qid in found and found[qid].published_answers
+        # published_answers is the Prefetch's to_attr, which the stubs lose
+        # once the rows are values of a dict.
+        if qid in found and found[qid].published_answers  # type: ignore[attr-defined]  # prefetched above (to_attr)
     ]
 
 

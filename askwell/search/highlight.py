@@ -40,7 +40,8 @@ def highlight_excerpt(
         piece = "…" + piece
     if pattern is None:
         return mark_safe(escape(piece))  # noqa: S308 - escaped
-    out, last = [], 0
+    out: list[str] = []
+    last = 0
     for found in pattern.finditer(piece):
         out.append(escape(piece[last : found.start()]))
         out.append(f"<mark>{escape(found.group(0))}</mark>")

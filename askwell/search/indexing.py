@@ -132,6 +132,14 @@ def index_answers(
         bump_version()
 
 
+def index_now(question_ids: list[int], answer_ids: list[int]) -> None:
+    """Index these answers and embed them and these questions now, in the
+    caller's transaction, however many there are (no after-commit
+    scheduling, no inline-embedding limit)."""
+    index_answers(answer_ids, embed=False)
+    embed_pending(answer_ids=answer_ids, question_ids=question_ids)
+
+
 def _question_ids(answer_ids: list[int]) -> list[int]:
     return list(
         SearchDocument.objects.filter(answer_id__in=answer_ids).values_list(

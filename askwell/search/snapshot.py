@@ -180,7 +180,8 @@ class Snapshot:
         ]
 
     def answers_of(self, question_ids: list[int]) -> list[int]:
-        return self.answers_by_question.get_many(question_ids).tolist()
+        answer_ids: list[int] = self.answers_by_question.get_many(question_ids).tolist()
+        return answer_ids
 
     def questions_about(self, topic_ids: list[int], limit: int) -> list[int]:
         """Indexed questions filed under any of `topic_ids`, at most `limit`."""
@@ -273,7 +274,7 @@ def _indexed_answers() -> int:
             cursor.execute(
                 "SELECT reltuples::bigint FROM pg_class WHERE oid = 'search_searchdocument'::regclass"
             )
-            estimate = cursor.fetchone()[0]
+            estimate: int = cursor.fetchone()[0]
         if estimate >= EXACT_COUNT_BELOW:
             return estimate
     return SearchDocument.objects.count()

@@ -55,7 +55,8 @@ def _pgvector_columns(alias: str) -> bool:
             "SELECT count(*) FROM information_schema.columns WHERE table_name = ANY(%s) AND column_name = 'embedding_vec'",
             [[table for table, _ in TABLES.values()]],
         )
-        return cursor.fetchone()[0] == len(TABLES)
+        found: int = cursor.fetchone()[0]
+        return found == len(TABLES)
 
 
 def uses_pgvector() -> bool:

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 DIM = 384
+# How a database driver hands back a BinaryField: bytes, or a memoryview
+# (psycopg); None where no vector was computed yet.
+Blob = bytes | memoryview
 
 
 @dataclass
@@ -23,7 +26,7 @@ class Matrix:
     vectors: np.ndarray  # float32, shape (n, DIM)
 
     @classmethod
-    def from_rows(cls, rows: Iterable[tuple[int, bytes]]) -> Matrix:
+    def from_rows(cls, rows: Iterable[tuple[int, Blob | None]]) -> Matrix:
         ids: list[int] = []
         blobs: list[bytes] = []
         for pk, blob in rows:
@@ -74,14 +77,14 @@ def to_blob(vector: np.ndarray) -> bytes:
     return np.asarray(vector, dtype=np.float32).tobytes()
 
 
-def from_blob(blob: bytes) -> np.ndarray:
+def from_blob(blob: Blob) -> np.ndarray:
     return np.frombuffer(bytes(blob), dtype=np.float32)
 
 
 class CachedMatrix:
     """A Matrix loaded by `load`, reloaded when `version` changes."""
 
-    def __init__(self, load: Callable[[], Iterable[tuple[int, bytes]]]) -> None:
+    def __init__(self, load: Callable[[], Iterable[tuple[int, Blob | None]]]) -> None:
         self._load = load
         self._lock = threading.Lock()
         self._version: int | None = None

@@ -1,19 +1,24 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django import forms
-from django.core.paginator import Paginator
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 
+from askwell.accounts.requests import SignedInRequest
 from askwell.core.forms import TextField
 from askwell.core.ratelimit import rate_limit
 from askwell.core.requests import refuse_oversized, request_bytes
 from askwell.language.emergency import suggests_emergency
 from askwell.lib import limits
+from askwell.questions import permissions
 from askwell.questions.forms import QuestionDraftForm
 from askwell.questions.models import Answer, Question, QuestionType
 from askwell.search import engine
@@ -43,6 +48,14 @@ class SimilarForm(QuestionDraftForm):
         return (self.cleaned_data["q"] or super().text()).strip()
 
 
+class SearchFilters(TypedDict):
+    """What the search page narrows results by, as engine.search takes it."""
+
+    topic_ids: list[int]
+    question_types: list[str]
+    contributor_kinds: list[str]
+
+
 @dataclass
 class QuestionResult:
     question: Question
@@ -56,7 +69,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     # A query over the limit is shown back with the message, not searched.
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    filters = {
+    filters: SearchFilters = {
         "topic_ids": _ints(request.GET.getlist("topic")),
         "question_types": [
             t for t in request.GET.getlist("type") if t in QuestionType.values
@@ -127,6 +140,33 @@ def similar(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The largest request the ask page sends for topic suggestions: title,
+# details, chosen topics.
+DRAFT_BYTES = request_bytes(limits.QUESTION_TITLE, limits.QUESTION_DETAILS)
+
+
+@login_required
+@rate_limit("typing", methods=("GET",))
+@refuse_oversized(DRAFT_BYTES)
+def suggest_topics(request: SignedInRequest) -> HttpResponse:
+    """htmx: topics named in the question being typed, as checkboxes of the
+    ask form (askwell/urls.py mounts it among the questions' addresses)."""
+    permissions.check_can_ask(request.user)
+    draft = QuestionDraftForm(request.GET)
+    if not draft.is_valid():
+        return render(
+            request, "components/_input_refused.html", {"form": draft}, status=400
+        )
+    return render(
+        request,
+        "search/_topic_suggestions.html",
+        {
+            "text": draft.text(),
+            "chosen": {v for v in request.GET.getlist("topics") if v.isdecimal()},
+        },
+    )
+
+
 def _ints(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isdecimal() and len(v) < 12][:10]
 
@@ -139,7 +179,7 @@ def _group(results: engine.SearchResults) -> list[QuestionResult]:
     return list(grouped.values())
 
 
-def _page(request: HttpRequest, items: list[QuestionResult]):  # type: ignore[no-untyped-def]
+def _page(request: HttpRequest, items: list[QuestionResult]) -> Page[QuestionResult]:
     paginator = Paginator(items, PER_PAGE)
     raw = request.GET.get("page", "1")
     if not (raw.isdecimal() and len(raw) < 12) or not 1 <= int(raw) <= max(
@@ -149,12 +189,16 @@ def _page(request: HttpRequest, items: list[QuestionResult]):  # type: ignore[no
     return paginator.page(int(raw))
 
 
-def _attach_counts(items: list[QuestionResult], results: engine.SearchResults) -> None:
+def _attach_counts(
+    items: Iterable[QuestionResult], results: engine.SearchResults
+) -> None:
     ids = [item.question.pk for item in items]
     counts = dict(
         Question.objects.filter(pk__in=ids)
         .with_published_answer_count()
-        .values_list("pk", "published_answer_count")
+        # Annotated by the line above; the stubs lose annotations across a
+        # custom QuerySet method.
+        .values_list("pk", "published_answer_count")  # type: ignore[misc]  # annotated above
     )
     for item in items:
         item.answer_count = counts.get(item.question.pk, 0)

@@ -15,6 +15,6 @@ class TopicAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     readonly_fields = ["depth"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]  # ModelAdmin's hook, untyped in the stubs' base; request.user is staff
         # Search documents and topic phrases follow (actions.save_topic).
         actions.save_topic(request.user, obj)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 from django.urls import reverse
@@ -69,9 +70,9 @@ class Topic(Importable):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         old_depth = self.depth
-        self.depth = self.parent.depth + 1 if self.parent_id else 0
+        self.depth = self.parent.depth + 1 if self.parent is not None else 0
         super().save(*args, **kwargs)
         if self.depth != old_depth:
             self.refresh_descendant_depths()

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from askwell.accounts.requests import SignedInRequest
 from askwell.api import output
 from askwell.api.auth import WRITE_AUTH
 from askwell.api.schemas import (
@@ -37,7 +38,7 @@ router = Router(tags=["answers"])
     summary="Edit an answer (its author, or an editor)",
 )
 def edit_answer(
-    request: HttpRequest, answer_id: Id, payload: AnswerEditIn
+    request: SignedInRequest, answer_id: Id, payload: AnswerEditIn
 ) -> dict[str, Any]:
     """Fields left out keep their value; the answer goes back to medical
     review, as on the page."""
@@ -75,7 +76,7 @@ def edit_answer(
     )
     data = valid(form)
     actions.edit_answer(
-        user,  # type: ignore[arg-type]
+        user,
         existing,
         body=data["body"],
         references=data["references"],
@@ -107,10 +108,10 @@ def _helpful_state(user: Any, answer: Answer) -> dict[str, Any]:
     response={200: HelpfulOut, **WRITE_ERRORS},
     summary="Mark an answer helpful (once; marking again changes nothing)",
 )
-def mark_helpful(request: HttpRequest, answer_id: Id) -> dict[str, Any]:
+def mark_helpful(request: SignedInRequest, answer_id: Id) -> dict[str, Any]:
     hit(request, "vote")
     target = _published_answer(answer_id)
-    actions.mark_helpful(request.user, target)  # type: ignore[arg-type]
+    actions.mark_helpful(request.user, target)
     return _helpful_state(request.user, target)
 
 
@@ -120,10 +121,10 @@ def mark_helpful(request: HttpRequest, answer_id: Id) -> dict[str, Any]:
     response={200: HelpfulOut, **WRITE_ERRORS},
     summary="Take back a helpful mark",
 )
-def unmark_helpful(request: HttpRequest, answer_id: Id) -> dict[str, Any]:
+def unmark_helpful(request: SignedInRequest, answer_id: Id) -> dict[str, Any]:
     hit(request, "vote")
     target = _published_answer(answer_id)
-    actions.unmark_helpful(request.user, target)  # type: ignore[arg-type]
+    actions.unmark_helpful(request.user, target)
     return _helpful_state(request.user, target)
 
 
@@ -141,7 +142,7 @@ def _endorsing_as(request: HttpRequest, answer: Answer, chosen: int | None) -> A
     summary="Endorse or dispute an answer (verified experts; again replaces it)",
 )
 def endorse_answer(
-    request: HttpRequest, answer_id: Id, payload: EndorseIn
+    request: SignedInRequest, answer_id: Id, payload: EndorseIn
 ) -> dict[str, Any]:
     hit(request, "vote")
     target = _published_answer(answer_id)
@@ -157,7 +158,7 @@ def endorse_answer(
         )
     )
     endorsement = actions.endorse_answer(
-        request.user,  # type: ignore[arg-type]
+        request.user,
         target,
         contributor=contributor,
         kind=data["kind"],
@@ -179,13 +180,13 @@ class WithdrawParams(Schema):
     summary="Withdraw an endorsement or dispute",
 )
 def withdraw_endorsement(
-    request: HttpRequest, answer_id: Id, params: Query[WithdrawParams]
+    request: SignedInRequest, answer_id: Id, params: Query[WithdrawParams]
 ) -> dict[str, Any]:
     hit(request, "vote")
     target = _published_answer(answer_id)
     contributor = _endorsing_as(request, target, params.contributor)
     withdrawn = actions.withdraw_endorsement(
-        request.user,  # type: ignore[arg-type]
+        request.user,
         target,
         contributor=contributor,
     )

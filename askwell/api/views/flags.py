@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router
 
+from askwell.accounts.requests import SignedInRequest
 from askwell.api.auth import WRITE_AUTH
 from askwell.api.schemas import FlagIn, FlagOut
 from askwell.api.views.common import WRITE_ERRORS, valid
@@ -25,7 +25,7 @@ router = Router(tags=["moderation"])
     response={201: FlagOut, **WRITE_ERRORS},
     summary="Report a question, answer or comment to the editors",
 )
-def flag(request: HttpRequest, payload: FlagIn) -> tuple[int, dict[str, Any]]:
+def flag(request: SignedInRequest, payload: FlagIn) -> tuple[int, dict[str, Any]]:
     """One open report per reader per item: a second one is 409."""
     hit(request, "flag")
     moderation_permissions.check_can_flag(request.user)

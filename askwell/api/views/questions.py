@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from askwell.accounts.requests import SignedInRequest
 from askwell.api import output
 from askwell.api.auth import WRITE_AUTH, reader
 from askwell.api.errors import ApiError
@@ -157,7 +158,9 @@ def similar_to_question(
     response={201: QuestionDetail, **WRITE_ERRORS},
     summary="Ask a question",
 )
-def ask_question(request: HttpRequest, payload: AskIn) -> tuple[int, dict[str, Any]]:
+def ask_question(
+    request: SignedInRequest, payload: AskIn
+) -> tuple[int, dict[str, Any]]:
     """As on the ask page: the same form, the personal-details check, the
     `ask` rate limit. A held question (a new account's first, when the
     site holds them) is returned to its asker but shown to no one else."""
@@ -192,7 +195,7 @@ def ask_question(request: HttpRequest, payload: AskIn) -> tuple[int, dict[str, A
             {"found": found},
         )
     question = actions.ask_question(
-        user,  # type: ignore[arg-type]
+        user,
         title=data["title"],
         details=data["details"],
         topics=data["topics"],
@@ -208,7 +211,7 @@ def ask_question(request: HttpRequest, payload: AskIn) -> tuple[int, dict[str, A
     summary="Edit a question (its asker, or an editor)",
 )
 def edit_question(
-    request: HttpRequest, question_id: Id, payload: QuestionEditIn
+    request: SignedInRequest, question_id: Id, payload: QuestionEditIn
 ) -> dict[str, Any]:
     """Fields left out keep their value. Keeps a revision, as the page does."""
     user = request.user
@@ -231,7 +234,7 @@ def edit_question(
     )
     data = valid(form)
     actions.edit_question(
-        user,  # type: ignore[arg-type]
+        user,
         question,
         title=data["title"],
         details=data["details"],
@@ -248,7 +251,7 @@ def edit_question(
     summary="Answer a question (verified experts, once per contributor)",
 )
 def answer_question(
-    request: HttpRequest, question_id: Id, payload: AnswerIn
+    request: SignedInRequest, question_id: Id, payload: AnswerIn
 ) -> tuple[int, dict[str, Any]]:
     hit(request, "answer")
     user = request.user
@@ -281,7 +284,7 @@ def answer_question(
     )
     data = valid(form)
     posted = actions.post_answer(
-        user,  # type: ignore[arg-type]
+        user,
         question,
         contributor=contributor,
         body=data["body"],

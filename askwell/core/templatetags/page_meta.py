@@ -49,7 +49,7 @@ def describe(text: str, length: int = DESCRIPTION_LENGTH) -> str:
 
 
 def canonical_url(
-    request: Any, page: Page | None = None, keep: tuple[str, ...] = ()
+    request: Any, page: Page[Any] | None = None, keep: tuple[str, ...] = ()
 ) -> str:
     """The page's public address: its path, the query parameters that name
     different content (`keep`, such as a search's q) and the page number past

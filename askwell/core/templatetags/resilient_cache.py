@@ -13,14 +13,13 @@ import logging
 from django import template
 from django.template import Context
 from django.templatetags import cache as django_cache
-from django.utils.safestring import SafeString
 
 logger = logging.getLogger(__name__)
 register = template.Library()
 
 
 class ResilientCacheNode(django_cache.CacheNode):
-    def render(self, context: Context) -> SafeString:
+    def render(self, context: Context) -> str:
         try:
             return super().render(context)
         except Exception:
@@ -32,7 +31,7 @@ class ResilientCacheNode(django_cache.CacheNode):
 @register.tag("cache")
 def do_cache(
     parser: template.base.Parser, token: template.base.Token
-) -> ResilientCacheNode:
+) -> django_cache.CacheNode:
     node = django_cache.do_cache(parser, token)
     node.__class__ = ResilientCacheNode
     return node

@@ -45,6 +45,7 @@ from askwell.questions.forms import (
 from askwell.questions.models import Question
 from askwell.review.forms import DecisionForm, QueueFilterForm
 from askwell.search import views as search_views
+from askwell.search.templatetags import search_tags
 from askwell.search.views import SearchForm, SimilarForm
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +162,7 @@ def spies(monkeypatch) -> dict[str, list]:
         calls["focus"].append(text)
         return [], []
 
-    monkeypatch.setattr(question_views, "find_focus", focus)
+    monkeypatch.setattr(search_tags, "find_focus", focus)
     monkeypatch.setattr(
         question_views,
         "suggests_emergency",

@@ -100,7 +100,8 @@ class WordCounts(abc.ABC):
     @functools.lru_cache(maxsize=50_000)  # noqa: B019 - one instance per backend, per process
     def _stem(self, word: str) -> str:
         with self._lock:
-            return self._stemmer.stemWord(word)
+            stem: str = self._stemmer.stemWord(word)
+            return stem
 
 
 @dataclass(frozen=True)
