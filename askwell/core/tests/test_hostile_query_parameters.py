@@ -4,27 +4,21 @@ a 404 for a page number that is not one)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from askwell.accounts.tests.factories import UserFactory
 from askwell.review.permissions import reviewers_group
+from askwell.testing.datasets import naughty_strings
 from askwell.topics.tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
 
-BLNS = Path(__file__).resolve().parents[4] / "shared" / "data" / "blns.json"
-
 
 @pytest.fixture(scope="module")
 def strings() -> list[str]:
-    if not BLNS.exists():
-        pytest.fail(f"{BLNS} is missing: the shared test data must be checked out")
-    return json.loads(BLNS.read_text(encoding="utf-8"))
+    return naughty_strings()
 
 
 def test_query_parameters_never_cause_a_server_error(client, settings, strings):

@@ -5,19 +5,16 @@ each field's limit, deeply nested Markdown, and NUL."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
 from askwell.lib import limits
 from askwell.questions import actions
 from askwell.questions.models import Answer, Comment, Question
+from askwell.testing.datasets import naughty_strings
 
 pytestmark = pytest.mark.django_db
 
-BLNS = Path(__file__).resolve().parents[4] / "shared" / "data" / "blns.json"
 CLEAR_ERRORS = (
     "Null characters are not allowed.",
     "At most ",
@@ -30,9 +27,7 @@ CLEAR_ERRORS = (
 
 @pytest.fixture(scope="module")
 def strings() -> list[str]:
-    if not BLNS.exists():
-        pytest.fail(f"{BLNS} is missing: the shared test data must be checked out")
-    return json.loads(BLNS.read_text(encoding="utf-8"))
+    return naughty_strings()
 
 
 def _refused_clearly(response) -> bool:
