@@ -39,41 +39,47 @@ def pytest_configure(config: pytest.Config) -> None:
         "corpus(*files): reads FILES of the full corpora in ASKWELL_SHARED_DATA "
         "(default ../shared/data); deselected, with a notice, when they are absent",
     )
-    config.stash[_tier] = {"not_run": 0, "missing": []}
+    config.stash[_tier] = {"ran": 0, "not_run": 0, "missing": []}
+    if os.environ.get(REQUIRED_VARIABLE) and not shared_data().is_dir():
+        raise pytest.UsageError(
+            f"corpus tier required ({REQUIRED_VARIABLE} is set) but {shared_data()} "
+            f"is absent. Set {SHARED_DATA_VARIABLE} to the folder of the corpora."
+        )
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    """Deselect the corpus tests whose files are absent (after -k and -m)."""
     folder = shared_data()
-    kept, dropped, missing = [], [], set()
+    kept, dropped, missing, ran = [], [], set(), 0
     for item in items:
         marker = item.get_closest_marker("corpus")
-        absent = (
-            [name for name in marker.args if not (folder / name).is_file()]
-            if marker
-            else []
-        )
-        if marker and not marker.args:
+        if marker is None:
+            kept.append(item)
+            continue
+        if not marker.args:
             raise pytest.UsageError(
                 f"{item.nodeid}: @pytest.mark.corpus needs the names of the files "
                 "it reads"
             )
+        absent = [name for name in marker.args if not (folder / name).is_file()]
         if absent:
             dropped.append(item)
             missing.update(absent)
         else:
             kept.append(item)
-    if not dropped:
-        return
+            ran += 1
     paths = [str(folder / name) for name in sorted(missing)]
-    if os.environ.get(REQUIRED_VARIABLE):
+    if dropped and os.environ.get(REQUIRED_VARIABLE):
         raise pytest.UsageError(
             f"corpus tier required ({REQUIRED_VARIABLE} is set) but "
             f"{', '.join(paths)} absent: {len(dropped)} test(s) need it. "
             f"Set {SHARED_DATA_VARIABLE} to the folder that holds it."
         )
-    config.hook.pytest_deselected(items=dropped)
-    items[:] = kept
-    config.stash[_tier] = {"not_run": len(dropped), "missing": paths}
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+    config.stash[_tier] = {"ran": ran, "not_run": len(dropped), "missing": paths}
     if hasattr(config, "workeroutput"):  # a pytest-xdist worker
         config.workeroutput[_KEY] = config.stash[_tier]
 
@@ -103,7 +109,7 @@ def notice(tier: dict) -> str | None:
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     if hasattr(config, "workeroutput"):
         return
-    tier = config.stash.get(_tier, {"not_run": 0, "missing": []})
+    tier = config.stash.get(_tier, {"ran": 0, "not_run": 0, "missing": []})
     line = notice(tier)
     if line:
         terminalreporter.write_sep("=", "corpus tier", yellow=True)

@@ -1,6 +1,7 @@
-"""Every string of ../shared/data/blns.json, shown on the pages that display
-user content, in a real Chromium: no dialog opens, no script error, no
-console error (a page-level hook records them all)."""
+"""Every string of the naughty-strings list (askwell/testing/data/blns.json),
+shown on the pages that display user content, in a real Chromium: no dialog
+opens, no script error, no console error (a page-level hook records them
+all)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Every string of ../shared/data/blns.json through the ask, answer and comment
-forms: no server error, and what is stored is exactly what was sent (or the
-form says clearly why not). Beyond the list: text at and one character over
-each field's limit, deeply nested Markdown, and NUL."""
+"""Every string of askwell/testing/data/blns.json through the ask, answer and
+comment forms: no server error, and what is stored is exactly what was sent
+(or the form says clearly why not). Beyond the list: text at and one
+character over each field's limit, deeply nested Markdown, and NUL."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ CLEAR_ERRORS = (
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def strings() -> list[str]:
     return naughty_strings()
 
