@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
+pytest_plugins = [
+    # The people tests act as: asker, stranger, expert, other_expert, ...
+    "askwell.testing.people",
+    # The corpus tier: tests of the full data sets, run when they are present.
+    "askwell.testing.tiers",
+]
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -65,28 +71,6 @@ def _fresh_page_cache():
     from askwell.core.generation import bump_content_generation
 
     bump_content_generation()
-
-
-# The people most tests act as (app conftests add their own: askers, readers).
-
-
-@pytest.fixture
-def editor(db):
-    """A member of the Editors group."""
-    from askwell.accounts.tests.factories import EditorFactory
-
-    return EditorFactory(username="editor")
-
-
-@pytest.fixture
-def expert(db):
-    """A verified expert, Jane Doe, RN, who signs answers as herself."""
-    from askwell.accounts.tests.factories import UserFactory
-    from askwell.experts.tests.factories import ContributorFactory
-
-    user = UserFactory(username="drjane")
-    ContributorFactory(user=user, name="Jane Doe", credentials="RN")
-    return user
 
 
 @pytest.fixture(scope="session")

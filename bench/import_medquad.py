@@ -3,7 +3,7 @@
 Runs each step as the operator would, as a separate `askwell` process on a
 fresh data directory, and prints the wall-clock time of each:
 
-    .venv/bin/python bench/import_medquad.py [--archive ../shared/data/medquad.tar.gz]
+    .venv/bin/python bench/import_medquad.py [--archive $ASKWELL_SHARED_DATA/medquad.tar.gz]
 
 Steps: migrate; import (empty database, search indexing included, embeddings
 left for the next step); compute the embeddings; import again (nothing
@@ -23,7 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_ARCHIVE = ROOT.parent / "shared" / "data" / "medquad.tar.gz"
+sys.path.insert(0, str(ROOT))
+
+from askwell.testing.datasets import shared_data  # noqa: E402
+
+DEFAULT_ARCHIVE = shared_data() / "medquad.tar.gz"
 
 
 def run(args: list[str], data_dir: Path) -> tuple[float, str]:

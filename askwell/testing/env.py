@@ -18,9 +18,12 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 # Collected static files are not needed: tests serve from the app folders.
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="askwell-static-"))
-# The content generation of this run only: not shared with other test runs
-# in the same checkout.
-os.environ.setdefault("ASKWELL_CACHE_DIR", tempfile.mkdtemp(prefix="askwell-cache-"))
+# The content generation of this test process only: not shared with other
+# test runs in the same checkout, nor between the pytest-xdist workers of one
+# run (they inherit the controller's environment, but each has a database of
+# its own: another worker's writes must not expire this one's cached pages).
+if os.environ.get("PYTEST_XDIST_WORKER") or "ASKWELL_CACHE_DIR" not in os.environ:
+    os.environ["ASKWELL_CACHE_DIR"] = tempfile.mkdtemp(prefix="askwell-cache-")
 # Live-server threads must not keep connections open past a test, or
 # PostgreSQL cannot drop the test database at the end of the run.
 os.environ.setdefault("CONN_MAX_AGE", "0")

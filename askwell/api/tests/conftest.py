@@ -1,8 +1,7 @@
 """The API tests' cast and how they call the API.
 
-- `asker`: a reader who asks; `stranger`: any other reader;
-- `expert` (root conftest): a verified expert; `other_expert`: a second one;
-- `editor` (root conftest): a member of the Editors group.
+- `asker`, `stranger`, `expert`, `other_expert`, `unverified`, `editor`: the
+  people every app's tests share (askwell/testing/people.py);
 
 `call(method, path, token=…, body=…)` goes through Django's test client;
 the live-server tests use `http(…)` in helpers.py over real HTTP.
@@ -18,25 +17,6 @@ import pytest
 from django.test import Client
 
 from askwell.accounts.actions import create_api_token
-from askwell.accounts.tests.factories import UserFactory
-from askwell.experts.tests.factories import ContributorFactory
-
-
-@pytest.fixture
-def asker(db):
-    return UserFactory(username="asker")
-
-
-@pytest.fixture
-def stranger(db):
-    return UserFactory(username="stranger")
-
-
-@pytest.fixture
-def other_expert(db):
-    user = UserFactory(username="drsam")
-    ContributorFactory(user=user, name="Sam Lee", credentials="MD")
-    return user
 
 
 @pytest.fixture

@@ -6,17 +6,12 @@ Markdown."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
+from askwell.testing.datasets import naughty_strings
 
 pytestmark = pytest.mark.django_db
-
-BLNS = Path(__file__).resolve().parents[4] / "shared" / "data" / "blns.json"
-
 
 # A lone surrogate each way round, a valid pair (an emoji once decoded),
 # more than any field takes, and Markdown nested as deep as an answer allows.
@@ -36,7 +31,7 @@ BEYOND_THE_LIST = [
 
 @pytest.fixture(scope="module")
 def naughty() -> list[str]:
-    strings = json.loads(BLNS.read_text(encoding="utf-8"))
+    strings = naughty_strings()
     assert len(strings) > 500
     return strings + BEYOND_THE_LIST
 

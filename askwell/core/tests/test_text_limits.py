@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from askwell.accounts.forms import ApiTokenForm, SignInForm
-from askwell.accounts.tests.factories import UserFactory
 from askwell.experts.forms import ApplicationForm, InvitationForm, RejectForm
 from askwell.lib import limits
 from askwell.lib.limits import first_unencodable, length_message
@@ -49,11 +48,6 @@ from askwell.search.templatetags import search_tags
 from askwell.search.views import SearchForm, SimilarForm
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def asker(db):
-    return UserFactory(username="asker")
 
 
 ASK = reverse("questions:ask")

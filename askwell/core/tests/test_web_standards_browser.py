@@ -4,9 +4,6 @@ title cannot end the script element."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Browser
 
@@ -14,16 +11,12 @@ from askwell.core.templatetags.page_meta import describe
 from askwell.core.tests.test_security_browser import _watch
 from askwell.experts.tests.factories import ContributorFactory, OrganizationFactory
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
+from askwell.testing.datasets import naughty_strings
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-BLNS = Path(__file__).resolve().parents[4] / "shared" / "data" / "blns.json"
 # The blns strings that try hardest to end a <script> or run one.
-HOSTILE = [
-    s
-    for s in json.loads(BLNS.read_text(encoding="utf-8"))
-    if "</script" in s.lower() or "<!--" in s
-][:6]
+HOSTILE = [s for s in naughty_strings() if "</script" in s.lower() or "<!--" in s][:6]
 READ_JSON_LD = """() => [...document.querySelectorAll(
     'script[type="application/ld+json"]')].map(s => JSON.parse(s.textContent))"""
 

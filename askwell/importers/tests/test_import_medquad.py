@@ -1,4 +1,5 @@
-"""`askwell import medquad` on a small MedQuAD folder cut from the real archive.
+"""`askwell import medquad` on a small MedQuAD folder: files of the sample
+carried in askwell/testing/data/medquad/, cut from the real archive.
 
 The folder holds the three documents about Alagille syndrome (GARD, GHR and
 NIDDK), one A.D.A.M., one drug and one herb document (which ship no answers),
@@ -21,11 +22,11 @@ from django.core.management.base import CommandError
 from askwell.experts.models import Book, Contributor, Video
 from askwell.importers.medquad import SOURCES
 from askwell.questions.models import Answer, Question
+from askwell.testing.datasets import MEDQUAD_SAMPLE
 from askwell.topics.models import Topic
 
 pytestmark = pytest.mark.django_db
 
-ARCHIVE = Path(__file__).resolve().parents[4] / "shared" / "data" / "medquad.tar.gz"
 GARD = "2_GARD_QA/0000210.xml"
 GHR = "3_GHR_QA/0000030.xml"
 NIDDK = "5_NIDDK_QA/0000181.xml"
@@ -59,28 +60,15 @@ BROKEN_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-@pytest.fixture(scope="module")
-def extracted(tmp_path_factory) -> Path:
-    """The chosen files, extracted once from the archive into medquad/<folder>/."""
-    if not ARCHIVE.exists():
-        pytest.skip(f"{ARCHIVE} is missing: the shared test data is not checked out")
-    root = tmp_path_factory.mktemp("medquad-sample") / "medquad"
-    wanted = {f"medquad/{name}": name for name in CHOSEN}
-    with tarfile.open(ARCHIVE) as archive:
-        for member in archive:
-            if member.name in wanted:
-                target = root / wanted[member.name]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(archive.extractfile(member).read())
-    missing = [name for name in CHOSEN if not (root / name).exists()]
-    assert missing == [], f"not in {ARCHIVE.name}: {missing}"
-    return root
-
-
 @pytest.fixture
-def folder(extracted, tmp_path) -> Path:
-    """A fresh copy of the sample folder that a test may change."""
-    return Path(shutil.copytree(extracted, tmp_path / "medquad"))
+def folder(tmp_path) -> Path:
+    """The chosen files of the carried sample, copied into a fresh
+    medquad/<folder>/ that a test may change."""
+    root = tmp_path / "medquad"
+    for name in CHOSEN:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(MEDQUAD_SAMPLE / name, root / name)
+    return root
 
 
 def _import(path: Path) -> tuple[str, str]:

@@ -17,10 +17,11 @@ from askwell.importers.medquad import (
     parse_document,
     read_medquad,
 )
+from askwell.testing import medquad_sample
+from askwell.testing.datasets import MEDQUAD_SAMPLE, shared_data
 
-ARCHIVE = Path(__file__).resolve().parents[4] / "shared" / "data" / "medquad.tar.gz"
-
-# One file per folder, plus every file whose schema differs from the common one.
+# One file per folder, plus every file whose schema differs from the common one
+# (all in the carried sample, askwell/testing/medquad_sample.py).
 SAMPLES = [
     "1_CancerGov_QA/0000001_1.xml",
     "2_GARD_QA/0000004.xml",
@@ -77,22 +78,17 @@ BROKEN_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 @pytest.fixture(scope="module")
 def archive() -> Path:
-    if not ARCHIVE.exists():
-        pytest.skip(f"MedQuAD is not at {ARCHIVE}; CI provides ../shared/data/")
-    return ARCHIVE
+    """The whole MedQuAD archive, from the shared data folder (corpus tier)."""
+    return shared_data() / "medquad.tar.gz"
 
 
 @pytest.fixture(scope="module")
-def samples(archive: Path) -> dict[str, MedquadDocument]:
-    documents = {}
-    with tarfile.open(archive) as tar:
-        for member in tar:
-            name = member.name.split("/", 1)[-1]  # the archive's top folder is medquad/
-            if name in SAMPLES:
-                data = tar.extractfile(member).read()  # type: ignore[union-attr]
-                documents[name] = parse_document(name, data)
-    assert sorted(documents) == sorted(SAMPLES)
-    return documents
+def samples() -> dict[str, MedquadDocument]:
+    """The SAMPLES files of the carried sample, parsed."""
+    return {
+        name: parse_document(name, (MEDQUAD_SAMPLE / name).read_bytes())
+        for name in SAMPLES
+    }
 
 
 # Real files ------------------------------------------------------------------
@@ -753,9 +749,10 @@ def test_gard_symptom_table():
     )
 
 
-# The whole collection --------------------------------------------------------
+# The whole collection (corpus tier) -------------------------------------------
 
 
+@pytest.mark.corpus("medquad.tar.gz")
 def test_whole_collection_accounts_for_every_pair(archive):
     # when
     results = list(read_medquad(archive))
@@ -769,3 +766,23 @@ def test_whole_collection_accounts_for_every_pair(archive):
     assert len({p.external_id for d in documents for p in d.pairs}) == 47_457
     assert results[0].path == "1_CancerGov_QA/0000001_1.xml"
     assert results[-1].path == "12_MPlusHerbsSupplements_QA/0000099.xml"
+
+
+@pytest.mark.corpus("medquad.tar.gz")
+def test_the_carried_sample_is_cut_from_the_archive(archive):
+    """Every file of askwell/testing/data/medquad/ is byte for byte the
+    archive's: rebuild it with `python -m askwell.testing.medquad_sample`."""
+    assert medquad_sample.carried() == medquad_sample.cut(archive)
+
+
+def test_the_sample_covers_every_source_and_variant():
+    """The carried sample holds every file these tests and the import tests
+    read, and a document of each of the 12 sources."""
+    # when
+    results = list(read_medquad(MEDQUAD_SAMPLE))
+
+    # then
+    assert [r for r in results if isinstance(r, ReadError)] == []
+    assert sorted(r.path for r in results) == sorted(medquad_sample.FILES)
+    assert set(SAMPLES) <= set(medquad_sample.FILES)
+    assert {r.source for r in results} == set(SOURCES)

@@ -1,4 +1,13 @@
-"""The cast of the notifications tests."""
+"""The people of the notifications tests, besides every app's
+(askwell/testing/people.py: stranger, expert, editor...).
+
+- asker: overrides the shared one. Notifications show an asker's full name,
+  and the anonymity tests look for it in every text: this asker has one,
+  Asha Rao, and a username, "asha", that no notification text holds by chance
+  (the shared asker's "asker" is a word those texts use);
+- reader: a reader who follows things;
+- inactive_user: an account that is switched off.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +24,6 @@ def asker():
 @pytest.fixture
 def reader():
     return UserFactory(username="ben")
-
-
-@pytest.fixture
-def stranger():
-    return UserFactory(username="cleo")
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from askwell.operations.tests.processes import askwell, production_env
+from askwell.testing.processes import askwell, production_env
 
 ENGINE = connection.vendor
 ENGINE_NAME = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[ENGINE]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import http.cookiejar
 import json
-import os
 import re
 import socket
 import ssl
@@ -28,7 +27,15 @@ from pathlib import Path
 import pytest
 import redis
 
-from askwell.operations.tests.processes import (
+from askwell.paths import BASE_DIR
+from askwell.testing.nginx import (
+    NGINX,
+    TEMPLATE,
+    main_config,
+    render_site,
+    self_signed_certificate,
+)
+from askwell.testing.processes import (
     NoRedirects,
     Started,
     askwell,
@@ -38,12 +45,8 @@ from askwell.operations.tests.processes import (
     running,
     wait_for_http,
 )
-from askwell.paths import BASE_DIR
 
-NGINX = Path("/usr/sbin/nginx")
 REDIS = Path("/usr/bin/redis-server")
-MODULES = Path("/usr/lib/nginx/modules")
-TEMPLATE = BASE_DIR / "docs" / "nginx" / "askwell.conf"
 GUIDE = BASE_DIR / "docs" / "deploy.md"
 HASHED_STYLESHEET = re.compile(r'href="(/static/askwell/site\.[0-9a-f]{12}\.css)"')
 
@@ -76,55 +79,6 @@ class Stack:
         return self.app.output().count(f'"GET {path} HTTP/1.')
 
 
-def _certificate(folder: Path) -> tuple[Path, Path]:
-    certificate, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"),
-            *("-keyout", str(key), "-out", str(certificate)),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return certificate, key
-
-
-def _render(replacements: dict[str, str]) -> str:
-    """The repository's file with the operator's names replaced by the test's."""
-    text = TEMPLATE.read_text()
-    for old, new in replacements.items():
-        assert old in text, f"{TEMPLATE} no longer contains {old!r}"
-        text = text.replace(old, new)
-    return text
-
-
-def _main_config(folder: Path, site: Path) -> str:
-    """What Debian's /etc/nginx/nginx.conf provides, with every path in FOLDER."""
-    temp = folder / "temp"
-    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (temp / name).mkdir(parents=True)
-    # As root, nginx starts its workers as the `user` named here; they read
-    # files under pytest's private temporary folder.
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    return f"""{user}load_module {MODULES}/ngx_http_brotli_filter_module.so;
-load_module {MODULES}/ngx_http_brotli_static_module.so;
-worker_processes 1;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {folder}/access.log;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    include {site};
-}}
-"""
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory) -> Iterator[Stack]:
     assert NGINX.exists(), (
@@ -135,10 +89,10 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     data = tmp_path_factory.mktemp("data")
     folder = tmp_path_factory.mktemp("nginx")
     app_port, http_port, https_port = free_port(), free_port(), free_port()
-    certificate, key = _certificate(folder)
+    certificate, key = self_signed_certificate(folder)
     site = folder / "askwell.conf"
     site.write_text(
-        _render(
+        render_site(
             {
                 "127.0.0.1:8000": f"127.0.0.1:{app_port}",
                 "/srv/askwell/data": str(data),
@@ -157,7 +111,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         )
     )
     main = folder / "nginx.conf"
-    main.write_text(_main_config(folder, site))
+    main.write_text(main_config(folder, site))
     nginx = [str(NGINX), "-p", str(folder), "-e", str(folder / "error.log")]
     nginx += ["-c", str(main), "-g", f"daemon off; pid {folder / 'nginx.pid'};"]
     checked = subprocess.run(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from askwell.operations.tests.processes import (
+from askwell.testing.processes import (
     askwell,
     children,
     free_port,

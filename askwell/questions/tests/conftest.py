@@ -1,44 +1,14 @@
-"""The cast of people the question tests act as (askwell's STYLE: Alice, Bob...).
+"""The question the question tests start from.
 
-- asker: a reader who asks;
-- expert: a verified person contributor's account;
-- other_expert: a second verified expert (endorsements need two);
-- unverified: an account whose contributor profile is not verified yet;
-- editor: a member of the Editors group;
-- stranger: any other signed-in reader.
+The people they act as (asker, stranger, expert, other_expert, unverified,
+editor) are every app's: askwell/testing/people.py.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from askwell.accounts.tests.factories import UserFactory
-from askwell.experts.tests.factories import ContributorFactory
 from askwell.questions.tests.factories import QuestionFactory
-
-
-@pytest.fixture
-def asker(db):
-    return UserFactory(username="asker")
-
-
-@pytest.fixture
-def stranger(db):
-    return UserFactory(username="stranger")
-
-
-@pytest.fixture
-def other_expert(db):
-    user = UserFactory(username="drsam")
-    ContributorFactory(user=user, name="Sam Lee", credentials="MD")
-    return user
-
-
-@pytest.fixture
-def unverified(db):
-    user = UserFactory(username="hopeful")
-    ContributorFactory(user=user, is_verified=False, verified_at=None)
-    return user
 
 
 @pytest.fixture

@@ -1,11 +1,10 @@
-"""Every string of ../shared/data/blns.json, shown on the pages that display
-user content, in a real Chromium: no dialog opens, no script error, no
-console error (a page-level hook records them all)."""
+"""Every string of the naughty-strings list (askwell/testing/data/blns.json),
+shown on the pages that display user content, in a real Chromium: no dialog
+opens, no script error, no console error (a page-level hook records them
+all)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -15,18 +14,16 @@ from askwell.accounts.tests.factories import UserFactory
 from askwell.questions.models import Comment, Question, Revision
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 from askwell.search.indexing import index_answers
+from askwell.testing.datasets import naughty_strings
 from askwell.topics.tests.factories import TopicFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-BLNS = Path(__file__).resolve().parents[4] / "shared" / "data" / "blns.json"
 CHUNK = 60
 
 
 def _strings() -> list[str]:
-    if not BLNS.exists():
-        pytest.fail(f"{BLNS} is missing: the shared test data must be checked out")
-    return [s for s in json.loads(BLNS.read_text(encoding="utf-8")) if s.strip()]
+    return [s for s in naughty_strings() if s.strip()]
 
 
 def test_hostile_content_runs_no_script_in_the_browser(live_server, browser: Browser):

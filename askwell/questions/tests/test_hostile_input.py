@@ -1,12 +1,9 @@
-"""Every string of ../shared/data/blns.json through the ask, answer and comment
-forms: no server error, and what is stored is exactly what was sent (or the
-form says clearly why not). Beyond the list: text at and one character over
-each field's limit, deeply nested Markdown, and NUL."""
+"""Every string of askwell/testing/data/blns.json through the ask, answer and
+comment forms: no server error, and what is stored is exactly what was sent
+(or the form says clearly why not). Beyond the list: text at and one
+character over each field's limit, deeply nested Markdown, and NUL."""
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -14,10 +11,10 @@ from django.urls import reverse
 from askwell.lib import limits
 from askwell.questions import actions
 from askwell.questions.models import Answer, Comment, Question
+from askwell.testing.datasets import naughty_strings
 
 pytestmark = pytest.mark.django_db
 
-BLNS = Path(__file__).resolve().parents[4] / "shared" / "data" / "blns.json"
 CLEAR_ERRORS = (
     "Null characters are not allowed.",
     "At most ",
@@ -28,11 +25,9 @@ CLEAR_ERRORS = (
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def strings() -> list[str]:
-    if not BLNS.exists():
-        pytest.fail(f"{BLNS} is missing: the shared test data must be checked out")
-    return json.loads(BLNS.read_text(encoding="utf-8"))
+    return naughty_strings()
 
 
 def _refused_clearly(response) -> bool:

@@ -7,9 +7,7 @@ in a savepoint that is rolled back.
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -17,6 +15,7 @@ from askwell.questions.models import Question
 from askwell.search import engine
 from askwell.search.indexing import current_version
 from askwell.search.spelling import suggest
+from askwell.testing.datasets import naughty_strings
 from askwell.topics.models import Topic
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("indexed_demo")]
@@ -28,8 +27,6 @@ PLASMAPHERESIS_URL = "/questions/can-plasmapheresis-help-treat-multiple-sclerosi
 EMERGENCY = "If this is an emergency, get help now"
 EMPTY_STATE = "Try fewer words, the name of the condition or medicine"
 PROMPT = "Type a question in your own words"
-# The Big List of Naughty Strings, in the shared data next to the repository.
-BLNS = Path(__file__).resolve().parents[4] / "shared" / "data" / "blns.json"
 
 
 def _titles(html: str) -> list[str]:
@@ -472,7 +469,7 @@ def test_naughty_strings_never_cause_a_server_error(client):
     page and of the similar-questions fragment, gets a page (or a 404), never a
     500. All 515 strings are tried on both."""
     # given
-    strings = json.loads(BLNS.read_text(encoding="utf-8"))
+    strings = naughty_strings()
     assert len(strings) == 515
 
     # when

@@ -1,4 +1,7 @@
-"""Real processes for the operations tests: free ports, HTTP, clean-up on failure."""
+"""Real processes for tests and benchmarks: free ports, HTTP, clean-up on failure.
+
+Used by the operations tests (`askwell serve`, backups, nginx) and by
+bench/http_load.py, which starts the same processes to measure them."""
 
 from __future__ import annotations
 
