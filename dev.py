@@ -413,7 +413,14 @@ class Suite:
 def run_suites(pytest_args: list[str], databases: list[str]) -> list[Suite]:
     """pytest on each database; both databases side by side (two processes,
     each with its pytest-xdist workers), PostgreSQL started meanwhile."""
-    args = [*xdist_args(pytest_args), *pytest_args]
+    # The slowest tests are named at the end of every run, so that a test that
+    # grows slow is seen when it does (the suite's budget is 15 minutes).
+    durations = (
+        []
+        if any(a.startswith("--durations") for a in pytest_args)
+        else ["--durations=15"]
+    )
+    args = [*xdist_args(pytest_args), *durations, *pytest_args]
     shared = len(databases) > 1
     suites = [Suite(database, args, shared=shared) for database in databases]
     with contextlib.ExitStack() as servers:
