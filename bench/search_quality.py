@@ -51,6 +51,14 @@ from common import (
     setup_django,
     words,
 )
+from evaluation import (
+    MQP_HALVES,
+    RRFBaseline,
+    auc_interval,
+    bootstrap_mean,
+    paired_auc_difference,
+    paired_bootstrap,
+)
 
 SEARCH_LIMIT = 10
 HIT_F1 = 0.5
@@ -216,8 +224,30 @@ def map_type(annotation: str) -> str | None:
 # --- LiveQA ---------------------------------------------------------------------------
 
 
+def on_target(
+    fact: dict[str, Any] | None,
+    subs: list[dict[str, Any]],
+    topics: dict[int, list[str]],
+) -> bool:
+    """Whether an answer is about what one sub-question asks: its question's
+    topic matches that sub-question's annotated focus and its question type
+    the annotated type (mapped to MedQuAD's). A proxy for an assessor's
+    "correct" that, unlike the F1 hit, does not need the reference answer's
+    source to be in MedQuAD."""
+    if fact is None:
+        return False
+    names = [topics[t] for t in fact["topics"] if t in topics]
+    return any(
+        s["type_mapped"] == fact["type"]
+        and any(focus_matches(f, n) for f in s["focus"] for n in names)
+        for s in subs
+    )
+
+
 def evaluate_liveqa(
-    questions: list[LiveQuestion], answerable: dict[str, list[list[float]]]
+    questions: list[LiveQuestion],
+    answerable: dict[str, list[list[float]]],
+    baseline: RRFBaseline | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     from askwell.questions.models import Answer
     from askwell.search import search
@@ -234,9 +264,12 @@ def evaluate_liveqa(
     targets = _answer_facts(Answer.objects.filter(pk__in=target_ids))
 
     search(questions[0].query, limit=SEARCH_LIMIT)  # load the model and indexes
+    baseline_vectors = (
+        baseline.query_vectors([q.query for q in questions]) if baseline else None
+    )
     details = []
     latencies = []
-    for question in questions:
+    for number, question in enumerate(questions):
         references = [Counter(words(r)) for r in question.references]
         started = time.perf_counter()
         results = search(question.query, limit=SEARCH_LIMIT)
@@ -274,9 +307,14 @@ def evaluate_liveqa(
             )
         row = {
             "id": question.id,
+            "fold": question.id.split(":", 1)[0],
             "query": question.query,
             "answerable": bool(matches),
             "first_hit_rank": first_hit,
+            "on_target_top1": on_target(
+                facts.get(hits[0].answer.pk) if hits else None, subs, topics
+            ),
+            "close_match": getattr(results, "close_match", None),
             "focus_pred": predicted_focus,
             "type_pred": [[t, round(s, 2)] for t, s in u.types[:3]],
             "subs": subs,
@@ -307,8 +345,33 @@ def evaluate_liveqa(
             row["miss"] = _miss_category(
                 row, hits[0] if hits else None, facts, targets, matches
             )
+        if baseline is not None and baseline_vectors is not None:
+            row["baseline"] = _baseline_row(
+                baseline, question, baseline_vectors[number], references, subs, topics
+            )
         details.append(row)
     return _liveqa_summary(details, latencies), details
+
+
+def _baseline_row(
+    baseline: RRFBaseline,
+    question: LiveQuestion,
+    vector: np.ndarray,
+    references: list[Counter[str]],
+    subs: list[dict[str, Any]],
+    topics: dict[int, list[str]],
+) -> dict[str, Any]:
+    """The RRF baseline's first hit and on-target top answer for one question."""
+    from askwell.questions.models import Answer
+
+    ids = baseline.search(question.query, vector, SEARCH_LIMIT)
+    answers = {a.pk: a for a in Answer.objects.filter(pk__in=ids)}
+    f1s = [best_f1(_plain(answers[pk]), references) for pk in ids]
+    facts = _answer_facts(Answer.objects.filter(pk__in=ids[:1]))
+    return {
+        "first_hit_rank": next((i + 1 for i, s in enumerate(f1s) if s >= HIT_F1), None),
+        "on_target_top1": on_target(facts.get(ids[0]) if ids else None, subs, topics),
+    }
 
 
 def _plain(answer: Any) -> str:
@@ -414,6 +477,85 @@ def _liveqa_summary(
     }
 
 
+# --- per fold, beside the baseline ------------------------------------------------
+
+
+def _per_question(rows: list[dict[str, Any]]) -> dict[str, list[float]]:
+    """0/1 or reciprocal-rank values per question, for one system's rows."""
+    return {
+        "top1": [float(r["first_hit_rank"] == 1) for r in rows],
+        "mrr10_answerable": [
+            1.0 / r["first_hit_rank"] if r["first_hit_rank"] else 0.0
+            for r in rows
+            if r["answerable"]
+        ],
+        "on_target_top1": [float(r["on_target_top1"]) for r in rows],
+    }
+
+
+def fold_report(details: list[dict[str, Any]]) -> dict[str, Any]:
+    """Askwell and the RRF baseline on each LiveQA file and on both, with 95 %
+    bootstrap intervals and the paired difference (Askwell - baseline)."""
+    folds: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in details:
+        folds[row["fold"]].append(row)
+    folds["all"] = details
+    report: dict[str, Any] = {}
+    for fold, rows in folds.items():
+        mine = _per_question(rows)
+        entry: dict[str, Any] = {
+            "questions": len(rows),
+            "answerable": sum(r["answerable"] for r in rows),
+        }
+        with_baseline = [r for r in rows if "baseline" in r]
+        theirs = (
+            _per_question(
+                [
+                    {**r["baseline"], "answerable": r["answerable"]}
+                    for r in with_baseline
+                ]
+            )
+            if len(with_baseline) == len(rows)
+            else None
+        )
+        for measure, values in mine.items():
+            entry[measure] = {"askwell": bootstrap_mean(values).as_dict()}
+            if theirs is not None:
+                entry[measure]["rrf"] = bootstrap_mean(theirs[measure]).as_dict()
+                entry[measure]["difference"] = paired_bootstrap(
+                    values, theirs[measure]
+                ).as_dict()
+        subs = [s for r in rows for s in r["subs"]]
+        mapped = [s for s in subs if s["type_mapped"]]
+        entry["focus_top1"] = bootstrap_mean(
+            [float(s["focus_top1"]) for s in subs]
+        ).as_dict()
+        entry["type_top1"] = bootstrap_mean(
+            [float(s["type_top1"]) for s in mapped]
+        ).as_dict()
+        judged = [r for r in rows if r["close_match"] is not None]
+        if judged:
+            close = [r for r in judged if r["close_match"]]
+            entry["close_match"] = {
+                "coverage": round(len(close) / len(judged), 4),
+                "precision_on_target": bootstrap_mean(
+                    [float(r["on_target_top1"]) for r in close]
+                ).as_dict()
+                if close
+                else None,
+                "precision_f1_hit": bootstrap_mean(
+                    [float(r["first_hit_rank"] == 1) for r in close]
+                ).as_dict()
+                if close
+                else None,
+                "on_target_when_not_close": _rate(
+                    [r["on_target_top1"] for r in judged if not r["close_match"]]
+                ),
+            }
+        report[fold] = entry
+    return report
+
+
 # --- mqp.csv --------------------------------------------------------------------------
 
 
@@ -468,11 +610,26 @@ def evaluate_mqp(path: Path) -> dict[str, Any]:
         "similarity_ms_per_pair": round(1000 * seconds / len(rows), 1),
     }
     embedder = get_embedder()
+    cosines: list[float] | None = None
     if embedder is not None:
         first = embedder.embed([r["question_1"] for r in rows])
         second = embedder.embed([r["question_2"] for r in rows])
         cosines = [float(c) for c in np.sum(first * second, axis=1)]
         result["minilm_cosine"] = _pair_metrics(cosines, labels)
+    result["halves"] = {}
+    for half, doctors in MQP_HALVES.items():
+        rows_in = [i for i, r in enumerate(rows) if r["dr_id"].strip() in doctors]
+        y = [labels[i] for i in rows_in]
+        mine = [scores[i] for i in rows_in]
+        entry: dict[str, Any] = {
+            "pairs": len(rows_in),
+            "similarity_auc": auc_interval(mine, y).as_dict(),
+        }
+        if cosines is not None:
+            base = [cosines[i] for i in rows_in]
+            entry["cosine_auc"] = auc_interval(base, y).as_dict()
+            entry["difference"] = paired_auc_difference(mine, base, y).as_dict()
+        result["halves"][half] = entry
     return result
 
 
@@ -536,6 +693,7 @@ def print_report(results: dict[str, Any]) -> None:
         f"gold focus is a MedQuAD topic name: {_pct(focus['gold_focus_is_a_medquad_topic'])}; "
         f"unmapped types: {qtype['unmapped_subquestions']}"
     )
+    print_folds(live["folds"])
     print()
     print("Top-1 misses by category:")
     for category, n in live["top1_misses"].items():
@@ -556,6 +714,66 @@ def print_report(results: dict[str, Any]) -> None:
                     f"  {label:<38}{m['roc_auc']:>12.3f}{_pct(m['best_accuracy']):>10}{m['threshold']:>11.3f}"
                 )
         print(f"  similarity: {mqp['similarity_ms_per_pair']} ms per pair")
+        for half, entry in mqp.get("halves", {}).items():
+            line = (
+                f"  {half} ({entry['pairs']} pairs): similarity "
+                f"{_estimate(entry['similarity_auc'], False)}"
+            )
+            if "cosine_auc" in entry:
+                line += (
+                    f", cosine {_estimate(entry['cosine_auc'], False)}, "
+                    f"diff {_estimate(entry['difference'], False)}"
+                )
+            print(line)
+
+
+def _estimate(e: dict[str, float] | None, percent: bool = True) -> str:
+    if e is None:
+        return "n/a"
+    scale, unit = (100, "") if percent else (1, "")
+    return (
+        f"{scale * e['value']:.1f}{unit} [{scale * e['low']:.1f}, {scale * e['high']:.1f}]"
+        if percent
+        else f"{e['value']:.3f} [{e['low']:.3f}, {e['high']:.3f}]"
+    )
+
+
+def print_folds(folds: dict[str, Any]) -> None:
+    """Per LiveQA file: Askwell, the RRF baseline and their paired difference."""
+    print()
+    print(
+        "Per fold, Askwell vs the RRF baseline (95 % bootstrap intervals; difference paired)"
+    )
+    labels = {
+        "top1": "top-1 F1 hit, %",
+        "on_target_top1": "top-1 on target (focus+type), %",
+        "mrr10_answerable": "MRR@10, answerable",
+    }
+    for fold, entry in folds.items():
+        print(
+            f"  {fold}: {entry['questions']} questions, {entry['answerable']} answerable"
+        )
+        for key, label in labels.items():
+            m = entry[key]
+            percent = key != "mrr10_answerable"
+            line = f"    {label:<34} askwell {_estimate(m['askwell'], percent):<22}"
+            if "rrf" in m:
+                line += (
+                    f" rrf {_estimate(m['rrf'], percent):<22}"
+                    f" diff {_estimate(m['difference'], percent)}"
+                )
+            print(line)
+        print(
+            f"    {'focus / type top-1, %':<34} {_estimate(entry['focus_top1'])}"
+            f" / {_estimate(entry['type_top1'])}"
+        )
+        close = entry.get("close_match")
+        if close:
+            print(
+                f"    close match: coverage {100 * close['coverage']:.1f} %, precision "
+                f"on target {_estimate(close['precision_on_target'])}, "
+                f"F1 hit {_estimate(close['precision_f1_hit'])}"
+            )
 
 
 def main() -> None:
@@ -565,6 +783,9 @@ def main() -> None:
         "--reuse", action="store_true", help="keep a finished import in the data dir"
     )
     parser.add_argument("--skip-mqp", action="store_true", help="skip mqp.csv")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the RRF baseline"
+    )
     parser.add_argument(
         "--limit", type=int, help="only the first N LiveQA questions (a smoke test)"
     )
@@ -587,8 +808,13 @@ def main() -> None:
     questions = load_liveqa(liveqa_paths)
     answerable = load_answerable(data_dir, questions, liveqa_paths)
     questions = questions[: args.limit]
+    baseline = None
+    if not args.no_baseline:
+        print("Building the RRF baseline (BM25 + base MiniLM over titles)...")
+        baseline = RRFBaseline(data_dir)
     print(f"Searching {len(questions)} LiveQA questions...")
-    liveqa, details = evaluate_liveqa(questions, answerable)
+    liveqa, details = evaluate_liveqa(questions, answerable, baseline)
+    liveqa["folds"] = fold_report(details)
     results: dict[str, Any] = {
         "machine": machine(),
         "weights": ranking.weights(),
