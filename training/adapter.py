@@ -33,10 +33,27 @@ import torch
 from tools import RESULTS, TRAINING, VectorCache, base_int8_model
 
 GRID = [
-    {"lam": lam, "epochs": epochs, "lr": 1e-3, "batch": 256}
-    for lam in (0.01, 0.1, 1.0)
+    {
+        "lam": lam,
+        "epochs": epochs,
+        "lr": 1e-3,
+        "batch": 256,
+        "live_repeat": repeat,
+        "medquad": medquad,
+    }
+    for lam in (0.01, 0.1)
     for epochs in (1, 3)
+    for repeat in (1, 5)
+    for medquad in ("qa+para", "para")
 ]
+
+
+def selected(medquad: list[dict], live: list[dict], config: dict) -> list[dict]:
+    """The training examples a setting uses: its MedQuAD kinds, LiveQA repeated."""
+    kinds = set(config.get("medquad", "qa+para").split("+"))
+    return [e for e in medquad if e["kind"] in kinds] + live * config.get(
+        "live_repeat", 1
+    )
 
 
 def examples_for(liveqa_files: list[int], seed: int = 0) -> list[dict]:
@@ -169,7 +186,11 @@ def study(seed: int = 0) -> dict:
             )
         base_inner = score(data, base_vectors, data.files == train_file)
         best = max(inner, key=lambda r: r["inner_score"])
-        weight = fit(*subset(medquad + live[train_file]), best["config"], seed)
+        weight = fit(
+            *subset(selected(medquad, live[train_file], best["config"])),
+            best["config"],
+            seed,
+        )
         weights[f"adapter-live{train_file}"] = weight
         report["folds"][f"trained with file {train_file}"] = {
             "inner": inner,
@@ -179,7 +200,9 @@ def study(seed: int = 0) -> dict:
     # MedQuAD only (no LiveQA at all): the setting both folds chose most, ties to the first.
     chosen = [json.dumps(f["chosen"], sort_keys=True) for f in report["folds"].values()]
     config = json.loads(max(chosen, key=chosen.count))
-    weights["adapter-medquad"] = fit(*subset(medquad), config, seed)
+    weights["adapter-medquad"] = fit(
+        *subset(selected(medquad, [], config)), config, seed
+    )
     report["medquad_only_config"] = config
     return data, base_vectors, weights, report
 
@@ -222,10 +245,14 @@ def main(argv: list[str] | None = None) -> None:
             np.save(TRAINING / "work" / f"{name}-s{args.seed}.npy", weight)
     else:
         cache = VectorCache(base_int8_model())
-        examples = examples_for(args.liveqa, args.seed)
-        weight = fit(
-            examples, vectors_for(examples, cache), json.loads(args.config), args.seed
+        config = json.loads(args.config)
+        every = examples_for(args.liveqa, args.seed)
+        examples = selected(
+            [e for e in every if e["kind"] != "live"],
+            [e for e in every if e["kind"] == "live"],
+            config,
         )
+        weight = fit(examples, vectors_for(examples, cache), config, args.seed)
         out = args.out if args.out.is_absolute() else TRAINING / args.out
         out.parent.mkdir(parents=True, exist_ok=True)
         np.save(out, weight)

@@ -234,7 +234,10 @@ def build(
     para: bool = True,
     qa_positive: str = "opening",
     para_answered_only: bool = False,
+    max_qa: int = 0,
+    max_para: int = 0,
 ) -> list[dict]:
+    """The examples, in a fixed order; max_qa / max_para keep a seeded sample."""
     rng = random.Random(seed)
     questions = list(read_jsonl(CORPUS / "medquad.jsonl"))
     examples = medquad_examples(
@@ -245,6 +248,11 @@ def build(
         qa_positive=qa_positive,
         para_answered_only=para_answered_only,
     )
+    for kind, limit in (("qa", max_qa), ("para", max_para)):
+        of_kind = [e for e in examples if e["kind"] == kind]
+        if limit and limit < len(of_kind):
+            keep = {id(e) for e in random.Random(seed).sample(of_kind, limit)}
+            examples = [e for e in examples if e["kind"] != kind or id(e) in keep]
     if liveqa_files:
         examples += liveqa_examples(questions, liveqa_files, rng)
     return examples
@@ -260,6 +268,12 @@ def main(argv: list[str] | None = None) -> None:
         "--qa-positive", choices=["opening", "passage"], default="opening"
     )
     parser.add_argument("--para-answered-only", action="store_true")
+    parser.add_argument(
+        "--max-qa", type=int, default=0, help="keep a seeded sample of N"
+    )
+    parser.add_argument(
+        "--max-para", type=int, default=0, help="keep a seeded sample of N"
+    )
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     examples = build(
@@ -269,6 +283,8 @@ def main(argv: list[str] | None = None) -> None:
         para=not args.no_para,
         qa_positive=args.qa_positive,
         para_answered_only=args.para_answered_only,
+        max_qa=args.max_qa,
+        max_para=args.max_para,
     )
     out = args.out if args.out.is_absolute() else TRAINING / args.out
     write_jsonl(out, examples)
@@ -279,6 +295,8 @@ def main(argv: list[str] | None = None) -> None:
         "para": not args.no_para,
         "qa_positive": args.qa_positive,
         "para_answered_only": args.para_answered_only,
+        "max_qa": args.max_qa,
+        "max_para": args.max_para,
     }
     out.with_suffix(".meta.json").write_text(json.dumps(meta) + "\n")
     kinds = Counter(e["kind"] for e in examples)

@@ -59,22 +59,27 @@ def batches(
     """Shuffled batches in which no MedQuAD question key (or anchor) appears twice."""
     order = list(range(len(examples)))
     rng.shuffle(order)
+    keys = [
+        {*e["keys"], "anchor:" + e["anchor"], "positive:" + e["positive"]}
+        for e in examples
+    ]
     result: list[list[int]] = []
     pending = order
     while pending:
+        # Take examples in order while they conflict with nothing taken; the
+        # rest waits, in order, for the next batch.
         batch: list[int] = []
         used: set[str] = set()
         left = []
-        for i in pending:
-            keys = set(examples[i]["keys"]) | {
-                "anchor:" + examples[i]["anchor"],
-                "positive:" + examples[i]["positive"],
-            }
-            if len(batch) < batch_size and not keys & used:
-                batch.append(i)
-                used |= keys
-            else:
+        for position, i in enumerate(pending):
+            if len(batch) == batch_size:
+                left.extend(pending[position:])
+                break
+            if keys[i] & used:
                 left.append(i)
+            else:
+                batch.append(i)
+                used |= keys[i]
         result.append(batch)
         pending = left
     # The greedy pass packs conflicts into the last batches; drop a small last one.
@@ -155,6 +160,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--freeze-embeddings", action=argparse.BooleanOptionalAction, default=True
     )
+    parser.add_argument(
+        "--train-layers",
+        type=int,
+        default=6,
+        help="train only the top N of the 6 transformer layers (the rest is frozen, so no backward pass runs through it)",
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--save-every", type=int, default=50)
     parser.add_argument(
@@ -198,6 +209,12 @@ def main(argv: list[str] | None = None) -> None:
     model = AutoModel.from_pretrained(str(init))
     if args.freeze_embeddings:
         model.embeddings.word_embeddings.weight.requires_grad_(False)
+    if args.train_layers < len(model.encoder.layer):
+        model.embeddings.requires_grad_(False)
+        for layer in model.encoder.layer[
+            : len(model.encoder.layer) - args.train_layers
+        ]:
+            layer.requires_grad_(False)
     parameters = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(parameters, lr=args.lr, weight_decay=0.01)
     warmup = max(1, int(total * args.warmup))
