@@ -171,10 +171,8 @@ def study(seed: int = 0) -> dict:
         for config in GRID:
             values = []
             for fit_half, check_half in ((0, 1), (1, 0)):
-                chosen = medquad + [
-                    e for e in live[train_file] if e["live_id"] in halves[fit_half]
-                ]
-                weight = fit(*subset(chosen), config, seed)
+                part = [e for e in live[train_file] if e["live_id"] in halves[fit_half]]
+                weight = fit(*subset(selected(medquad, part, config)), config, seed)
                 mask = np.isin(ids, list(halves[check_half]))
                 values.append(score(data, transformed(base_vectors, weight), mask))
             inner.append(
