@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 from common import (
+    DB_NAME,
     DEFAULT_DATA_DIR,
     LIVEQA_FILES,
     RESULTS_DIR,
@@ -48,6 +49,7 @@ from common import (
     prepare_data_dir,
     read_mqp,
     require_shared_data,
+    run_askwell,
     setup_django,
     words,
 )
@@ -314,7 +316,8 @@ def evaluate_liveqa(
             "on_target_top1": on_target(
                 facts.get(hits[0].answer.pk) if hits else None, subs, topics
             ),
-            "close_match": getattr(results, "close_match", None),
+            "close_match": results.close_match,
+            "close_features": results.close_features,
             "focus_pred": predicted_focus,
             "type_pred": [[t, round(s, 2)] for t, s in u.types[:3]],
             "subs": subs,
@@ -699,32 +702,35 @@ def print_report(results: dict[str, Any]) -> None:
     for category, n in live["top1_misses"].items():
         print(f"  {n:>4}  {category}")
     if "mqp" in results:
-        mqp = results["mqp"]
-        print()
-        print(
-            f"mqp.csv question pairs ({mqp['pairs']}, {mqp['positives']} similar){'ROC-AUC':>12}{'accuracy':>10}{'threshold':>11}"
-        )
-        for label, key in (
-            ("askwell similarity", "similarity"),
-            ("plain MiniLM cosine", "minilm_cosine"),
-        ):
-            if key in mqp:
-                m = mqp[key]
-                print(
-                    f"  {label:<38}{m['roc_auc']:>12.3f}{_pct(m['best_accuracy']):>10}{m['threshold']:>11.3f}"
-                )
-        print(f"  similarity: {mqp['similarity_ms_per_pair']} ms per pair")
-        for half, entry in mqp.get("halves", {}).items():
-            line = (
-                f"  {half} ({entry['pairs']} pairs): similarity "
-                f"{_estimate(entry['similarity_auc'], False)}"
+        print_mqp(results["mqp"])
+
+
+def print_mqp(mqp: dict[str, Any]) -> None:
+    print()
+    print(
+        f"mqp.csv question pairs ({mqp['pairs']}, {mqp['positives']} similar){'ROC-AUC':>12}{'accuracy':>10}{'threshold':>11}"
+    )
+    for label, key in (
+        ("askwell similarity", "similarity"),
+        ("plain MiniLM cosine", "minilm_cosine"),
+    ):
+        if key in mqp:
+            m = mqp[key]
+            print(
+                f"  {label:<38}{m['roc_auc']:>12.3f}{_pct(m['best_accuracy']):>10}{m['threshold']:>11.3f}"
             )
-            if "cosine_auc" in entry:
-                line += (
-                    f", cosine {_estimate(entry['cosine_auc'], False)}, "
-                    f"diff {_estimate(entry['difference'], False)}"
-                )
-            print(line)
+    print(f"  similarity: {mqp['similarity_ms_per_pair']} ms per pair")
+    for half, entry in mqp.get("halves", {}).items():
+        line = (
+            f"  {half} ({entry['pairs']} pairs): similarity "
+            f"{_estimate(entry['similarity_auc'], False)}"
+        )
+        if "cosine_auc" in entry:
+            line += (
+                f", cosine {_estimate(entry['cosine_auc'], False)}, "
+                f"diff {_estimate(entry['difference'], False)}"
+            )
+        print(line)
 
 
 def _estimate(e: dict[str, float] | None, percent: bool = True) -> str:
@@ -792,11 +798,29 @@ def main() -> None:
     parser.add_argument(
         "--tag", default="", help="suffix of the result files (for experiments)"
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a constant of askwell/search/engine.py for this run (an ablation: "
+        "--set OVERVIEW_TYPE_MATCH=0)",
+    )
+    parser.add_argument(
+        "--empty-site",
+        type=Path,
+        metavar="DIR",
+        help="score mqp.csv only, on a site with no content (DIR: a data dir "
+        "that is migrated and left empty)",
+    )
     args = parser.parse_args()
     paths = require_shared_data("medquad.tar.gz", "mqp.csv", *LIVEQA_FILES)
+    if args.empty_site:
+        return _empty_site(args.empty_site.resolve(), paths["mqp.csv"], args.set)
     data_dir = args.data_dir.resolve()
     record = prepare_data_dir(data_dir, paths["medquad.tar.gz"], reuse=args.reuse)
     setup_django(data_dir)
+    constants = _set_constants(args.set)
 
     from askwell.search import ranking
     from askwell.search.models import SearchDocument
@@ -818,6 +842,7 @@ def main() -> None:
     results: dict[str, Any] = {
         "machine": machine(),
         "weights": ranking.weights(),
+        "constants": constants,
         "import": record,
         "documents": SearchDocument.objects.count(),
         "documents_without_embedding": pending,
@@ -837,6 +862,43 @@ def main() -> None:
         for row in details:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"\nWrote {summary_path} and {details_path.name}")
+
+
+def _set_constants(assignments: list[str]) -> dict[str, float]:
+    """Apply --set NAME=VALUE to askwell.search.engine; returns what was set."""
+    from askwell.search import engine
+
+    changed = {}
+    for assignment in assignments:
+        name, _, value = assignment.partition("=")
+        if not hasattr(engine, name) or not isinstance(getattr(engine, name), float):
+            raise SystemExit(
+                f"--set {assignment}: engine has no number constant {name}"
+            )
+        setattr(engine, name, float(value))
+        changed[name] = float(value)
+    return changed
+
+
+def _empty_site(data_dir: Path, mqp: Path, assignments: list[str]) -> None:
+    """mqp.csv scored by similarity() on a migrated site with no content."""
+    if not (data_dir / DB_NAME).exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        run_askwell(["migrate", "-v0"], data_dir)
+    setup_django(data_dir)
+    from askwell.search.models import SearchDocument
+
+    if SearchDocument.objects.exists():
+        raise SystemExit(f"{data_dir} has content: --empty-site needs an empty site")
+    _set_constants(assignments)
+    print("Scoring mqp.csv pairs on a site with no content...")
+    results = {"machine": machine(), "mqp": evaluate_mqp(mqp)}
+    print(machine_line(results["machine"]))
+    print_mqp(results["mqp"])
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / "search_quality-empty_site.json"
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nWrote {path}")
 
 
 if __name__ == "__main__":
