@@ -804,7 +804,7 @@ def main() -> None:
         default=[],
         metavar="NAME=VALUE",
         help="set a constant of askwell/search/engine.py for this run (an ablation: "
-        "--set OVERVIEW_TYPE_MATCH=0)",
+        "--set NEIGHBOUR_TYPES=0)",
     )
     parser.add_argument(
         "--empty-site",

@@ -35,7 +35,7 @@ from askwell.language.understanding import (
     find_types,
     understand,
 )
-from askwell.questions.models import Answer, Question, QuestionType
+from askwell.questions.models import Answer, Question
 from askwell.search import close_match, ranking, snapshot, vector_index
 from askwell.search.backends import LexicalQuery, backend
 from askwell.search.embeddings import get_embedder
@@ -57,12 +57,6 @@ MAX_SUBTOPICS = 200
 # How long "continue learning" candidates stay cached (a new index version
 # makes them unused sooner).
 RELATED_CACHE_SECONDS = 3600
-# The type match an overview ("What is X?") gets whatever the reader asks: it
-# answers part of any question about its topic, so when the wording leaves
-# the type uncertain it is a safe second choice. On the LiveQA questions 0.2
-# to 0.6 lifted top-1 15.1 -> 15.3-15.6 % (neither LiveQA file lost) and
-# MRR 0.189 -> 0.192-0.194.
-OVERVIEW_TYPE_MATCH = 0.3
 # How much agreeing question types add to similarity() (see there).
 SAME_TYPE = 0.2
 # The type agreement similarity() assumes when either question has no
@@ -232,7 +226,8 @@ def search(
         )
         results.understanding = understanding
         results.neighbour_types = any(qid in type_of for qid in question_scores)
-    top = understanding.types[0][1] if understanding.types else 1.0
+    # Scores relative to the best type; no type (or none scoring) matches nothing.
+    top = (understanding.types[0][1] if understanding.types else 0.0) or 1.0
     types = {t: score / top for t, score in understanding.types[:3]}
     question_ids = list({row[1] for row in candidates})
     topics_of = snap.topics_of_many(question_ids)
@@ -257,8 +252,6 @@ def search(
             default=0.0,
         )
         f.type_match = types.get(question_type, 0.0)
-        if question_type == QuestionType.INFORMATION:
-            f.type_match = max(f.type_match, OVERVIEW_TYPE_MATCH)
 
     weights = ranking.weights()
     scored = sorted(

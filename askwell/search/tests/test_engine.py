@@ -187,34 +187,6 @@ def test_a_topic_imported_under_another_form_of_the_name_counts_as_the_focus():
     assert results.hits[0].answer.pk == answer.pk
 
 
-def test_an_overview_answer_matches_any_question_type_a_little():
-    """ "What is X?" answers part of every question about X: whatever the
-    reader asks, an overview gets at least OVERVIEW_TYPE_MATCH."""
-    # given
-    topic = TopicFactory(name="Kawasaki disease")
-    overview = _answer(
-        "What is Kawasaki disease?",
-        "An illness of young children with fever and inflamed blood vessels.",
-        question_type="information",
-    )
-    causes = _answer(
-        "What causes Kawasaki disease?",
-        "The cause is unknown; an infection may set it off in children prone to it.",
-        question_type="causes",
-    )
-    for answer in (overview, causes):
-        answer.question.topics.set([topic])
-    index_answers([overview.pk, causes.pk])
-
-    # when
-    hits = {h.answer.pk: h for h in search("How is Kawasaki disease treated?").hits}
-
-    # then: the reader asks about treatment, which neither answers
-    assert hits[overview.pk].features.type_match >= engine.OVERVIEW_TYPE_MATCH
-    assert hits[causes.pk].features.type_match < engine.OVERVIEW_TYPE_MATCH
-    assert hits[overview.pk].score > hits[causes.pk].score
-
-
 def test_every_candidate_is_ranked_by_its_own_semantic_closeness(monkeypatch):
     """Answers found by words or focus but not among the nearest few vectors
     still get their true cosines with the query, not zero."""
