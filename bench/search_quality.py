@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 from common import (
+    DB_NAME,
     DEFAULT_DATA_DIR,
     LIVEQA_FILES,
     RESULTS_DIR,
@@ -48,8 +49,17 @@ from common import (
     prepare_data_dir,
     read_mqp,
     require_shared_data,
+    run_askwell,
     setup_django,
     words,
+)
+from evaluation import (
+    MQP_HALVES,
+    RRFBaseline,
+    auc_interval,
+    bootstrap_mean,
+    paired_auc_difference,
+    paired_bootstrap,
 )
 
 SEARCH_LIMIT = 10
@@ -216,8 +226,30 @@ def map_type(annotation: str) -> str | None:
 # --- LiveQA ---------------------------------------------------------------------------
 
 
+def on_target(
+    fact: dict[str, Any] | None,
+    subs: list[dict[str, Any]],
+    topics: dict[int, list[str]],
+) -> bool:
+    """Whether an answer is about what one sub-question asks: its question's
+    topic matches that sub-question's annotated focus and its question type
+    the annotated type (mapped to MedQuAD's). A proxy for an assessor's
+    "correct" that, unlike the F1 hit, does not need the reference answer's
+    source to be in MedQuAD."""
+    if fact is None:
+        return False
+    names = [topics[t] for t in fact["topics"] if t in topics]
+    return any(
+        s["type_mapped"] == fact["type"]
+        and any(focus_matches(f, n) for f in s["focus"] for n in names)
+        for s in subs
+    )
+
+
 def evaluate_liveqa(
-    questions: list[LiveQuestion], answerable: dict[str, list[list[float]]]
+    questions: list[LiveQuestion],
+    answerable: dict[str, list[list[float]]],
+    baseline: RRFBaseline | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     from askwell.questions.models import Answer
     from askwell.search import search
@@ -234,9 +266,12 @@ def evaluate_liveqa(
     targets = _answer_facts(Answer.objects.filter(pk__in=target_ids))
 
     search(questions[0].query, limit=SEARCH_LIMIT)  # load the model and indexes
+    baseline_vectors = (
+        baseline.query_vectors([q.query for q in questions]) if baseline else None
+    )
     details = []
     latencies = []
-    for question in questions:
+    for number, question in enumerate(questions):
         references = [Counter(words(r)) for r in question.references]
         started = time.perf_counter()
         results = search(question.query, limit=SEARCH_LIMIT)
@@ -274,9 +309,15 @@ def evaluate_liveqa(
             )
         row = {
             "id": question.id,
+            "fold": question.id.split(":", 1)[0],
             "query": question.query,
             "answerable": bool(matches),
             "first_hit_rank": first_hit,
+            "on_target_top1": on_target(
+                facts.get(hits[0].answer.pk) if hits else None, subs, topics
+            ),
+            "close_match": results.close_match,
+            "close_features": results.close_features,
             "focus_pred": predicted_focus,
             "type_pred": [[t, round(s, 2)] for t, s in u.types[:3]],
             "subs": subs,
@@ -307,8 +348,33 @@ def evaluate_liveqa(
             row["miss"] = _miss_category(
                 row, hits[0] if hits else None, facts, targets, matches
             )
+        if baseline is not None and baseline_vectors is not None:
+            row["baseline"] = _baseline_row(
+                baseline, question, baseline_vectors[number], references, subs, topics
+            )
         details.append(row)
     return _liveqa_summary(details, latencies), details
+
+
+def _baseline_row(
+    baseline: RRFBaseline,
+    question: LiveQuestion,
+    vector: np.ndarray,
+    references: list[Counter[str]],
+    subs: list[dict[str, Any]],
+    topics: dict[int, list[str]],
+) -> dict[str, Any]:
+    """The RRF baseline's first hit and on-target top answer for one question."""
+    from askwell.questions.models import Answer
+
+    ids = baseline.search(question.query, vector, SEARCH_LIMIT)
+    answers = {a.pk: a for a in Answer.objects.filter(pk__in=ids)}
+    f1s = [best_f1(_plain(answers[pk]), references) for pk in ids]
+    facts = _answer_facts(Answer.objects.filter(pk__in=ids[:1]))
+    return {
+        "first_hit_rank": next((i + 1 for i, s in enumerate(f1s) if s >= HIT_F1), None),
+        "on_target_top1": on_target(facts.get(ids[0]) if ids else None, subs, topics),
+    }
 
 
 def _plain(answer: Any) -> str:
@@ -414,6 +480,85 @@ def _liveqa_summary(
     }
 
 
+# --- per fold, beside the baseline ------------------------------------------------
+
+
+def _per_question(rows: list[dict[str, Any]]) -> dict[str, list[float]]:
+    """0/1 or reciprocal-rank values per question, for one system's rows."""
+    return {
+        "top1": [float(r["first_hit_rank"] == 1) for r in rows],
+        "mrr10_answerable": [
+            1.0 / r["first_hit_rank"] if r["first_hit_rank"] else 0.0
+            for r in rows
+            if r["answerable"]
+        ],
+        "on_target_top1": [float(r["on_target_top1"]) for r in rows],
+    }
+
+
+def fold_report(details: list[dict[str, Any]]) -> dict[str, Any]:
+    """Askwell and the RRF baseline on each LiveQA file and on both, with 95 %
+    bootstrap intervals and the paired difference (Askwell - baseline)."""
+    folds: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in details:
+        folds[row["fold"]].append(row)
+    folds["all"] = details
+    report: dict[str, Any] = {}
+    for fold, rows in folds.items():
+        mine = _per_question(rows)
+        entry: dict[str, Any] = {
+            "questions": len(rows),
+            "answerable": sum(r["answerable"] for r in rows),
+        }
+        with_baseline = [r for r in rows if "baseline" in r]
+        theirs = (
+            _per_question(
+                [
+                    {**r["baseline"], "answerable": r["answerable"]}
+                    for r in with_baseline
+                ]
+            )
+            if len(with_baseline) == len(rows)
+            else None
+        )
+        for measure, values in mine.items():
+            entry[measure] = {"askwell": bootstrap_mean(values).as_dict()}
+            if theirs is not None:
+                entry[measure]["rrf"] = bootstrap_mean(theirs[measure]).as_dict()
+                entry[measure]["difference"] = paired_bootstrap(
+                    values, theirs[measure]
+                ).as_dict()
+        subs = [s for r in rows for s in r["subs"]]
+        mapped = [s for s in subs if s["type_mapped"]]
+        entry["focus_top1"] = bootstrap_mean(
+            [float(s["focus_top1"]) for s in subs]
+        ).as_dict()
+        entry["type_top1"] = bootstrap_mean(
+            [float(s["type_top1"]) for s in mapped]
+        ).as_dict()
+        judged = [r for r in rows if r["close_match"] is not None]
+        if judged:
+            close = [r for r in judged if r["close_match"]]
+            entry["close_match"] = {
+                "coverage": round(len(close) / len(judged), 4),
+                "precision_on_target": bootstrap_mean(
+                    [float(r["on_target_top1"]) for r in close]
+                ).as_dict()
+                if close
+                else None,
+                "precision_f1_hit": bootstrap_mean(
+                    [float(r["first_hit_rank"] == 1) for r in close]
+                ).as_dict()
+                if close
+                else None,
+                "on_target_when_not_close": _rate(
+                    [r["on_target_top1"] for r in judged if not r["close_match"]]
+                ),
+            }
+        report[fold] = entry
+    return report
+
+
 # --- mqp.csv --------------------------------------------------------------------------
 
 
@@ -468,11 +613,26 @@ def evaluate_mqp(path: Path) -> dict[str, Any]:
         "similarity_ms_per_pair": round(1000 * seconds / len(rows), 1),
     }
     embedder = get_embedder()
+    cosines: list[float] | None = None
     if embedder is not None:
         first = embedder.embed([r["question_1"] for r in rows])
         second = embedder.embed([r["question_2"] for r in rows])
         cosines = [float(c) for c in np.sum(first * second, axis=1)]
         result["minilm_cosine"] = _pair_metrics(cosines, labels)
+    result["halves"] = {}
+    for half, doctors in MQP_HALVES.items():
+        rows_in = [i for i, r in enumerate(rows) if r["dr_id"].strip() in doctors]
+        y = [labels[i] for i in rows_in]
+        mine = [scores[i] for i in rows_in]
+        entry: dict[str, Any] = {
+            "pairs": len(rows_in),
+            "similarity_auc": auc_interval(mine, y).as_dict(),
+        }
+        if cosines is not None:
+            base = [cosines[i] for i in rows_in]
+            entry["cosine_auc"] = auc_interval(base, y).as_dict()
+            entry["difference"] = paired_auc_difference(mine, base, y).as_dict()
+        result["halves"][half] = entry
     return result
 
 
@@ -536,26 +696,90 @@ def print_report(results: dict[str, Any]) -> None:
         f"gold focus is a MedQuAD topic name: {_pct(focus['gold_focus_is_a_medquad_topic'])}; "
         f"unmapped types: {qtype['unmapped_subquestions']}"
     )
+    print_folds(live["folds"])
     print()
     print("Top-1 misses by category:")
     for category, n in live["top1_misses"].items():
         print(f"  {n:>4}  {category}")
     if "mqp" in results:
-        mqp = results["mqp"]
-        print()
-        print(
-            f"mqp.csv question pairs ({mqp['pairs']}, {mqp['positives']} similar){'ROC-AUC':>12}{'accuracy':>10}{'threshold':>11}"
+        print_mqp(results["mqp"])
+
+
+def print_mqp(mqp: dict[str, Any]) -> None:
+    print()
+    print(
+        f"mqp.csv question pairs ({mqp['pairs']}, {mqp['positives']} similar){'ROC-AUC':>12}{'accuracy':>10}{'threshold':>11}"
+    )
+    for label, key in (
+        ("askwell similarity", "similarity"),
+        ("plain MiniLM cosine", "minilm_cosine"),
+    ):
+        if key in mqp:
+            m = mqp[key]
+            print(
+                f"  {label:<38}{m['roc_auc']:>12.3f}{_pct(m['best_accuracy']):>10}{m['threshold']:>11.3f}"
+            )
+    print(f"  similarity: {mqp['similarity_ms_per_pair']} ms per pair")
+    for half, entry in mqp.get("halves", {}).items():
+        line = (
+            f"  {half} ({entry['pairs']} pairs): similarity "
+            f"{_estimate(entry['similarity_auc'], False)}"
         )
-        for label, key in (
-            ("askwell similarity", "similarity"),
-            ("plain MiniLM cosine", "minilm_cosine"),
-        ):
-            if key in mqp:
-                m = mqp[key]
-                print(
-                    f"  {label:<38}{m['roc_auc']:>12.3f}{_pct(m['best_accuracy']):>10}{m['threshold']:>11.3f}"
+        if "cosine_auc" in entry:
+            line += (
+                f", cosine {_estimate(entry['cosine_auc'], False)}, "
+                f"diff {_estimate(entry['difference'], False)}"
+            )
+        print(line)
+
+
+def _estimate(e: dict[str, float] | None, percent: bool = True) -> str:
+    if e is None:
+        return "n/a"
+    scale, unit = (100, "") if percent else (1, "")
+    return (
+        f"{scale * e['value']:.1f}{unit} [{scale * e['low']:.1f}, {scale * e['high']:.1f}]"
+        if percent
+        else f"{e['value']:.3f} [{e['low']:.3f}, {e['high']:.3f}]"
+    )
+
+
+def print_folds(folds: dict[str, Any]) -> None:
+    """Per LiveQA file: Askwell, the RRF baseline and their paired difference."""
+    print()
+    print(
+        "Per fold, Askwell vs the RRF baseline (95 % bootstrap intervals; difference paired)"
+    )
+    labels = {
+        "top1": "top-1 F1 hit, %",
+        "on_target_top1": "top-1 on target (focus+type), %",
+        "mrr10_answerable": "MRR@10, answerable",
+    }
+    for fold, entry in folds.items():
+        print(
+            f"  {fold}: {entry['questions']} questions, {entry['answerable']} answerable"
+        )
+        for key, label in labels.items():
+            m = entry[key]
+            percent = key != "mrr10_answerable"
+            line = f"    {label:<34} askwell {_estimate(m['askwell'], percent):<22}"
+            if "rrf" in m:
+                line += (
+                    f" rrf {_estimate(m['rrf'], percent):<22}"
+                    f" diff {_estimate(m['difference'], percent)}"
                 )
-        print(f"  similarity: {mqp['similarity_ms_per_pair']} ms per pair")
+            print(line)
+        print(
+            f"    {'focus / type top-1, %':<34} {_estimate(entry['focus_top1'])}"
+            f" / {_estimate(entry['type_top1'])}"
+        )
+        close = entry.get("close_match")
+        if close:
+            print(
+                f"    close match: coverage {100 * close['coverage']:.1f} %, precision "
+                f"on target {_estimate(close['precision_on_target'])}, "
+                f"F1 hit {_estimate(close['precision_f1_hit'])}"
+            )
 
 
 def main() -> None:
@@ -566,16 +790,37 @@ def main() -> None:
     )
     parser.add_argument("--skip-mqp", action="store_true", help="skip mqp.csv")
     parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the RRF baseline"
+    )
+    parser.add_argument(
         "--limit", type=int, help="only the first N LiveQA questions (a smoke test)"
     )
     parser.add_argument(
         "--tag", default="", help="suffix of the result files (for experiments)"
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a constant of askwell/search/engine.py for this run (an ablation: "
+        "--set NEIGHBOUR_TYPES=0)",
+    )
+    parser.add_argument(
+        "--empty-site",
+        type=Path,
+        metavar="DIR",
+        help="score mqp.csv only, on a site with no content (DIR: a data dir "
+        "that is migrated and left empty)",
+    )
     args = parser.parse_args()
     paths = require_shared_data("medquad.tar.gz", "mqp.csv", *LIVEQA_FILES)
+    if args.empty_site:
+        return _empty_site(args.empty_site.resolve(), paths["mqp.csv"], args.set)
     data_dir = args.data_dir.resolve()
     record = prepare_data_dir(data_dir, paths["medquad.tar.gz"], reuse=args.reuse)
     setup_django(data_dir)
+    constants = _set_constants(args.set)
 
     from askwell.search import ranking
     from askwell.search.models import SearchDocument
@@ -587,11 +832,17 @@ def main() -> None:
     questions = load_liveqa(liveqa_paths)
     answerable = load_answerable(data_dir, questions, liveqa_paths)
     questions = questions[: args.limit]
+    baseline = None
+    if not args.no_baseline:
+        print("Building the RRF baseline (BM25 + base MiniLM over titles)...")
+        baseline = RRFBaseline(data_dir)
     print(f"Searching {len(questions)} LiveQA questions...")
-    liveqa, details = evaluate_liveqa(questions, answerable)
+    liveqa, details = evaluate_liveqa(questions, answerable, baseline)
+    liveqa["folds"] = fold_report(details)
     results: dict[str, Any] = {
         "machine": machine(),
         "weights": ranking.weights(),
+        "constants": constants,
         "import": record,
         "documents": SearchDocument.objects.count(),
         "documents_without_embedding": pending,
@@ -611,6 +862,43 @@ def main() -> None:
         for row in details:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"\nWrote {summary_path} and {details_path.name}")
+
+
+def _set_constants(assignments: list[str]) -> dict[str, float]:
+    """Apply --set NAME=VALUE to askwell.search.engine; returns what was set."""
+    from askwell.search import engine
+
+    changed = {}
+    for assignment in assignments:
+        name, _, value = assignment.partition("=")
+        if not hasattr(engine, name) or not isinstance(getattr(engine, name), float):
+            raise SystemExit(
+                f"--set {assignment}: engine has no number constant {name}"
+            )
+        setattr(engine, name, float(value))
+        changed[name] = float(value)
+    return changed
+
+
+def _empty_site(data_dir: Path, mqp: Path, assignments: list[str]) -> None:
+    """mqp.csv scored by similarity() on a migrated site with no content."""
+    if not (data_dir / DB_NAME).exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        run_askwell(["migrate", "-v0"], data_dir)
+    setup_django(data_dir)
+    from askwell.search.models import SearchDocument
+
+    if SearchDocument.objects.exists():
+        raise SystemExit(f"{data_dir} has content: --empty-site needs an empty site")
+    _set_constants(assignments)
+    print("Scoring mqp.csv pairs on a site with no content...")
+    results = {"machine": machine(), "mqp": evaluate_mqp(mqp)}
+    print(machine_line(results["machine"]))
+    print_mqp(results["mqp"])
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / "search_quality-empty_site.json"
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nWrote {path}")
 
 
 if __name__ == "__main__":

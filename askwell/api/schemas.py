@@ -71,6 +71,10 @@ class SearchResult(Schema):
 
 class SearchResponse(Schema):
     query: str
+    close_match: bool = Field(
+        description="Whether the first result probably answers the query; "
+        "false means nothing close was found (offer to ask instead)."
+    )
     results: list[SearchResult]
 
 

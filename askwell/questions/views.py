@@ -133,7 +133,9 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 @rate_limit("ask")
 def ask(request: SignedInRequest) -> HttpResponse:
     permissions.check_can_ask(request.user)
-    form = AskForm(request.POST or None, author=request.user)
+    # Search offers "Ask your question" with the reader's words as the title.
+    initial = {"title": request.GET.get("title", "")}
+    form = AskForm(request.POST or None, author=request.user, initial=initial)
     context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -35,8 +35,8 @@ from askwell.language.understanding import (
     find_types,
     understand,
 )
-from askwell.questions.models import Answer, Question, QuestionType
-from askwell.search import ranking, snapshot, vector_index
+from askwell.questions.models import Answer, Question
+from askwell.search import close_match, ranking, snapshot, vector_index
 from askwell.search.backends import LexicalQuery, backend
 from askwell.search.embeddings import get_embedder
 from askwell.search.indexing import current_version
@@ -57,14 +57,12 @@ MAX_SUBTOPICS = 200
 # How long "continue learning" candidates stay cached (a new index version
 # makes them unused sooner).
 RELATED_CACHE_SECONDS = 3600
-# The type match an overview ("What is X?") gets whatever the reader asks: it
-# answers part of any question about its topic, so when the wording leaves
-# the type uncertain it is a safe second choice. On the LiveQA questions 0.2
-# to 0.6 lifted top-1 15.1 -> 15.3-15.6 % (neither LiveQA file lost) and
-# MRR 0.189 -> 0.192-0.194.
-OVERVIEW_TYPE_MATCH = 0.3
 # How much agreeing question types add to similarity() (see there).
 SAME_TYPE = 0.2
+# The type agreement similarity() assumes when either question has no
+# indexed neighbours to vote on its type: the same for every such pair, so
+# without content the score orders pairs exactly as the cosine does.
+UNKNOWN_AGREEMENT = 0.5
 # The weight of the nearest questions' types beside the wording rules' scores
 # (see _types_with_neighbours; set on the LiveQA questions' type annotations).
 NEIGHBOUR_TYPES = 2.0
@@ -106,6 +104,12 @@ class SearchResults:
     hits: list[Hit] = field(default_factory=list)
     semantic: bool = False
     vector: np.ndarray | None = None  # the embedding of query_passage(text)
+    # Whether the top answer probably answers the text (close_match.py), and
+    # what that judgement read.
+    close_match: bool = False
+    close_features: list[float] | None = None
+    # Whether understanding.types holds the nearest questions' type votes.
+    neighbour_types: bool = False
 
     @property
     def terms(self) -> list[str]:
@@ -221,7 +225,9 @@ def search(
             types=_types_with_neighbours(understanding.types, question_scores, type_of),
         )
         results.understanding = understanding
-    top = understanding.types[0][1] if understanding.types else 1.0
+        results.neighbour_types = any(qid in type_of for qid in question_scores)
+    # Scores relative to the best type; no type (or none scoring) matches nothing.
+    top = (understanding.types[0][1] if understanding.types else 0.0) or 1.0
     types = {t: score / top for t, score in understanding.types[:3]}
     question_ids = list({row[1] for row in candidates})
     topics_of = snap.topics_of_many(question_ids)
@@ -246,8 +252,6 @@ def search(
             default=0.0,
         )
         f.type_match = types.get(question_type, 0.0)
-        if question_type == QuestionType.INFORMATION:
-            f.type_match = max(f.type_match, OVERVIEW_TYPE_MATCH)
 
     weights = ranking.weights()
     scored = sorted(
@@ -258,6 +262,9 @@ def search(
         scored, features, topic_ids, question_types, contributor_kinds, limit
     )
     results.hits = hits
+    if hits:
+        results.close_features = close_match.feature_values(hits[0].features)
+        results.close_match = close_match.is_close(results.close_features)
     return results
 
 
@@ -421,8 +428,10 @@ def _similarities(
     if embedder is None or not titles:
         return {qid: similarity(text, title) for qid, title in titles.items()}
     version = current_version()
+    profile: dict[str, float] | None
     if results.vector is not None and query_passage(text) == text:
-        vector, profile = results.vector, dict(results.understanding.types)
+        vector = results.vector
+        profile = dict(results.understanding.types) if results.neighbour_types else None
     else:
         vector = embedder.embed([text])[0]
         profile = _type_profile(text, vector, version)
@@ -432,16 +441,19 @@ def _similarities(
         if qid not in cosines:  # no stored vector yet: embed the title
             scores[qid] = similarity(text, title)
             continue
-        agreement = _agreement(profile, _title_profile(qid, title, version))
-        scores[qid] = _similarity_score(cosines[qid], agreement)
+        scores[qid] = _pair_score(
+            cosines[qid], profile, _title_profile(qid, title, version)
+        )
     return scores
 
 
 @functools.lru_cache(maxsize=20_000)
-def _title_profile(question_id: int, title: str, version: int) -> dict[str, float]:
+def _title_profile(
+    question_id: int, title: str, version: int
+) -> dict[str, float] | None:
     vector = vector_index.vector_of("title", question_id, version)
     if vector is None:
-        return dict(find_types(title))
+        return None
     return _type_profile(title, vector, version)
 
 
@@ -537,11 +549,13 @@ def similarity(a: str, b: str) -> float:
     their question types agree ("what causes X" and "how is X treated"
     share words but not meaning). Each text's types are a profile: the
     wording rules' scores plus the votes of the indexed questions nearest to
-    it (as in search), compared as vectors. On the development pairs
-    (mqp.csv) this lifts ROC-AUC from 0.853 (cosine alone) to 0.870, the same
-    on either half of the file; the rules' top type alone gave 0.858, and a
-    same-focus term hurt. Without an embedding model it falls back to word
-    overlap and the rules' types. `askwell similarity` prints it for tuning.
+    it (as in search), compared as vectors. The profile counts only when
+    both texts have neighbours that vote: the rules alone lowered held-out
+    ROC-AUC on a site with no content (0.908 against the cosine's 0.926), so
+    without neighbours every pair gets the same UNKNOWN_AGREEMENT and the
+    score orders pairs as the cosine does. Without an embedding model it
+    falls back to word overlap and the rules' types. `askwell similarity`
+    prints it for tuning.
     """
     embedder = get_embedder()
     if embedder is None:
@@ -554,8 +568,18 @@ def similarity(a: str, b: str) -> float:
         return float(np.clip(overlap + agreement, 0.0, 1.0))
     va, vb = embedder.embed([a, b])
     version = current_version()
-    agreement = _agreement(_type_profile(a, va, version), _type_profile(b, vb, version))
-    return _similarity_score(float(va @ vb), agreement)
+    return _pair_score(
+        float(va @ vb), _type_profile(a, va, version), _type_profile(b, vb, version)
+    )
+
+
+def _pair_score(
+    cosine: float, first: dict[str, float] | None, second: dict[str, float] | None
+) -> float:
+    """similarity() from a cosine and the two type profiles (None: no neighbours)."""
+    if first is None or second is None:
+        return _similarity_score(cosine, UNKNOWN_AGREEMENT)
+    return _similarity_score(cosine, _agreement(first, second))
 
 
 def _similarity_score(cosine: float, agreement: float) -> float:
@@ -564,8 +588,11 @@ def _similarity_score(cosine: float, agreement: float) -> float:
     return float(np.clip(raw / (2.0 + SAME_TYPE), 0.0, 1.0))
 
 
-def _type_profile(text: str, vector: np.ndarray, version: int) -> dict[str, float]:
-    """The question types of `text`: the rules' scores and its nearest questions' votes."""
+def _type_profile(
+    text: str, vector: np.ndarray, version: int
+) -> dict[str, float] | None:
+    """The question types of `text`: the rules' scores and its nearest
+    questions' votes; None when no indexed question near it votes."""
     nearest = vector_index.nearest("title", vector, QUESTION_CANDIDATES, version)
     neighbours = {
         qid: (rank, cos)
@@ -576,6 +603,8 @@ def _type_profile(text: str, vector: np.ndarray, version: int) -> dict[str, floa
     type_of = {
         row[1]: row[2] for row in snap.documents(snap.answers_of(list(neighbours)))
     }
+    if not any(qid in type_of for qid in neighbours):
+        return None
     return dict(_types_with_neighbours(tuple(find_types(text)), neighbours, type_of))
 
 

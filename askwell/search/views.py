@@ -109,6 +109,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 else results
             ),
             semantic=results.semantic,
+            close_match=results.close_match,
         )
     return render(request, "search/search.html", context)
 

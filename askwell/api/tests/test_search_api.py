@@ -33,6 +33,7 @@ def test_search_returns_ranked_answers_like_the_cli(live_server):
     # then
     assert status == 200
     assert body["query"] == "would plasma exchange help my MS?"
+    assert body["close_match"] is True
     assert len(body["results"]) == 3
     first = body["results"][0]
     assert set(first) == {
@@ -46,6 +47,17 @@ def test_search_returns_ranked_answers_like_the_cli(live_server):
     assert first["question"] == "Can plasmapheresis help treat multiple sclerosis (MS)?"
     scores = [r["score"] for r in body["results"]]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_search_says_when_nothing_close_was_found(live_server):
+    # given
+    load_demo_content()
+    # when
+    status, body = _get(f"{live_server.url}/api/v1/search?q=tylenol+and+alcohol")
+    # then
+    assert status == 200
+    assert body["results"]
+    assert body["close_match"] is False
 
 
 @pytest.mark.parametrize(

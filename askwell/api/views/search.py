@@ -32,8 +32,12 @@ class SearchParams(Schema):
 def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, object]:
     """Published answers ranked best first: the same results as `askwell search`."""
     hit(request, "search")
-    hits = run_search(params.q, limit=params.limit).hits
-    return {"query": params.q, "results": [hit_to_dict(h) for h in hits]}
+    found = run_search(params.q, limit=params.limit)
+    return {
+        "query": params.q,
+        "close_match": found.close_match,
+        "results": [hit_to_dict(h) for h in found.hits],
+    }
 
 
 class SimilarParams(Schema):

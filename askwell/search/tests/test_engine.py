@@ -93,6 +93,31 @@ def test_lay_wording_finds_the_plasmapheresis_answers_first(text):
     assert slugs[:2] == [PLASMAPHERESIS, PLASMAPHERESIS]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can plasmapheresis help treat multiple sclerosis?",
+        "Is plasma exchange a good treatment for MS?",
+    ],
+)
+def test_a_question_the_site_answers_is_a_close_match(text):
+    results = search(text, limit=5)
+    assert results.hits[0].question.slug == PLASMAPHERESIS
+    assert results.close_match is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["tylenol and alcohol", "menopause hot flashes", "my kid has a fever of 39"],
+)
+def test_a_question_the_site_does_not_answer_is_no_close_match(text):
+    """The demo has nothing on these; something still ranks first, but search
+    says it is not a close match (issue 15's examples)."""
+    results = search(text, limit=5)
+    assert results.hits
+    assert results.close_match is False
+
+
 def test_plasma_exchange_for_multiple_sclerosis_finds_plasmapheresis_first():
     """Naming the condition in full does not push the plasmapheresis answer down."""
     assert _slugs("plasma exchange for multiple sclerosis", limit=1) == [PLASMAPHERESIS]
@@ -160,34 +185,6 @@ def test_a_topic_imported_under_another_form_of_the_name_counts_as_the_focus():
     hit = next(h for h in results.hits if h.answer.pk == answer.pk)
     assert hit.features.focus_match == 1.0
     assert results.hits[0].answer.pk == answer.pk
-
-
-def test_an_overview_answer_matches_any_question_type_a_little():
-    """ "What is X?" answers part of every question about X: whatever the
-    reader asks, an overview gets at least OVERVIEW_TYPE_MATCH."""
-    # given
-    topic = TopicFactory(name="Kawasaki disease")
-    overview = _answer(
-        "What is Kawasaki disease?",
-        "An illness of young children with fever and inflamed blood vessels.",
-        question_type="information",
-    )
-    causes = _answer(
-        "What causes Kawasaki disease?",
-        "The cause is unknown; an infection may set it off in children prone to it.",
-        question_type="causes",
-    )
-    for answer in (overview, causes):
-        answer.question.topics.set([topic])
-    index_answers([overview.pk, causes.pk])
-
-    # when
-    hits = {h.answer.pk: h for h in search("How is Kawasaki disease treated?").hits}
-
-    # then: the reader asks about treatment, which neither answers
-    assert hits[overview.pk].features.type_match >= engine.OVERVIEW_TYPE_MATCH
-    assert hits[causes.pk].features.type_match < engine.OVERVIEW_TYPE_MATCH
-    assert hits[overview.pk].score > hits[causes.pk].score
 
 
 def test_every_candidate_is_ranked_by_its_own_semantic_closeness(monkeypatch):

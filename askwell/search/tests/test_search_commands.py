@@ -68,8 +68,9 @@ def test_search_json_prints_one_object_with_ranked_results():
     lines = out.splitlines()
     assert len(lines) == 1
     printed = json.loads(lines[0])
-    assert set(printed) == {"query", "results"}
+    assert set(printed) == {"query", "close_match", "results"}
     assert printed["query"] == TARGET_QUERY
+    assert isinstance(printed["close_match"], bool)
     results = printed["results"]
     assert len(results) == 3
     assert all(set(result) == RESULT_KEYS for result in results)
@@ -111,10 +112,29 @@ def test_search_json_keeps_non_ascii_text_readable():
     assert '"query": "Sjögren’s syndrome — dry eyes?"' in out
 
 
+def test_search_json_says_when_a_close_match_was_found():
+    out, _ = _run("search", "would plasma exchange help my MS?", "--json")
+    assert json.loads(out)["close_match"] is True
+
+
+def test_search_json_says_when_nothing_close_was_found():
+    out, _ = _run("search", "tylenol and alcohol", "--json")
+    printed = json.loads(out)
+    assert printed["results"]
+    assert printed["close_match"] is False
+
+
+def test_search_without_json_says_when_nothing_close_was_found():
+    out, _ = _run("search", "tylenol and alcohol")
+    assert out.splitlines()[0] == (
+        "No close match: the first answer may be about something else."
+    )
+
+
 def test_search_without_json_prints_a_numbered_list():
     """Plain output numbers the answers and names question and contributor."""
     # when
-    out, _ = _run("search", TARGET_QUERY, "--limit", "2")
+    out, _ = _run("search", "would plasma exchange help my MS?", "--limit", "2")
 
     # then
     lines = out.splitlines()
@@ -195,10 +215,11 @@ def test_batch_prints_one_line_per_query_in_order(tmp_path):
     assert err == ""
     printed = [json.loads(line) for line in out.splitlines()]
     assert [p["id"] for p in printed] == ["q-ms", 7, "q-diabetes"]
-    assert all(set(p) == {"id", "results"} for p in printed)
+    assert all(set(p) == {"id", "close_match", "results"} for p in printed)
     for (_, query), p in zip(queries, printed, strict=True):
         single = json.loads(_run("search", query, "--json", "--limit", "3")[0])
         assert p["results"] == single["results"]
+        assert p["close_match"] is single["close_match"]
     assert printed[1]["results"][0]["question"] == (
         "What are the warning signs of a heart attack in women?"
     )

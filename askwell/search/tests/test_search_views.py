@@ -63,6 +63,45 @@ def test_results_are_grouped_by_question(client):
     assert first.answer_count == 2
 
 
+NO_CLOSE_MATCH = "No close match."
+
+
+def test_a_close_match_is_shown_as_expert_answers(client):
+    query = "Is plasma exchange a good treatment for MS?"
+    html = client.get(SEARCH, {"q": query}).content.decode()
+    assert "questions with expert answers" in html
+    assert NO_CLOSE_MATCH not in html
+
+
+def test_no_close_match_says_so_and_offers_to_ask_in_the_readers_words(client):
+    """Something still ranks first, but the page does not present it as the
+    answer: it says nothing close was found and links to Ask with the query
+    as the title."""
+    # when
+    response = client.get(SEARCH, {"q": "tylenol and alcohol"})
+
+    # then
+    html = response.content.decode()
+    assert _titles(html)
+    assert NO_CLOSE_MATCH in html
+    assert "questions with expert answers" not in html
+    assert "that may be related" in html
+    assert 'href="/questions/ask/?title=tylenol%20and%20alcohol"' in html
+
+
+def test_ask_takes_the_title_offered_by_search(client, asker):
+    # given a signed-in reader who followed the link
+    client.force_login(asker)
+
+    # when
+    html = client.get(
+        "/questions/ask/", {"title": "tylenol and alcohol"}
+    ).content.decode()
+
+    # then the title field holds the reader's words
+    assert re.search(r'name="title"[^>]*value="tylenol and alcohol"', html)
+
+
 def test_result_shows_answer_count_and_contributor_with_credentials(client):
     """A result names its answer's contributor as signed (name, credentials),
     the specialty, the verified badge and the number of published answers."""

@@ -50,11 +50,20 @@ class Command(BaseCommand):
                 check_query(text)
             except ValueError as error:
                 raise CommandError(str(error)) from None
-            results = [hit_to_dict(h) for h in search(text, limit=limit).hits]
+            found = search(text, limit=limit)
+            results = [hit_to_dict(h) for h in found.hits]
             if json:
-                self.stdout.write(_dumps({"query": text, "results": results}))
+                self.stdout.write(
+                    _dumps(
+                        {
+                            "query": text,
+                            "close_match": found.close_match,
+                            "results": results,
+                        }
+                    )
+                )
             else:
-                self._print(results)
+                self._print(results, found.close_match)
         else:
             raise CommandError("give TEXT to search for, or --batch IN.jsonl")
 
@@ -76,12 +85,13 @@ class Command(BaseCommand):
                 vectors = query_vectors([item["query"] for item in items])
                 for n, item in enumerate(items):
                     vector = None if vectors is None else vectors[n]
-                    hits = search(item["query"], limit=limit, vector=vector).hits
+                    found = search(item["query"], limit=limit, vector=vector)
                     self.stdout.write(
                         _dumps(
                             {
                                 "id": item.get("id"),
-                                "results": [hit_to_dict(h) for h in hits],
+                                "close_match": found.close_match,
+                                "results": [hit_to_dict(h) for h in found.hits],
                             }
                         )
                     )
@@ -90,9 +100,13 @@ class Command(BaseCommand):
                 f"{problems} line(s) could not be read; see above", returncode=1
             )
 
-    def _print(self, results: list[dict[str, Any]]) -> None:
+    def _print(self, results: list[dict[str, Any]], close_match: bool) -> None:
         if not results:
             self.stdout.write("No answers found.")
+        elif not close_match:
+            self.stdout.write(
+                "No close match: the first answer may be about something else."
+            )
         for n, r in enumerate(results, 1):
             self.stdout.write(
                 f"{n:>2}. {r['question']}\n    {r['contributor']} · answer {r['answer_id']} · {r['score']:.3f}"
