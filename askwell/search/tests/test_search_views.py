@@ -380,6 +380,29 @@ def test_suggest_leaves_everyday_words_alone(text):
     assert suggest(text, current_version()) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["chest pain and left arm numb", "my kid has a fever of 39", "numbness in my feet"],
+    ids=["left", "kid", "numbness"],
+)
+def test_suggest_never_turns_an_ordinary_word_into_another(text):
+    """ "left" is not a misspelling of "cleft": a word of general English
+    (or a plain inflection of one) is never corrected, whether or not the
+    site's medical lexicon has it."""
+    assert suggest(text, current_version()) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "correction"),
+    [
+        ("plasmaphoresis", "plasmapheresis"),
+        ("diabetis and left arm numb", "diabetes and left arm numb"),
+    ],
+)
+def test_suggest_still_corrects_a_misspelling_among_ordinary_words(text, correction):
+    assert suggest(text, current_version()) == correction
+
+
 def test_did_you_mean_for_a_misspelling_without_results(client, lexical_only):
     """When the misspelled word finds nothing, the page offers the correction."""
     # when
