@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from askwell.accounts import tokens
 from askwell.accounts.mail import absolute, send_after_commit
@@ -36,23 +37,30 @@ def email_in_use(email: str, *, exclude: User | None = None) -> bool:
     return users.exists()
 
 
-def _send_verification(user: User, base_url: str) -> None:
+def _send_verification(user: User, base_url: str, next_url: str = "") -> None:
     token = tokens.make_token(user, tokens.VERIFY_EMAIL)
+    path = reverse("accounts:verify_email", kwargs={"token": token})
+    if next_url:
+        path = f"{path}?{urlencode({'next': next_url})}"
     send_after_commit(
         user.email,
         "accounts/email/verify_email",
         {
             "user": user,
-            "link": absolute(
-                base_url, reverse("accounts:verify_email", kwargs={"token": token})
-            ),
+            "link": absolute(base_url, path),
             "days": tokens.MAX_AGE[tokens.VERIFY_EMAIL] // (24 * 3600),
         },
     )
 
 
-def sign_up(*, username: str, email: str, password: str, base_url: str) -> User | None:
+def sign_up(
+    *, username: str, email: str, password: str, base_url: str, next_url: str = ""
+) -> User | None:
     """Create an inactive account and mail it a verification link.
+
+    `next_url` (a path on this site, checked by the caller) rides on the
+    link, so that following it lands where the reader was going, e.g. the
+    ask form with their words; the view that follows the link checks it again.
 
     When an account has `email` already, create nothing and mail its owner
     instead (returns None): the page answers the same either way, so
@@ -72,7 +80,7 @@ def sign_up(*, username: str, email: str, password: str, base_url: str) -> User 
             user = User(username=username, email=email, is_active=False)
             user.set_password(password)
             user.save()
-            _send_verification(user, base_url)
+            _send_verification(user, base_url, next_url)
     except IntegrityError:
         raise ValidationError(
             "That username or email address was taken a moment ago. "

@@ -41,22 +41,30 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
-def _next_url(request: HttpRequest) -> str:
-    """Where to go after signing in: `next` if it stays on this site."""
+def _requested_next(request: HttpRequest) -> str:
+    """The `next` the request carries if it stays on this site, else ""."""
     url = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return ""
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after signing in: `next` if it stays on this site."""
+    return _requested_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 @rate_limit("signup")
 def signup(request: HttpRequest) -> HttpResponse:
+    # Where the reader was going (e.g. the ask form, with their words):
+    # the verification link brings them there once the account is active.
+    next_url = _requested_next(request)
     if request.user.is_authenticated:
-        return redirect("accounts:settings")
+        return redirect(next_url or "accounts:settings")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -65,12 +73,13 @@ def signup(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
                 base_url=_base_url(request),
+                next_url=next_url,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             return redirect("accounts:verification_sent")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
 def verification_sent(request: HttpRequest) -> HttpResponse:
@@ -106,7 +115,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
         )
     auth_login(request, user, backend=MODEL_BACKEND)
     messages.success(request, "Your email address is verified. Welcome to Askwell!")
-    return redirect("accounts:settings")
+    return redirect(_requested_next(request) or "accounts:settings")
 
 
 def _sign_in_values(request: HttpRequest) -> dict[str, str]:
@@ -141,7 +150,11 @@ def login(request: HttpRequest) -> HttpResponse:
                 )
             },
         )
-    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": next_url, "requested_next": _requested_next(request)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

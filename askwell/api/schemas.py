@@ -75,6 +75,10 @@ class SearchResponse(Schema):
         description="Whether the first result probably answers the query; "
         "false means nothing close was found (offer to ask instead)."
     )
+    emergency: bool = Field(
+        description="The query's words suggest an emergency: show the emergency "
+        "notice first, before any result."
+    )
     results: list[SearchResult]
 
 

@@ -22,5 +22,16 @@ _COMPILED = re.compile(
 )
 
 
+# What plain-text surfaces (`askwell search`) print first when a message
+# suggests an emergency; pages show components/_emergency.html.
+NOTICE = (
+    "If this is an emergency, get help now: call your local emergency number "
+    "(911 in the US and Canada, 112 in Europe, 999 in the UK) or go to the "
+    "nearest emergency department. If you are thinking about suicide or "
+    "harming yourself, call or text a crisis line now (988 in the US; "
+    "116 123 Samaritans in the UK and Ireland)."
+)
+
+
 def suggests_emergency(text: str) -> bool:
     return bool(_COMPILED.search(text or ""))

@@ -47,6 +47,7 @@ from askwell.questions.related import related_videos
 from askwell.questions.structured_data import qa_page
 from askwell.questions.writing import TARGET_GRADE
 from askwell.questions.writing import preview as writing_preview
+from askwell.topics.models import Topic
 
 
 def question_list(request: HttpRequest) -> HttpResponse:
@@ -129,12 +130,23 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 # --- asking -------------------------------------------------------------------------
 
 
+def _ask_initial(request: HttpRequest) -> dict[str, object]:
+    """What the ask form starts with, from the link that led to it: search
+    offers the reader's words as ?title=, a topic page its slug as ?topic=.
+    A slug no topic has is ignored (the asker picks topics on the form)."""
+    initial: dict[str, object] = {"title": request.GET.get("title", "")}
+    slug = request.GET.get("topic", "")
+    topic = Topic.objects.filter(slug=slug).first() if slug else None
+    if topic is not None:
+        initial["topics"] = [topic]
+    return initial
+
+
 @login_required
 @rate_limit("ask")
 def ask(request: SignedInRequest) -> HttpResponse:
     permissions.check_can_ask(request.user)
-    # Search offers "Ask your question" with the reader's words as the title.
-    initial = {"title": request.GET.get("title", "")}
+    initial = _ask_initial(request)
     form = AskForm(request.POST or None, author=request.user, initial=initial)
     context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():

@@ -6,6 +6,12 @@ query word of four letters or more that is not in it is replaced by the most
 frequent lexicon word within a small edit distance (rapidfuzz, a C++
 Levenshtein implementation).
 
+Only words that are not ordinary English are judged: the lexicon knows the
+site's medical words, not "left" or "numb", and a word it lacks is not
+therefore misspelled ("left" is not a typo of "cleft"). General English is
+the whole words of the embedding model's WordPiece vocabulary (about 20,000,
+shipped as model/tokenizer.json), with their plain inflections.
+
 `FocusSpelling` serves question understanding: it corrects only words that
 no indexed document holds, and only into words of topic names, so that
 "familial mediterean fever" still finds its topic.
@@ -14,6 +20,7 @@ no indexed document holds, and only into words of topic names, so that
 from __future__ import annotations
 
 import functools
+import json
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -23,6 +30,7 @@ from rapidfuzz import fuzz, process
 
 from askwell.language.text import STOPWORDS, words
 from askwell.language.vocabulary import load_vocabulary
+from askwell.search.embeddings import TOKENIZER_PATH
 from askwell.search.models import SearchDocument
 from askwell.topics.models import Topic
 
@@ -101,9 +109,37 @@ def lexicon(version: int) -> tuple[Counter[str], list[str]]:
     return _lexicon.get(version)
 
 
+# Endings that make an ordinary word of an ordinary word ("numb" → "numbness").
+ENGLISH_ENDINGS = ("s", "es", "ed", "ing", "ly", "ness")
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """Ordinary English: the lowercase alphabetic whole words (not "##"
+    word pieces) of the embedding model's WordPiece vocabulary."""
+    with TOKENIZER_PATH.open(encoding="utf-8") as file:
+        vocabulary = json.load(file)["model"]["vocab"]
+    return frozenset(w for w in vocabulary if w.isalpha() and w.islower())
+
+
+def is_english(word: str) -> bool:
+    """`word` (lowercase) is an ordinary English word or a plain inflection of one."""
+    known = english_words()
+    if word in known:
+        return True
+    return any(
+        word.endswith(end)
+        and word[: -len(end)] in known
+        # "sclerosiss" is a typo, not a plural
+        and not (end in ("s", "es") and word.endswith("ss"))
+        for end in ENGLISH_ENDINGS
+    )
+
+
 def _known(word: str, counts: Counter[str]) -> bool:
-    """In the lexicon, a stopword, or a plural of a word in the lexicon."""
-    if word in counts or word in STOPWORDS:
+    """In the lexicon, a stopword, a plural of a word in the lexicon, or
+    ordinary English (`is_english`)."""
+    if word in counts or word in STOPWORDS or is_english(word):
         return True
     if word.endswith("ss"):  # "sclerosiss" is a typo, not a plural
         return False

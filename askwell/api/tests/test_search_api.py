@@ -34,6 +34,8 @@ def test_search_returns_ranked_answers_like_the_cli(live_server):
     assert status == 200
     assert body["query"] == "would plasma exchange help my MS?"
     assert body["close_match"] is True
+    assert body["emergency"] is False
+    assert set(body) == {"query", "close_match", "emergency", "results"}
     assert len(body["results"]) == 3
     first = body["results"][0]
     assert set(first) == {
@@ -58,6 +60,18 @@ def test_search_says_when_nothing_close_was_found(live_server):
     assert status == 200
     assert body["results"]
     assert body["close_match"] is False
+
+
+def test_search_carries_the_emergency_flag(live_server):
+    """The same flag the search page shows its notice on."""
+    # given
+    load_demo_content()
+    query = urllib.parse.urlencode({"q": "chest pain and left arm numb"})
+    # when
+    status, body = _get(f"{live_server.url}/api/v1/search?{query}")
+    # then
+    assert status == 200
+    assert body["emergency"] is True
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from askwell.api.auth import reader
 from askwell.api.schemas import Error, SearchResponse, SimilarResponse, Text
 from askwell.api.views.common import READ_ERRORS, similar_results
 from askwell.core.ratelimit import hit
+from askwell.language.emergency import suggests_emergency
 from askwell.lib import limits
 from askwell.search import hit_to_dict
 from askwell.search import search as run_search
@@ -36,6 +37,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
     return {
         "query": params.q,
         "close_match": found.close_match,
+        "emergency": suggests_emergency(params.q),
         "results": [hit_to_dict(h) for h in found.hits],
     }
 

@@ -68,7 +68,7 @@ def test_search_json_prints_one_object_with_ranked_results():
     lines = out.splitlines()
     assert len(lines) == 1
     printed = json.loads(lines[0])
-    assert set(printed) == {"query", "close_match", "results"}
+    assert set(printed) == {"query", "close_match", "emergency", "results"}
     assert printed["query"] == TARGET_QUERY
     assert isinstance(printed["close_match"], bool)
     results = printed["results"]
@@ -129,6 +129,47 @@ def test_search_without_json_says_when_nothing_close_was_found():
     assert out.splitlines()[0] == (
         "No close match: the first answer may be about something else."
     )
+
+
+EMERGENCY_QUERY = "chest pain and left arm numb"
+
+
+@pytest.mark.parametrize(
+    ("query", "emergency"),
+    [(EMERGENCY_QUERY, True), ("would plasma exchange help my MS?", False)],
+)
+def test_search_json_carries_the_emergency_flag(query, emergency):
+    out, _ = _run("search", query, "--json")
+    assert json.loads(out)["emergency"] is emergency
+
+
+def test_batch_lines_carry_the_emergency_flag(tmp_path):
+    # given
+    path = _jsonl(
+        tmp_path / "in.jsonl",
+        [{"id": 1, "query": EMERGENCY_QUERY}, {"id": 2, "query": "gout diet"}],
+    )
+
+    # when
+    out, _ = _run("search", "--batch", str(path), "--json")
+
+    # then
+    printed = [json.loads(line) for line in out.splitlines()]
+    assert [p["emergency"] for p in printed] == [True, False]
+
+
+def test_search_without_json_says_what_to_do_in_an_emergency_first():
+    # when
+    out, _ = _run("search", EMERGENCY_QUERY)
+
+    # then the notice comes before any answer
+    assert out.splitlines()[0].startswith("If this is an emergency, get help now")
+    assert "911" in out.splitlines()[0]
+
+
+def test_search_without_json_prints_no_emergency_notice_otherwise():
+    out, _ = _run("search", "would plasma exchange help my MS?")
+    assert "emergency" not in out
 
 
 def test_search_without_json_prints_a_numbered_list():
@@ -215,11 +256,12 @@ def test_batch_prints_one_line_per_query_in_order(tmp_path):
     assert err == ""
     printed = [json.loads(line) for line in out.splitlines()]
     assert [p["id"] for p in printed] == ["q-ms", 7, "q-diabetes"]
-    assert all(set(p) == {"id", "close_match", "results"} for p in printed)
+    assert all(set(p) == {"id", "close_match", "emergency", "results"} for p in printed)
     for (_, query), p in zip(queries, printed, strict=True):
         single = json.loads(_run("search", query, "--json", "--limit", "3")[0])
         assert p["results"] == single["results"]
         assert p["close_match"] is single["close_match"]
+        assert p["emergency"] is single["emergency"]
     assert printed[1]["results"][0]["question"] == (
         "What are the warning signs of a heart attack in women?"
     )

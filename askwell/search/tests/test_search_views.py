@@ -63,7 +63,7 @@ def test_results_are_grouped_by_question(client):
     assert first.answer_count == 2
 
 
-NO_CLOSE_MATCH = "No close match."
+NO_CLOSE_MATCH = "We don't have an expert answer to this yet."
 
 
 def test_a_close_match_is_shown_as_expert_answers(client):
@@ -71,6 +71,23 @@ def test_a_close_match_is_shown_as_expert_answers(client):
     html = client.get(SEARCH, {"q": query}).content.decode()
     assert "questions with expert answers" in html
     assert NO_CLOSE_MATCH not in html
+
+
+def test_ask_follows_every_result_list_in_the_readers_words(client):
+    """Even a close match may not be what the reader meant: under the
+    results, Ask is offered with their query as the title."""
+    # when
+    html = client.get(
+        SEARCH, {"q": "Is plasma exchange a good treatment for MS?"}
+    ).content.decode()
+
+    # then the link comes after the last result
+    ask = (
+        'href="/questions/ask/?title=Is%20plasma%20exchange%20a%20good'
+        '%20treatment%20for%20MS%3F">Ask an expert</a>'
+    )
+    assert ask in html
+    assert html.index(ask) > html.index("</ol>")
 
 
 def test_no_close_match_says_so_and_offers_to_ask_in_the_readers_words(client):
@@ -84,6 +101,8 @@ def test_no_close_match_says_so_and_offers_to_ask_in_the_readers_words(client):
     html = response.content.decode()
     assert _titles(html)
     assert NO_CLOSE_MATCH in html
+    # said first, before any result
+    assert html.index(NO_CLOSE_MATCH) < html.index('class="result__title"')
     assert "questions with expert answers" not in html
     assert "that may be related" in html
     assert 'href="/questions/ask/?title=tylenol%20and%20alcohol"' in html
@@ -361,6 +380,29 @@ def test_suggest_leaves_everyday_words_alone(text):
     assert suggest(text, current_version()) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["chest pain and left arm numb", "my kid has a fever of 39", "numbness in my feet"],
+    ids=["left", "kid", "numbness"],
+)
+def test_suggest_never_turns_an_ordinary_word_into_another(text):
+    """ "left" is not a misspelling of "cleft": a word of general English
+    (or a plain inflection of one) is never corrected, whether or not the
+    site's medical lexicon has it."""
+    assert suggest(text, current_version()) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "correction"),
+    [
+        ("plasmaphoresis", "plasmapheresis"),
+        ("diabetis and left arm numb", "diabetes and left arm numb"),
+    ],
+)
+def test_suggest_still_corrects_a_misspelling_among_ordinary_words(text, correction):
+    assert suggest(text, current_version()) == correction
+
+
 def test_did_you_mean_for_a_misspelling_without_results(client, lexical_only):
     """When the misspelled word finds nothing, the page offers the correction."""
     # when
@@ -399,6 +441,7 @@ def test_query_without_match_shows_the_helpful_empty_state(client, lexical_only)
     assert "No expert answers match “xyzzy qwertyuiop”." in html
     assert EMPTY_STATE in html
     assert 'href="/topics/"' in html
+    assert 'href="/questions/ask/?title=xyzzy%20qwertyuiop"' in html
 
 
 def test_gibberish_shows_the_empty_state_with_embeddings(client):

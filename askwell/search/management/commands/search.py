@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from askwell.language.emergency import NOTICE, suggests_emergency
 from askwell.lib import limits
 from askwell.search.engine import hit_to_dict, query_vectors, search
 
@@ -17,7 +18,9 @@ T = TypeVar("T")
 class Command(BaseCommand):
     help = (
         'Search answers: `askwell search "TEXT" [--json] [--limit N]`, or '
-        '`askwell search --batch IN.jsonl --json` with one {"id", "query"} per line.'
+        '`askwell search --batch IN.jsonl --json` with one {"id", "query"} per line. '
+        "When the words suggest an emergency, plain output says what to do first "
+        'and JSON carries "emergency": true.'
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -58,11 +61,14 @@ class Command(BaseCommand):
                         {
                             "query": text,
                             "close_match": found.close_match,
+                            "emergency": suggests_emergency(text),
                             "results": results,
                         }
                     )
                 )
             else:
+                if suggests_emergency(text):
+                    self.stdout.write(NOTICE)
                 self._print(results, found.close_match)
         else:
             raise CommandError("give TEXT to search for, or --batch IN.jsonl")
@@ -91,6 +97,7 @@ class Command(BaseCommand):
                             {
                                 "id": item.get("id"),
                                 "close_match": found.close_match,
+                                "emergency": suggests_emergency(item["query"]),
                                 "results": [hit_to_dict(h) for h in found.hits],
                             }
                         )
