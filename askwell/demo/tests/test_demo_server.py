@@ -81,4 +81,4 @@ def test_demo_serves_the_site_from_a_fresh_data_directory(tmp_path: Path):
     assert "We couldn’t find that page" in missing
     assert "password 'askwell-demo-admin'" in output
     assert (tmp_path / "askwell.sqlite3").exists()
-    assert len((tmp_path / "secret_key").read_text()) >= 50
+    assert "SECRET_KEY=" in (tmp_path / ".env").read_text()
