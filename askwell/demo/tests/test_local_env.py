@@ -4,6 +4,7 @@ every `askwell` command, never needed or invented in production."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +14,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 from askwell import localenv
 from askwell.demo.environment import prepare_demo_environment
+from askwell.paths import BASE_DIR
 from askwell.testing.processes import TEST_RUN_VARIABLES
 
+GIT = shutil.which("git") or "git"
 PRINT_SETTINGS = (
     "from django.conf import settings; "
     "print(settings.ASKWELL_SITE_URL, settings.ALLOWED_HOSTS, settings.DEBUG)"
@@ -166,3 +169,17 @@ def test_a_damaged_file_stops_a_command_with_the_reason(tmp_path):
     assert result.returncode != 0
     assert "line 1: expected NAME=value" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_git_never_takes_a_local_env_file():
+    # when: the checkout's own git asks
+    result = subprocess.run(
+        [GIT, "check-ignore", "--no-index", "data/.env", ".env", "askwell/.env"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    # then: every one is ignored
+    assert result.stdout.split() == ["data/.env", ".env", "askwell/.env"]
