@@ -138,6 +138,7 @@ def check_link_limit(
     user: User, texts: list[str], *, has_published: Callable[[User], bool]
 ) -> None:
     limit = settings.ASKWELL_NEW_ACCOUNT_MAX_LINKS
+    days = settings.ASKWELL_NEW_ACCOUNT_DAYS
     links = sum(count_links(text) for text in texts)
     if (
         links <= limit
@@ -148,13 +149,14 @@ def check_link_limit(
     raise ValidationError(
         "New accounts can include at most %(limit)s link%(plural)s in a post "
         "(this one has %(links)s). Remove some links, or post again once your "
-        "account is %(days)s days old and has something published.",
+        "account is %(days)s day%(days_plural)s old and has something published.",
         code="too_many_links",
         params={
             "limit": limit,
             "plural": "" if limit == 1 else "s",
             "links": links,
-            "days": settings.ASKWELL_NEW_ACCOUNT_DAYS,
+            "days": days,
+            "days_plural": "" if days == 1 else "s",
         },
     )
 

@@ -247,14 +247,28 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
             )
         )
 
+    def with_last_edit(self) -> AnswerQuerySet:
+        """Annotate `edited_at`: when the answer's text was last edited (its
+        newest revision after the first), None for an answer never edited.
+        Not `updated_at`, which moves with every save (a review, a moderation
+        state). One subquery, no extra query."""
+        edits = (
+            Revision.objects.filter(answer=models.OuterRef("pk"), number__gt=1)
+            .order_by("-number")
+            .values("created_at")[:1]
+        )
+        return self.annotate(edited_at=models.Subquery(edits))
+
     def for_display(self) -> AnswerQuerySet:
         """Answers in page order with everything an answer card reads, on the
-        question page and in the API: the signal counts (subqueries), the
-        contributor, book and reviewer (joined), then one query each for the
-        references, the endorsements with their contributors, and the edits
-        by others than the signer (with_outside_edits)."""
+        question page and in the API: the signal counts (subqueries), when
+        the text was last edited (with_last_edit), the contributor, book and
+        reviewer (joined), then one query each for the references, the
+        endorsements with their contributors, and the edits by others than
+        the signer (with_outside_edits)."""
         return (
             self.ordered_for_display()
+            .with_last_edit()
             .with_outside_edits()
             .select_related("contributor", "source_book", "reviewed_by__contributor")
             .prefetch_related(

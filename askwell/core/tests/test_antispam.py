@@ -247,6 +247,23 @@ def test_new_accounts_may_post_only_a_few_links(client, people, settings, kind):
     )
 
 
+def test_the_link_limit_counts_one_day_in_the_singular(client, people, settings):
+    # given: accounts count as new for one day
+    settings.ASKWELL_NEW_ACCOUNT_DAYS = 1
+    settings.ASKWELL_NEW_ACCOUNT_MAX_LINKS = 2
+    url, form, _model, user = _post("ask", people, links=3)
+    User.objects.filter(pk=user.pk).update(date_joined=timezone.now())
+    client.force_login(user)
+
+    # when
+    response = client.post(url, form)
+
+    # then
+    html = response.content.decode()
+    assert "once your account is 1 day old" in html
+    assert "1 days" not in html
+
+
 @pytest.mark.parametrize("kind", ["ask", "answer", "comment"])
 def test_new_accounts_may_post_up_to_the_limit(client, people, settings, kind):
     settings.ASKWELL_NEW_ACCOUNT_MAX_LINKS = 2

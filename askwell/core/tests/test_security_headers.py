@@ -201,18 +201,19 @@ def test_debug_runs_over_plain_http(tmp_path):
     assert _print_settings(env, *COOKIES) == ["False", "False", "False"]
 
 
-def test_the_demo_environment_runs_over_plain_http(monkeypatch):
+def test_the_demo_environment_runs_over_plain_http(tmp_path, monkeypatch):
     """`askwell demo` runs with DEBUG off on http://127.0.0.1."""
+    from askwell import localenv
     from askwell.demo.environment import prepare_demo_environment
 
     # given
-    monkeypatch.delenv("ASKWELL_HTTPS", raising=False)
+    monkeypatch.setenv("ASKWELL_DATA_DIR", str(tmp_path))
 
     # when
     prepare_demo_environment([])
 
     # then
-    assert os.environ["ASKWELL_HTTPS"] == "False"
+    assert localenv.read(tmp_path / ".env")["ASKWELL_HTTPS"] == "False"
 
 
 def test_the_proxy_ssl_header_needs_a_header_and_a_value(tmp_path):

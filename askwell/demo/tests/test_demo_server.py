@@ -81,4 +81,8 @@ def test_demo_serves_the_site_from_a_fresh_data_directory(tmp_path: Path):
     assert "We couldn’t find that page" in missing
     assert "password 'askwell-demo-admin'" in output
     assert (tmp_path / "askwell.sqlite3").exists()
-    assert len((tmp_path / "secret_key").read_text()) >= 50
+    # The data directory's .env, read by every askwell command: its key,
+    # and its own address for the links in mail.
+    local_env = (tmp_path / ".env").read_text()
+    assert "\nSECRET_KEY=" in local_env
+    assert f"\nASKWELL_SITE_URL=http://127.0.0.1:{port}\n" in local_env

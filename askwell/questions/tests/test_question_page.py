@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +15,7 @@ from askwell.experts.tests.factories import (
     OrganizationFactory,
     VideoFactory,
 )
-from askwell.questions.models import Answer, Question
+from askwell.questions.models import Answer, Question, Revision
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 from askwell.search.indexing import index_answers
 from askwell.search.vector_index import uses_pgvector
@@ -157,13 +159,94 @@ def test_related_videos_share_a_topic(client, treatment_topic):
     assert "Unrelated video about knees" not in html
 
 
-def test_disclaimer_is_on_the_page(client, settings, treatment_topic):
+def test_the_disclaimer_is_once_at_the_bottom_of_an_unanswered_question(
+    client, settings, treatment_topic
+):
     settings.ASKWELL_DISCLAIMER = "Operator's own words: not medical advice."
     question = QuestionFactory(topics=[treatment_topic])
 
     html = _page(client, question)
 
-    assert html.count("Operator&#x27;s own words: not medical advice.") == 2
+    assert html.count("Operator&#x27;s own words: not medical advice.") == 1
+    assert html.index("Operator&#x27;s own words") > html.index(
+        '<footer class="site-footer">'
+    )
+
+
+def test_the_disclaimer_is_near_the_answers_and_once_at_the_bottom(
+    client, settings, treatment_topic
+):
+    # given
+    settings.ASKWELL_DISCLAIMER = "Operator's own words: not medical advice."
+    question = QuestionFactory(topics=[treatment_topic])
+    AnswerFactory(question=question, body="First answer.")
+    AnswerFactory(question=question, body="Second answer.")
+
+    # when
+    html = _page(client, question)
+
+    # then: above the first answer, and in the footer; nothing in between
+    words = "Operator&#x27;s own words: not medical advice."
+    near, bottom = html.index(words), html.rindex(words)
+    assert html.count(words) == 2
+    assert near < html.index('<article class="answer')
+    assert bottom > html.index('<footer class="site-footer">')
+
+
+@pytest.mark.parametrize(
+    ("views_before", "shown"), [(0, "· 1 view\n"), (1, "· 2 views\n")]
+)
+def test_the_view_count_is_in_the_singular_for_one(
+    client, treatment_topic, views_before, shown
+):
+    question = QuestionFactory(topics=[treatment_topic], view_count=views_before)
+
+    html = _page(client, question)
+
+    assert shown in html
+
+
+def test_a_never_edited_answer_shows_no_last_updated(client, treatment_topic):
+    # given: an answer saved again since it was posted (a review), never edited
+    question = QuestionFactory(topics=[treatment_topic])
+    answer = AnswerFactory(question=question, body="Plasma exchange can help.")
+    Revision.objects.create(
+        question=question, answer=answer, number=1, body=answer.body
+    )
+    answer.review_state = Answer.Review.PUBLISHED
+    answer.save(update_fields=["review_state", "updated_at"])
+
+    # when
+    html = _page(client, question)
+
+    # then
+    assert "Last updated" not in html
+
+
+def test_an_edited_answer_shows_when_it_was_last_updated(client, treatment_topic):
+    # given: posted in 2024, edited on 3 March 2025
+    question = QuestionFactory(topics=[treatment_topic])
+    answer = AnswerFactory(
+        question=question,
+        body="Plasma exchange can help.",
+        created_at=datetime(2024, 1, 5, tzinfo=UTC),
+    )
+    for number, day in [
+        (1, datetime(2024, 1, 5, tzinfo=UTC)),
+        (2, datetime(2025, 3, 3, tzinfo=UTC)),
+    ]:
+        Revision.objects.create(
+            question=question, answer=answer, number=number, created_at=day
+        )
+
+    # when
+    html = _page(client, question)
+
+    # then
+    assert (
+        'Last updated <time datetime="2025-03-03T00:00:00+00:00">March 3, 2025</time>'
+        in html
+    )
 
 
 def test_viewing_counts_a_view(client, treatment_topic):

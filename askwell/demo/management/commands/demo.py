@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from askwell.accounts.actions import create_account
 from askwell.demo.accounts import ACCOUNTS, ensure_demo_accounts
+from askwell.demo.environment import DEFAULT_HOST, DEFAULT_PORT
 from askwell.demo.loader import demo_content_loaded, load_demo_content
 
 ADMIN_USERNAME = "admin"
@@ -22,8 +23,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1", help="Address to serve on.")
-        parser.add_argument("--port", type=int, default=8000, help="Port to serve on.")
+        parser.add_argument("--host", default=DEFAULT_HOST, help="Address to serve on.")
+        parser.add_argument(
+            "--port", type=int, default=DEFAULT_PORT, help="Port to serve on."
+        )
         parser.add_argument(
             "--no-serve", action="store_true", help="Set everything up, then exit."
         )
