@@ -15,6 +15,13 @@ from askwell.testing.datasets import BLNS, MEDQUAD_SAMPLE, naughty_strings
 # A path built to a folder beside the checkout, the way tests used to reach
 # ../shared/data: parents[4] of a test file, or "shared" joined to a path.
 OUTSIDE = re.compile(r"""parents\[4\]|/ ["']shared["']|\.\./shared""")
+# Files that name such a folder without reading the real one, and why.
+ALLOWED = {
+    # It builds a shared/data folder of its own beside a temporary checkout,
+    # holding the carried MedQuAD sample, because the README's import command
+    # names ../shared/data/medquad.tar.gz.
+    "askwell/demo/tests/test_readme_commands.py",
+}
 
 
 def _python_files(*folders: str) -> list[Path]:
@@ -39,6 +46,7 @@ def test_no_test_reaches_outside_the_checkout():
         f"{path.relative_to(BASE_DIR)}:{number}: {line.strip()}"
         for path in tests
         if path != Path(__file__)
+        and str(path.relative_to(BASE_DIR)) not in ALLOWED
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if OUTSIDE.search(line)
     ]
