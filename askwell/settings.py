@@ -433,6 +433,9 @@ ASKWELL_PAGE_SIZE = envint("ASKWELL_PAGE_SIZE", "20")
 # package; "none" runs search on lexical matching only), and optional ranking
 # weights over the defaults in askwell/search/ranking.py, as a JSON object.
 ASKWELL_EMBEDDING_MODEL = os.environ.get("ASKWELL_EMBEDDING_MODEL", "minilm-int8")
+# The linear map question similarity applies to the model's vectors
+# (search/embeddings.py: "medquad", or "none" for the model's plain cosine).
+ASKWELL_SIMILARITY_ADAPTER = os.environ.get("ASKWELL_SIMILARITY_ADAPTER", "medquad")
 try:
     ASKWELL_SEARCH_WEIGHTS = json.loads(os.environ.get("ASKWELL_SEARCH_WEIGHTS", "{}"))
 except json.JSONDecodeError as error:

@@ -148,6 +148,22 @@ def _check_sha256(path: Path, expected: str, what: str) -> None:
 
 
 EMBEDDERS = {"minilm-int8": MiniLMEmbedder}
+
+# The linear map similarity() applies to a model's vectors before comparing
+# two questions (the question-to-question use; search keeps the plain
+# vectors). `medquad` was fitted on MedQuAD's rewordings and questions ->
+# answers alone (training/adapter.py, seed 0; training/DATA_CARD.md) and
+# raised ROC-AUC on both halves of mqp.csv, which it never saw: +0.009
+# [+0.002, +0.016] and +0.017 [+0.009, +0.025] over the model's cosine
+# (seeds 1 and 2: +0.008 and +0.015). For retrieval it did not help, so
+# search does not use it.
+SIMILARITY_ADAPTERS = {
+    ("minilm-int8", "medquad"): (
+        Path(__file__).parent / "model" / "similarity-adapter-medquad.npy",
+        "81959d43c014e6eb6b420ca05111ef5f9b7fb3d69f99cf660954ac4ec332412c",
+    )
+}
+_adapters: dict[tuple[str, str], np.ndarray | None] = {}
 _embedders: dict[str, Embedder | None] = {}
 _embedders_lock = threading.Lock()
 
@@ -180,3 +196,41 @@ def _load(name: str) -> Embedder | None:
     except EmbeddingUnavailable as exc:
         logger.warning("Semantic search is off, lexical search only: %s", exc)
         return None
+
+
+def similarity_adapter(embedder: Embedder) -> np.ndarray | None:
+    """The matrix similarity() applies to `embedder`'s vectors, or None:
+    when ``settings.ASKWELL_SIMILARITY_ADAPTER`` is "none", or no adapter was
+    made for this model. A missing or altered file is refused loudly."""
+    from django.conf import settings
+
+    choice = getattr(settings, "ASKWELL_SIMILARITY_ADAPTER", "medquad")
+    if choice == "none":
+        return None
+    key = (embedder.name, choice)
+    if key not in SIMILARITY_ADAPTERS:
+        if any(name == choice for _, name in SIMILARITY_ADAPTERS):
+            return None  # made for another model
+        choices = ", ".join(sorted({n for _, n in SIMILARITY_ADAPTERS} | {"none"}))
+        raise ImproperlyConfigured(
+            f"ASKWELL_SIMILARITY_ADAPTER is {choice!r}; choose one of: {choices}."
+        )
+    with _embedders_lock:
+        if key not in _adapters:
+            path, digest = SIMILARITY_ADAPTERS[key]
+            _check_sha256(path, digest, f"similarity adapter ({choice})")
+            matrix = np.load(path, allow_pickle=False)
+            if matrix.shape != (embedder.dim, embedder.dim):
+                raise EmbeddingUnavailable(f"{path} has shape {matrix.shape}")
+            _adapters[key] = matrix.astype(np.float32)
+        return _adapters[key]
+
+
+def adapt(vectors: np.ndarray, matrix: np.ndarray | None) -> np.ndarray:
+    """`vectors` (one or many rows) mapped by `matrix` and normalised again."""
+    if matrix is None:
+        return vectors
+    mapped: np.ndarray = vectors @ matrix.T
+    norms = np.linalg.norm(mapped, axis=-1, keepdims=True)
+    result: np.ndarray = (mapped / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+    return result

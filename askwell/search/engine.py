@@ -38,7 +38,7 @@ from askwell.language.understanding import (
 from askwell.questions.models import Answer, Question
 from askwell.search import close_match, ranking, snapshot, vector_index
 from askwell.search.backends import LexicalQuery, backend
-from askwell.search.embeddings import get_embedder
+from askwell.search.embeddings import adapt, get_embedder, similarity_adapter
 from askwell.search.indexing import current_version
 from askwell.search.models import SearchDocument
 from askwell.search.phrases import topic_phrases
@@ -435,7 +435,16 @@ def _similarities(
     else:
         vector = embedder.embed([text])[0]
         profile = _type_profile(text, vector, version)
-    cosines = vector_index.cosines("title", vector, list(titles), version)
+    adapter = similarity_adapter(embedder)
+    if adapter is None:
+        cosines = vector_index.cosines("title", vector, list(titles), version)
+    else:
+        mapped = adapt(vector, adapter)
+        cosines = {}
+        for qid in titles:
+            stored = vector_index.vector_of("title", qid, version)
+            if stored is not None:
+                cosines[qid] = float(mapped @ adapt(stored, adapter))
     scores = {}
     for qid, title in titles.items():
         if qid not in cosines:  # no stored vector yet: embed the title
@@ -568,8 +577,9 @@ def similarity(a: str, b: str) -> float:
         return float(np.clip(overlap + agreement, 0.0, 1.0))
     va, vb = embedder.embed([a, b])
     version = current_version()
+    sa, sb = adapt(np.stack([va, vb]), similarity_adapter(embedder))
     return _pair_score(
-        float(va @ vb), _type_profile(a, va, version), _type_profile(b, vb, version)
+        float(sa @ sb), _type_profile(a, va, version), _type_profile(b, vb, version)
     )
 
 

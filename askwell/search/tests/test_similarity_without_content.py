@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from askwell.search.embeddings import get_embedder
+from askwell.search.embeddings import adapt, get_embedder, similarity_adapter
 from askwell.search.engine import similarity
 from askwell.search.models import SearchDocument
 
@@ -32,23 +32,50 @@ PAIRS = [
 ]
 
 
-def test_on_an_empty_site_similarity_orders_pairs_as_the_cosine():
+def _cosines(adapter: np.ndarray | None) -> list[float]:
+    embedder = get_embedder()
+    assert embedder is not None
+    cosines = []
+    for a, b in PAIRS:
+        va, vb = adapt(embedder.embed([a, b]), adapter)
+        cosines.append(float(va @ vb))
+    return cosines
+
+
+def _same_order(scores: list[float], cosines: list[float]) -> bool:
+    return list(np.argsort(scores, kind="stable")) == list(
+        np.argsort(cosines, kind="stable")
+    )
+
+
+@pytest.mark.parametrize("adapter", ["medquad", "none"])
+def test_on_an_empty_site_similarity_orders_pairs_as_the_cosine(settings, adapter):
+    """The cosine of the vectors similarity() compares: the model's, mapped
+    by the similarity adapter when one is chosen."""
     # given a site with nothing indexed and the embedding model
+    settings.ASKWELL_SIMILARITY_ADAPTER = adapter
     assert not SearchDocument.objects.exists()
     embedder = get_embedder()
     assert embedder is not None
 
     # when every pair is scored both ways
     scores = [similarity(a, b) for a, b in PAIRS]
-    cosines = []
-    for a, b in PAIRS:
-        va, vb = embedder.embed([a, b])
-        cosines.append(float(va @ vb))
+    cosines = _cosines(similarity_adapter(embedder))
 
     # then the two orders are the same, pair by pair
-    assert list(np.argsort(scores, kind="stable")) == list(
-        np.argsort(cosines, kind="stable")
-    )
+    assert _same_order(scores, cosines)
     # and the score is a 0-1 value that grows with the cosine
     assert all(0.0 <= s <= 1.0 for s in scores)
     assert len(set(np.round(scores, 9))) == len(PAIRS)
+
+
+def test_the_adapter_is_used_only_when_chosen(settings):
+    embedder = get_embedder()
+    assert embedder is not None
+    settings.ASKWELL_SIMILARITY_ADAPTER = "none"
+    assert similarity_adapter(embedder) is None
+    plain = [similarity(a, b) for a, b in PAIRS]
+    settings.ASKWELL_SIMILARITY_ADAPTER = "medquad"
+    adapted = [similarity(a, b) for a, b in PAIRS]
+    # The adapter moves every score (it is not the identity).
+    assert all(abs(x - y) > 1e-6 for x, y in zip(plain, adapted, strict=True))
