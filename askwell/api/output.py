@@ -154,11 +154,11 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
     }
 
 
-def _reviewer_name(user: Any) -> str:
-    """As the answer card shows it: the reviewer's signature, else username."""
+def _reviewer_name(user: Any) -> str | None:
+    """As the answer card shows it: the reviewer's signature (display name
+    and credentials); None when their profile is gone (never a username)."""
     contributor = getattr(user, "contributor", None)
-    name: str = contributor.signature if contributor else user.get_username()
-    return name
+    return contributor.signature if contributor else None
 
 
 def endorsement_ref(endorsement: Endorsement) -> dict[str, Any]:

@@ -73,7 +73,8 @@ def _answer(answer: Answer, page_url: str) -> dict[str, Any]:
 
 def _reviewers(answers: Sequence[Answer]) -> list[dict[str, Any]]:
     """Who reviewed the answers, each once, as the page names them: the
-    reviewer's contributor profile, else the reviewer's name; an imported
+    reviewer's contributor profile (never a username: a reviewer without
+    one is left out); an imported
     answer's source organization when no reviewer is recorded."""
     found: dict[str, dict[str, Any]] = {}
     for answer in answers:
@@ -82,11 +83,6 @@ def _reviewers(answers: Sequence[Answer]) -> list[dict[str, Any]]:
             profile = getattr(reviewer, "contributor", None)
             if profile is not None:
                 found.setdefault(f"c{profile.pk}", contributor_entity(profile))
-            else:
-                found.setdefault(
-                    f"u{reviewer.pk}",
-                    {"@type": "Person", "name": reviewer.get_username()},
-                )
         elif answer.source:
             found.setdefault(
                 f"c{answer.contributor_id}", contributor_entity(answer.contributor)

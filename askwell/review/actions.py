@@ -1,7 +1,8 @@
 """Medical review decisions: approve, request changes, reject; and the
 group whose members make them.
 
-Each checks the reviewer's permission, records a MedicalReview and an audit
+Each checks the reviewer's permission and that readers can be shown who
+they are (a display name: review/permissions.reviewer_identity_missing), records a MedicalReview and an audit
 entry in the same transaction as the answer's new state, tells search the
 answer changed (what readers see may change: questions/signals.py), and
 mails the author after commit.
@@ -21,7 +22,11 @@ from askwell.audit import log_action
 from askwell.questions import signals
 from askwell.questions.models import Answer
 from askwell.review.models import MedicalReview
-from askwell.review.permissions import REVIEWERS, check_can_review
+from askwell.review.permissions import (
+    REVIEWERS,
+    check_can_review,
+    reviewer_identity_missing,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import Group
@@ -69,6 +74,9 @@ def reject_answer(reviewer: User, answer: Answer, *, note: str) -> MedicalReview
 
 def _decide(reviewer: User, answer: Answer, decision: str, note: str) -> MedicalReview:
     check_can_review(reviewer, answer)
+    missing = reviewer_identity_missing(reviewer)
+    if missing:
+        raise ValidationError(missing, code="no_display_name")
     note = note.strip()
     if decision != MedicalReview.Decision.APPROVED and not note:
         raise ValidationError(

@@ -16,7 +16,11 @@ from askwell.questions.queries import is_overdue
 from askwell.review import actions, queries
 from askwell.review.forms import DecisionForm, QueueFilterForm
 from askwell.review.models import MedicalReview
-from askwell.review.permissions import check_can_review, check_is_reviewer
+from askwell.review.permissions import (
+    check_can_review,
+    check_is_reviewer,
+    reviewer_identity_missing,
+)
 from askwell.topics.models import Topic
 
 DECIDE = {
@@ -62,6 +66,7 @@ def queue(request: SignedInRequest, kind: str = "pending") -> HttpResponse:
             "pending_count": queries.pending(reviewer=reviewer).count(),
             "due_count": queries.due(reviewer=reviewer).count(),
             "left_to_others": left_to_others,
+            "identity_missing": reviewer_identity_missing(reviewer),
         },
     )
 
@@ -101,5 +106,6 @@ def review_answer(request: SignedInRequest, pk: int) -> HttpResponse:
             "history": answer.reviews.select_related("reviewer"),
             "changes": changes,
             "overdue": is_overdue(answer),
+            "identity_missing": reviewer_identity_missing(request.user),
         },
     )
