@@ -15,8 +15,6 @@ from askwell.experts.structured_data import contributor_entity
 from askwell.lib.markdown import plain_text
 from askwell.questions.models import Answer, Question
 
-REVIEWED = {Answer.Review.PUBLISHED, Answer.Review.NEEDS_RE_REVIEW}
-
 
 def qa_page(question: Question, answers: Sequence[Answer]) -> dict[str, Any] | None:
     """The page's JSON-LD, or None for a question readers cannot see (an
@@ -49,7 +47,7 @@ def qa_page(question: Question, answers: Sequence[Answer]) -> dict[str, Any] | N
         "name": question.title,
         "mainEntity": entity,
     }
-    reviewed = [a for a in answers if a.review_state in REVIEWED and a.reviewed_at]
+    reviewed = [a for a in answers if a.is_medically_reviewed and a.reviewed_at]
     if reviewed:
         data["@type"] = ["QAPage", "MedicalWebPage"]
         data["lastReviewed"] = (
