@@ -82,6 +82,7 @@ def test_readers_keep_the_approved_words_while_a_revision_waits(
         assert REVISED not in page
         assert "Medically reviewed by Rita Review, MD on" in page
         assert "Not yet medically reviewed" not in page
+        assert "Last updated" not in page
         assert "1 expert answer" in page
     assert Answer.objects.published().filter(pk=answer.pk).exists()
 
