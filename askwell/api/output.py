@@ -141,10 +141,13 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
         "endorsements": [endorsement_ref(e) for e in answer.endorsements.all()],
         "review": {
             "state": answer.review_state,
-            "medically_reviewed": answer.review_state
-            in (Answer.Review.PUBLISHED, Answer.Review.NEEDS_RE_REVIEW),
-            "reviewed_by": _reviewer_name(reviewer) if reviewer else None,
-            "reviewed_at": answer.reviewed_at,
+            # The words in "body": approved ones stay while a draft waits.
+            "medically_reviewed": answer.is_medically_reviewed,
+            "reviewed_by": _reviewer_name(reviewer)
+            if reviewer and answer.is_medically_reviewed
+            else None,
+            "reviewed_at": answer.reviewed_at if answer.is_medically_reviewed else None,
+            "pending_revision": answer.draft.number if answer.draft else None,
         },
         "outside_edit": {"by": edit.author_name, "at": edit.created_at}
         if edit
@@ -154,11 +157,11 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
     }
 
 
-def _reviewer_name(user: Any) -> str:
-    """As the answer card shows it: the reviewer's signature, else username."""
+def _reviewer_name(user: Any) -> str | None:
+    """As the answer card shows it: the reviewer's signature (display name
+    and credentials); None when their profile is gone (never a username)."""
     contributor = getattr(user, "contributor", None)
-    name: str = contributor.signature if contributor else user.get_username()
-    return name
+    return contributor.signature if contributor else None
 
 
 def endorsement_ref(endorsement: Endorsement) -> dict[str, Any]:

@@ -198,6 +198,12 @@ class Review(Schema):
     medically_reviewed: bool
     reviewed_by: str | None
     reviewed_at: datetime | None
+    pending_revision: int | None = Field(
+        description="The number of a newer version of the answer waiting for "
+        "medical review (or for changes), or null. Until a reviewer approves "
+        "it, `body` and the rest stay the approved version, and `state` is the "
+        "newer version's. It is in the answer's history."
+    )
 
 
 class OutsideEdit(Schema):

@@ -10,9 +10,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.text import slugify
 
 from askwell.accounts.actions import create_account, ensure_editors_group
-from askwell.experts.actions import accept_invitation, attach_account, invite_member
+from askwell.experts.actions import (
+    accept_invitation,
+    attach_account,
+    invite_member,
+    save_contributor,
+)
 from askwell.experts.models import Contributor, Membership
 from askwell.moderation.actions import flag_content
 from askwell.moderation.models import Flag
@@ -29,6 +35,9 @@ class DemoAccount:
     contributor: str = ""  # slug of the contributor profile it posts as
     member_of: str = ""  # slug of an organization it posts for
     editor: bool = False
+    # An editor's own profile (name, credentials): readers see who reviewed
+    # an answer by it, and a reviewer needs one to review.
+    reviewer_profile: tuple[str, str] = ("", "")
 
 
 ACCOUNTS = [
@@ -64,6 +73,7 @@ ACCOUNTS = [
         "askwell-demo-editor",
         "editor and medical reviewer: verifies experts, reviews answers, restores revisions",
         editor=True,
+        reviewer_profile=("Dr. Erin Walsh", "MD, MPH"),
     ),
 ]
 # A few signals so the demo shows endorsements and helpful counts.
@@ -120,6 +130,18 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             profile = Contributor.objects.filter(slug=account.contributor).first()
             if profile is not None:
                 attach_account(profile, user)
+        name, credentials = account.reviewer_profile
+        if name and not hasattr(user, "contributor"):
+            save_contributor(
+                user,
+                Contributor(
+                    name=name,
+                    credentials=credentials,
+                    slug=f"{account.username}-{slugify(name)}",
+                    user=user,
+                ),
+                changed=["name", "credentials"],
+            )
         created.append(account)
     _ensure_memberships(created)
     _ensure_signals()

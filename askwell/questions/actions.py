@@ -10,6 +10,7 @@ same.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.text import slugify
 
 from askwell.accounts.roles import is_editor
@@ -233,7 +235,7 @@ def post_answer(
             status=Answer.Status.PUBLISHED,
             review_state=Answer.Review.PENDING,
         )
-        answer.full_clean(exclude=["question", "contributor", "author", "source_book"])
+        answer.full_clean(exclude=ANSWER_CLEAN_EXCLUDE)
         answer.save()
         _write_references(answer, references)
         _record_answer_revision(answer, user, reason="Answered")
@@ -241,8 +243,28 @@ def post_answer(
             question.status = Question.Status.ANSWERED
             question.save(update_fields=["status", "updated_at"])
         signals.answers_changed([answer.pk])
-        signals.answer_posted.send(sender=Answer, answer=answer, actor=user)
+        announce_when_shown(answer, actor=user)
     return answer
+
+
+def announce_when_shown(answer: Answer, *, actor: User | None) -> bool:
+    """Send answer_posted (the asker and the question's followers hear "X
+    answered") the first time readers can see `answer`, and never again.
+
+    Called wherever an answer may first reach readers, inside that action's
+    transaction: when it is posted (ASKWELL_SHOW_UNREVIEWED shows it before
+    review) and when a reviewer approves it (review/actions.py). An answer
+    approved again after requested changes was announced already:
+    `first_published_at` says so. Returns whether it was announced now.
+    """
+    if answer.first_published_at is not None:
+        return False
+    if not Answer.objects.published().filter(pk=answer.pk).exists():
+        return False
+    answer.first_published_at = timezone.now()
+    answer.save(update_fields=["first_published_at"])
+    signals.answer_posted.send(sender=Answer, answer=answer, actor=actor)
+    return True
 
 
 def edit_answer(
@@ -255,31 +277,106 @@ def edit_answer(
     stance: str = "",
     reason: str = "",
 ) -> Answer:
+    """Save new words for `answer`; they go back to medical review (see
+    _revise: approved words stay before readers meanwhile)."""
     permissions.check_can_edit_answer(user, answer)
     with transaction.atomic():
         answer = Answer.objects.select_for_update().get(pk=answer.pk)
         _check_book(source_book, answer.contributor)
-        answer.body = body
-        answer.source_book = source_book
-        answer.stance = stance
-        # New text has not been reviewed: back to the queue.
-        answer.review_state = Answer.Review.PENDING
-        answer.full_clean(exclude=["question", "contributor", "author", "source_book"])
-        answer.save(
-            update_fields=[
-                "body",
-                "source_book",
-                "stance",
-                "review_state",
-                "updated_at",
-            ]
+        _revise(
+            answer,
+            user,
+            body=body,
+            references=references,
+            source_book=source_book,
+            stance=stance,
+            reason=reason or "Edited",
         )
-        answer.references.all().delete()
-        _write_references(answer, references)
-        _record_answer_revision(answer, user, reason=reason or "Edited")
         signals.answers_changed([answer.pk])
         signals.answer_edited.send(sender=Answer, answer=answer, actor=user)
     return answer
+
+
+# Fields a new version of an answer does not set, left out of its full_clean().
+ANSWER_CLEAN_EXCLUDE = ["question", "contributor", "author", "source_book", "draft"]
+
+
+def _revise(
+    answer: Answer,
+    user: User,
+    *,
+    body: str,
+    references: Sequence[ReferenceData],
+    source_book: Book | None,
+    stance: str,
+    reason: str,
+) -> Revision:
+    """Keep a new version of `answer` (locked by the caller) and send it to
+    medical review.
+
+    Words a reviewer approved stay before readers while the new ones wait:
+    when the row holds approved words (Answer.is_medically_reviewed), the
+    new version becomes the answer's `draft` and the row keeps its words,
+    references, stance and book (and "Medically reviewed by", which is
+    theirs) until a reviewer approves the draft (publish_draft). An answer
+    never approved takes the new words at once and is pending again.
+    """
+    if answer.is_medically_reviewed:
+        proposed = copy(answer)
+        proposed.body, proposed.stance = body, stance
+        proposed.full_clean(exclude=ANSWER_CLEAN_EXCLUDE)
+        revision = _record_answer_revision(
+            answer,
+            user,
+            reason=reason,
+            body=body,
+            extra=_revision_extra(stance, source_book, references),
+        )
+        answer.draft = revision
+        answer.review_state = Answer.Review.PENDING
+        answer.save(update_fields=["draft", "review_state", "updated_at"])
+        return revision
+    answer.body = body
+    answer.source_book = source_book
+    answer.stance = stance
+    answer.review_state = Answer.Review.PENDING
+    answer.draft = None
+    answer.full_clean(exclude=ANSWER_CLEAN_EXCLUDE)
+    answer.save(
+        update_fields=[
+            "body",
+            "source_book",
+            "stance",
+            "review_state",
+            "draft",
+            "updated_at",
+        ]
+    )
+    answer.references.all().delete()
+    _write_references(answer, references)
+    return _record_answer_revision(answer, user, reason=reason)
+
+
+def publish_draft(answer: Answer) -> None:
+    """Make `answer`'s draft the words readers see: its text, stance, book
+    and references replace the row's. Review's approval calls it, inside its
+    transaction with `answer` locked, before it records who approved; no new
+    revision is kept (the draft is one). Nothing happens without a draft."""
+    draft = answer.draft
+    if draft is None:
+        return
+    from askwell.experts.models import Book
+
+    book_id = draft.extra.get("source_book")
+    answer.body = draft.body
+    answer.stance = draft.extra.get("stance", "")
+    answer.source_book = Book.objects.filter(pk=book_id).first() if book_id else None
+    answer.draft = None
+    answer.save(update_fields=["body", "stance", "source_book", "draft", "updated_at"])
+    answer.references.all().delete()
+    _write_references(
+        answer, [ReferenceData(**r) for r in draft.extra.get("references", [])]
+    )
 
 
 def _check_book(book: Book | None, contributor: Contributor) -> None:
@@ -299,12 +396,20 @@ def _write_references(answer: Answer, references: Sequence[ReferenceData]) -> No
     )
 
 
-def _record_answer_revision(answer: Answer, user: User, *, reason: str) -> Revision:
-    """Keep this version of the answer. A version written by anyone but its
-    signer (an editor's edit or restore, an admin's edit) is marked as such,
-    which the answer and its history show (and notifications tells the
-    signer: the words under their name changed). The callers have already
-    sent a changed answer back to medical review."""
+def _record_answer_revision(
+    answer: Answer,
+    user: User,
+    *,
+    reason: str,
+    body: str | None = None,
+    extra: dict[str, object] | None = None,
+) -> Revision:
+    """Keep this version of the answer: the row's words, or `body` and
+    `extra` (a draft's, which the row does not hold). A version written by
+    anyone but its signer (an editor's edit or restore, an admin's edit) is
+    marked as such, which the answer and its history show (and
+    notifications tells the signer: the words under their name changed).
+    The callers have already sent a changed answer back to medical review."""
     by_signer = permissions.signs(user, answer)
     revision = Revision.objects.create(
         question_id=answer.question_id,
@@ -313,17 +418,25 @@ def _record_answer_revision(answer: Answer, user: User, *, reason: str) -> Revis
         author=user,
         by_signer=by_signer,
         reason=reason[:200],
-        body=answer.body,
-        extra={
-            "stance": answer.stance,
-            "source_book": answer.source_book_id,
-            "references": [r.as_dict() for r in _references_of(answer)],
-        },
+        body=answer.body if body is None else body,
+        extra=_revision_extra(answer.stance, answer.source_book, _references_of(answer))
+        if extra is None
+        else extra,
     )
     signals.answer_revised.send(
         sender=Answer, answer=answer, revision=revision, actor=user
     )
     return revision
+
+
+def _revision_extra(
+    stance: str, source_book: Book | None, references: Sequence[ReferenceData]
+) -> dict[str, object]:
+    return {
+        "stance": stance,
+        "source_book": source_book.pk if source_book else None,
+        "references": [r.as_dict() for r in references],
+    }
 
 
 def _references_of(answer: Answer) -> list[ReferenceData]:
@@ -384,7 +497,10 @@ def save_answer(
     """
     with transaction.atomic():
         if created or ANSWER_WORDS & set(changed):
+            # The row's words are the newest now: a draft waiting behind
+            # them is superseded (its revision stays in the history).
             answer.review_state = Answer.Review.PENDING
+            answer.draft = None
         answer.save()
         if changed or created:
             _record_answer_revision(answer, editor, reason=ADMIN_REASON)
@@ -451,27 +567,18 @@ def restore_revision(user: User, revision: Revision, *, reason: str = "") -> Rev
 
     with transaction.atomic():
         answer = Answer.objects.select_for_update().get(pk=revision.answer_id)
-        answer.body = revision.body
-        answer.stance = revision.extra.get("stance", "")
         book_id = revision.extra.get("source_book")
-        answer.source_book = (
-            Book.objects.filter(pk=book_id).first() if book_id else None
+        restored = _revise(
+            answer,
+            user,
+            body=revision.body,
+            references=[
+                ReferenceData(**r) for r in revision.extra.get("references", [])
+            ],
+            source_book=Book.objects.filter(pk=book_id).first() if book_id else None,
+            stance=revision.extra.get("stance", ""),
+            reason=note,
         )
-        answer.review_state = Answer.Review.PENDING
-        answer.save(
-            update_fields=[
-                "body",
-                "stance",
-                "source_book",
-                "review_state",
-                "updated_at",
-            ]
-        )
-        answer.references.all().delete()
-        _write_references(
-            answer, [ReferenceData(**r) for r in revision.extra.get("references", [])]
-        )
-        restored = _record_answer_revision(answer, user, reason=note)
         signals.answers_changed([answer.pk])
         log_action(
             answer,

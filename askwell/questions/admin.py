@@ -108,7 +108,14 @@ class AnswerAdmin(admin.ModelAdmin):
     # Medical review is decided on the review pages, which check that the
     # reviewer had no hand in the answer and audit the decision; an edit of
     # the words here sends the answer back there (actions.record_edit).
-    readonly_fields = ["body_html", "review_state", "reviewed_by", "reviewed_at"]
+    readonly_fields = [
+        "body_html",
+        "review_state",
+        "reviewed_by",
+        "reviewed_at",
+        "draft",
+        "first_published_at",
+    ]
 
     def get_readonly_fields(
         self, request: HttpRequest, obj: Model | None = None

@@ -197,6 +197,22 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
         """Answers readers may see (the one rule: see Answer.published_q)."""
         return self.filter(Answer.published_q())
 
+    def in_revision(self) -> AnswerQuerySet:
+        """Published answers whose words are being revised: a new version
+        waits for review behind approved words (a `draft`), or words never
+        approved wait for review or for their author (changes requested).
+        Readers see the approved words of the first kind, and none of the
+        second unless ASKWELL_SHOW_UNREVIEWED shows pending ones."""
+        return self.filter(status=Answer.Status.PUBLISHED).filter(
+            models.Q(draft__isnull=False)
+            | models.Q(
+                review_state__in=[
+                    Answer.Review.PENDING,
+                    Answer.Review.CHANGES_REQUESTED,
+                ]
+            )
+        )
+
     def ordered_for_display(self) -> AnswerQuerySet:
         """The one rule for the order of answers under a question.
 
@@ -249,11 +265,14 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
 
     def with_last_edit(self) -> AnswerQuerySet:
         """Annotate `edited_at`: when the answer's text was last edited (its
-        newest revision after the first), None for an answer never edited.
+        newest revision after the first, a waiting draft aside), None for an
+        answer never edited.
         Not `updated_at`, which moves with every save (a review, a moderation
         state). One subquery, no extra query."""
         edits = (
             Revision.objects.filter(answer=models.OuterRef("pk"), number__gt=1)
+            # A draft waiting behind the approved words is not shown yet.
+            .exclude(pk=Coalesce(models.OuterRef("draft_id"), Value(0)))
             .order_by("-number")
             .values("created_at")[:1]
         )
@@ -262,15 +281,17 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
     def for_display(self) -> AnswerQuerySet:
         """Answers in page order with everything an answer card reads, on the
         question page and in the API: the signal counts (subqueries), when
-        the text was last edited (with_last_edit), the contributor, book and
-        reviewer (joined), then one query each for the references, the
+        the text was last edited (with_last_edit), the contributor, book,
+        reviewer and any draft waiting behind the approved words (joined), then one query each for the references, the
         endorsements with their contributors, and the edits by others than
         the signer (with_outside_edits)."""
         return (
             self.ordered_for_display()
             .with_last_edit()
             .with_outside_edits()
-            .select_related("contributor", "source_book", "reviewed_by__contributor")
+            .select_related(
+                "contributor", "source_book", "reviewed_by__contributor", "draft"
+            )
             .prefetch_related(
                 "references",
                 models.Prefetch(
@@ -373,6 +394,23 @@ class Answer(Importable, Timestamped):
         related_name="answers_reviewed",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    draft = models.ForeignKey(
+        "questions.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A newer version of approved words, waiting for medical "
+        "review (or for its author, when changes were requested). Readers keep "
+        "seeing the approved words, which this row holds, until a reviewer "
+        "approves the draft.",
+    )
+    first_published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When readers could first see the answer: the asker and the "
+        "question's followers were told then, and are not told again.",
+    )
 
     # Not columns: what the question page works out per reader for the
     # answer card (questions/views.py: detail and helpful).
@@ -384,9 +422,17 @@ class Answer(Importable, Timestamped):
     can_endorse: bool
     can_mark_helpful: bool
     review_overdue: bool
+    # For its signer, of an answer being revised (views._answers_in_revision):
+    # the newest review decision (a review.MedicalReview) and whether readers
+    # see its approved words meanwhile.
+    last_review: object | None
+    is_shown: bool
 
     objects = AnswerQuerySet.as_manager()
     MARKDOWN: ClassVar[tuple[str, str]] = ("body", "body_html")
+    # Review states in which the row's words are approved (or were imported
+    # as reviewed by their source).
+    REVIEWED: ClassVar[tuple[str, ...]] = ("published", "needs_re_review")
 
     class Meta:
         ordering = ["-created_at"]
@@ -417,35 +463,70 @@ class Answer(Importable, Timestamped):
         ("answers__" from a question): published, under a visible question
         (not hidden, deleted or held), and either medically reviewed (or due
         again) or, when the operator lets answers appear before review
-        (ASKWELL_SHOW_UNREVIEWED), pending."""
-        shown = [Answer.Review.PUBLISHED, Answer.Review.NEEDS_RE_REVIEW]
+        (ASKWELL_SHOW_UNREVIEWED), pending. An answer with a `draft` is
+        shown too, whatever its draft's state: its row holds the words a
+        reviewer approved, which readers keep until the draft is approved."""
+        shown = [*Answer.REVIEWED]
         if settings.ASKWELL_SHOW_UNREVIEWED:
             shown.append(Answer.Review.PENDING)
         return models.Q(
             **{
                 f"{prefix}status": Answer.Status.PUBLISHED,
-                f"{prefix}review_state__in": shown,
                 f"{prefix}question__moderation": Question.Moderation.VISIBLE,
             }
+        ) & (
+            models.Q(**{f"{prefix}review_state__in": shown})
+            | models.Q(**{f"{prefix}draft__isnull": False})
         )
 
     @property
     def is_unreviewed(self) -> bool:
-        return self.review_state == Answer.Review.PENDING
+        """Readers see words no reviewer has approved (ASKWELL_SHOW_UNREVIEWED)."""
+        return self.review_state == Answer.Review.PENDING and self.draft_id is None
+
+    @property
+    def is_medically_reviewed(self) -> bool:
+        """The words this row holds (what readers see) are the ones a
+        reviewer approved, or an import's source: either its review state
+        says so, or a newer draft waits while the approved words stay. The
+        one rule for showing "Medically reviewed"."""
+        return self.review_state in Answer.REVIEWED or self.draft_id is not None
 
     @property
     def last_outside_edit(self) -> Revision | None:
-        """The newest edit by someone other than the signer, if any; one
+        """The newest edit by someone other than the signer, if any, among
+        the versions readers have had (a waiting draft is not yet one); one
         query unless `with_outside_edits()` prefetched it."""
         edits = getattr(self, "outside_edits", None)
-        if edits is not None:
-            return edits[0] if edits else None
-        return (
-            self.revisions.filter(by_signer=False)
-            .select_related("author__contributor")
-            .order_by("-number")
-            .first()
-        )
+        if edits is None:
+            edits = list(
+                self.revisions.filter(by_signer=False)
+                .select_related("author__contributor")
+                .order_by("-number")
+            )
+        shown = [e for e in edits if e.pk != self.draft_id]
+        return shown[0] if shown else None
+
+    def newest_version(self) -> dict[str, object]:
+        """The newest words of the answer, which its author edits: its
+        draft's when one waits behind the approved words, else the row's.
+        `body`, `stance`, `source_book` (an id or None) and `references`
+        (Reference rows; unsaved ones for a draft). Reads the draft (select
+        it) and, without one, the references (one query)."""
+        draft = self.draft
+        if draft is None:
+            return {
+                "body": self.body,
+                "stance": self.stance,
+                "source_book": self.source_book_id,
+                "references": list(self.references.all()),
+            }
+        return {
+            "body": draft.body,
+            "stance": draft.extra.get("stance", ""),
+            "source_book": draft.extra.get("source_book"),
+            "references": [Reference(**r) for r in draft.extra.get("references", [])],
+        }
 
 
 class Reference(models.Model):

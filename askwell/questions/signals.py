@@ -42,7 +42,10 @@ question_closed_as_duplicate = Signal()
 `question`, `original`, `actor`."""
 
 answer_posted = Signal()
-"""An answer was published. Arguments: `answer`, `actor`."""
+"""Readers can see an answer for the first time: when it is posted (if
+unreviewed answers are shown) or when a reviewer first approves it. Sent
+once per answer, never again for a revision of it
+(actions.announce_when_shown). Arguments: `answer`, `actor` (its author)."""
 
 answer_edited = Signal()
 """Its signer or an editor edited an answer (actions.edit_answer); it is

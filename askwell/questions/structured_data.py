@@ -15,8 +15,6 @@ from askwell.experts.structured_data import contributor_entity
 from askwell.lib.markdown import plain_text
 from askwell.questions.models import Answer, Question
 
-REVIEWED = {Answer.Review.PUBLISHED, Answer.Review.NEEDS_RE_REVIEW}
-
 
 def qa_page(question: Question, answers: Sequence[Answer]) -> dict[str, Any] | None:
     """The page's JSON-LD, or None for a question readers cannot see (an
@@ -49,7 +47,7 @@ def qa_page(question: Question, answers: Sequence[Answer]) -> dict[str, Any] | N
         "name": question.title,
         "mainEntity": entity,
     }
-    reviewed = [a for a in answers if a.review_state in REVIEWED and a.reviewed_at]
+    reviewed = [a for a in answers if a.is_medically_reviewed and a.reviewed_at]
     if reviewed:
         data["@type"] = ["QAPage", "MedicalWebPage"]
         data["lastReviewed"] = (
@@ -73,7 +71,8 @@ def _answer(answer: Answer, page_url: str) -> dict[str, Any]:
 
 def _reviewers(answers: Sequence[Answer]) -> list[dict[str, Any]]:
     """Who reviewed the answers, each once, as the page names them: the
-    reviewer's contributor profile, else the reviewer's name; an imported
+    reviewer's contributor profile (never a username: a reviewer without
+    one is left out); an imported
     answer's source organization when no reviewer is recorded."""
     found: dict[str, dict[str, Any]] = {}
     for answer in answers:
@@ -82,11 +81,6 @@ def _reviewers(answers: Sequence[Answer]) -> list[dict[str, Any]]:
             profile = getattr(reviewer, "contributor", None)
             if profile is not None:
                 found.setdefault(f"c{profile.pk}", contributor_entity(profile))
-            else:
-                found.setdefault(
-                    f"u{reviewer.pk}",
-                    {"@type": "Person", "name": reviewer.get_username()},
-                )
         elif answer.source:
             found.setdefault(
                 f"c{answer.contributor_id}", contributor_entity(answer.contributor)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
@@ -39,6 +40,7 @@ from askwell.questions.models import (
     Endorsement,
     HelpfulMark,
     Question,
+    Reference,
     Revision,
     summarize_stances,
 )
@@ -48,6 +50,9 @@ from askwell.questions.structured_data import qa_page
 from askwell.questions.writing import TARGET_GRADE
 from askwell.questions.writing import preview as writing_preview
 from askwell.topics.models import Topic
+
+if TYPE_CHECKING:
+    from askwell.questions.permissions import AnyUser
 
 
 def question_list(request: HttpRequest) -> HttpResponse:
@@ -103,6 +108,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         answer.can_endorse = permissions.can_endorse(user, answer)
         answer.can_mark_helpful = permissions.can_mark_helpful(user, answer)
         answer.review_overdue = is_overdue(answer)
+    revising = _answers_in_revision(user, question, shown=answers)
     topic = question.primary_topic()
     return render(
         request,
@@ -110,6 +116,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "question": question,
             "answers": answers,
+            **revising,
             "stance_summary": summarize_stances(answers),
             "topic": topic,
             "topic_path": topic.path() if topic else [],
@@ -125,6 +132,36 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "structured_data": qa_page(question, answers),
         },
     )
+
+
+def _answers_in_revision(
+    user: AnyUser, question: Question, *, shown: list[Answer]
+) -> dict[str, object]:
+    """What the question page says of answers whose words are being revised
+    (AnswerQuerySet.in_revision; one query, two when there are some).
+
+    `waiting_answers`: those readers do not see, so that a page told
+    "answered" does not say "No answers yet". `my_answers_in_review`: those
+    `user` signs, each with `last_review` (its newest medical review
+    decision, whose note says what to change) and `is_shown` (readers see
+    its approved words meanwhile), for the signer's note and Edit link.
+    """
+    rows = list(
+        question.answers.in_revision()
+        .select_related("contributor")
+        .prefetch_related("reviews")
+    )
+    shown_ids = {a.pk for a in shown}
+    mine = []
+    for answer in rows:
+        if user.is_authenticated and permissions.signs(user, answer):
+            answer.last_review = next(iter(answer.reviews.all()), None)
+            answer.is_shown = answer.pk in shown_ids
+            mine.append(answer)
+    return {
+        "waiting_answers": [a for a in rows if a.pk not in shown_ids],
+        "my_answers_in_review": mine,
+    }
 
 
 # --- asking -------------------------------------------------------------------------
@@ -272,20 +309,14 @@ def answer(request: SignedInRequest, slug: str) -> HttpResponse:
 @login_required
 def edit_answer(request: SignedInRequest, pk: int) -> HttpResponse:
     existing = get_object_or_404(
-        Answer.objects.select_related("question", "contributor"), pk=pk
+        Answer.objects.select_related("question", "contributor", "draft"), pk=pk
     )
     permissions.check_can_edit_answer(request.user, existing)
     form = EditAnswerForm(
         request.POST or None,
         author=request.user,
         contributors=[existing.contributor],
-        initial={
-            "contributor": existing.contributor_id,
-            "body": existing.body,
-            "references": "\n".join(r.as_line() for r in existing.references.all()),
-            "source_book": existing.source_book_id,
-            "stance": existing.stance,
-        },
+        initial=_newest_words(existing),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -315,6 +346,20 @@ def edit_answer(request: SignedInRequest, pk: int) -> HttpResponse:
             "last_review": existing.reviews.select_related("reviewer").first(),
         },
     )
+
+
+def _newest_words(answer: Answer) -> dict[str, object]:
+    """The edit form's start: the newest version of the answer
+    (Answer.newest_version: its draft when one waits behind approved words)."""
+    newest = answer.newest_version()
+    references: list[Reference] = newest["references"]  # type: ignore[assignment]  # newest_version's contract
+    return {
+        "contributor": answer.contributor_id,
+        "body": newest["body"],
+        "references": "\n".join(r.as_line() for r in references),
+        "source_book": newest["source_book"],
+        "stance": newest["stance"],
+    }
 
 
 # The largest request the answer form sends (its preview button posts it all).

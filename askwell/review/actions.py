@@ -1,10 +1,17 @@
 """Medical review decisions: approve, request changes, reject; and the
 group whose members make them.
 
-Each checks the reviewer's permission, records a MedicalReview and an audit
+Each checks the reviewer's permission and that readers can be shown who
+they are (a display name: review/permissions.reviewer_identity_missing), records a MedicalReview and an audit
 entry in the same transaction as the answer's new state, tells search the
 answer changed (what readers see may change: questions/signals.py), and
 mails the author after commit.
+
+Readers keep an answer's approved words while a newer version (its draft)
+waits or changes are requested of it; approval makes the draft the words
+readers see, rejection of a draft leaves the approved words. The asker and
+followers hear "answered" when readers first can see an answer, at most
+once (questions/actions.announce_when_shown).
 """
 
 from __future__ import annotations
@@ -18,10 +25,15 @@ from django.utils import timezone
 
 from askwell.accounts.mail import send_after_commit
 from askwell.audit import log_action
+from askwell.questions import actions as question_actions
 from askwell.questions import signals
 from askwell.questions.models import Answer
 from askwell.review.models import MedicalReview
-from askwell.review.permissions import REVIEWERS, check_can_review
+from askwell.review.permissions import (
+    REVIEWERS,
+    check_can_review,
+    reviewer_identity_missing,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import Group
@@ -69,6 +81,9 @@ def reject_answer(reviewer: User, answer: Answer, *, note: str) -> MedicalReview
 
 def _decide(reviewer: User, answer: Answer, decision: str, note: str) -> MedicalReview:
     check_can_review(reviewer, answer)
+    missing = reviewer_identity_missing(reviewer)
+    if missing:
+        raise ValidationError(missing, code="no_display_name")
     note = note.strip()
     if decision != MedicalReview.Decision.APPROVED and not note:
         raise ValidationError(
@@ -88,16 +103,27 @@ def _decide(reviewer: User, answer: Answer, decision: str, note: str) -> Medical
                 code="not_reviewable",
             )
         before = {"review_state": answer.review_state}
+        was_shown = Answer.objects.published().filter(pk=answer.pk).exists()
+        # The version decided on: a draft waiting behind approved words, or
+        # the words the row holds (its newest revision).
+        reviewed = answer.draft or answer.revisions.order_by("-number").first()
         answer.review_state = OUTCOME[decision]
         fields = ["review_state"]
         if decision == MedicalReview.Decision.APPROVED:
+            question_actions.publish_draft(answer)
             answer.reviewed_by = reviewer
             answer.reviewed_at = timezone.now()
             fields += ["reviewed_by", "reviewed_at"]
+        elif decision == MedicalReview.Decision.REJECTED and answer.draft_id:
+            # The new version is turned down; the approved words readers
+            # have stay, as approved (the draft stays in the history).
+            answer.draft = None
+            answer.review_state = Answer.Review.PUBLISHED
+            fields.append("draft")
         answer.save(update_fields=fields)
         review = MedicalReview.objects.create(
             answer=answer,
-            revision=answer.revisions.order_by("-number").first(),
+            revision=reviewed,
             reviewer=reviewer,
             decision=decision,
             note=note,
@@ -111,6 +137,8 @@ def _decide(reviewer: User, answer: Answer, decision: str, note: str) -> Medical
             after={"review_state": answer.review_state},
         )
         signals.answers_changed([answer.pk])
+        if decision == MedicalReview.Decision.APPROVED and not was_shown:
+            question_actions.announce_when_shown(answer, actor=answer.author)
         _tell_author(answer, review)
     return review
 

@@ -121,6 +121,29 @@ def without_conflicts(answers: QuerySet[Answer], user: User) -> QuerySet[Answer]
     return answers
 
 
+IDENTITY_MESSAGE = (
+    "Readers see every review signed with the reviewer's name and credentials, "
+    "so you need a contributor profile with your display name before you can "
+    "review. Ask an editor to create one for your account."
+)
+
+
+def reviewer_identity_missing(user: User | AnonymousUser) -> str:
+    """Why `user` cannot sign a review yet, or "" when they can.
+
+    Readers see "Medically reviewed by <display name>, <credentials>": a
+    reviewer needs a person's contributor profile (experts.Contributor) with
+    a name. Reads `user.contributor` (one query unless selected)."""
+    profile = getattr(user, "contributor", None) if user.is_authenticated else None
+    if (
+        profile is None
+        or profile.kind != profile.Kind.PERSON
+        or not profile.name.strip()
+    ):
+        return IDENTITY_MESSAGE
+    return ""
+
+
 def can_review(user: User | AnonymousUser, answer: Answer) -> bool:
     return is_reviewer(user) and not review_conflict(user, answer)
 

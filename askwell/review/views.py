@@ -10,13 +10,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from askwell.accounts.requests import SignedInRequest
 from askwell.core.pagination import paginate
 from askwell.experts.models import Contributor
+from askwell.lib.markdown import render_markdown
 from askwell.questions.diff import word_diff
 from askwell.questions.models import Answer
 from askwell.questions.queries import is_overdue
 from askwell.review import actions, queries
 from askwell.review.forms import DecisionForm, QueueFilterForm
 from askwell.review.models import MedicalReview
-from askwell.review.permissions import check_can_review, check_is_reviewer
+from askwell.review.permissions import (
+    check_can_review,
+    check_is_reviewer,
+    reviewer_identity_missing,
+)
 from askwell.topics.models import Topic
 
 DECIDE = {
@@ -62,6 +67,7 @@ def queue(request: SignedInRequest, kind: str = "pending") -> HttpResponse:
             "pending_count": queries.pending(reviewer=reviewer).count(),
             "due_count": queries.due(reviewer=reviewer).count(),
             "left_to_others": left_to_others,
+            "identity_missing": reviewer_identity_missing(reviewer),
         },
     )
 
@@ -69,7 +75,10 @@ def queue(request: SignedInRequest, kind: str = "pending") -> HttpResponse:
 @login_required
 def review_answer(request: SignedInRequest, pk: int) -> HttpResponse:
     answer = get_object_or_404(
-        Answer.objects.select_related("question", "contributor", "reviewed_by"), pk=pk
+        Answer.objects.select_related(
+            "question", "contributor", "reviewed_by", "draft"
+        ),
+        pk=pk,
     )
     check_can_review(request.user, answer)
     form = DecisionForm(request.POST or None)
@@ -87,8 +96,11 @@ def review_answer(request: SignedInRequest, pk: int) -> HttpResponse:
         .select_related("revision")
         .first()
     )
+    # The version to decide on: a draft waiting behind the approved words
+    # readers see, else the words the answer holds.
+    words = answer.draft.body if answer.draft else answer.body
     changes = (
-        word_diff(last_reviewed.revision.body, answer.body)
+        word_diff(last_reviewed.revision.body, words)
         if last_reviewed and last_reviewed.revision
         else []
     )
@@ -97,9 +109,11 @@ def review_answer(request: SignedInRequest, pk: int) -> HttpResponse:
         "review/answer.html",
         {
             "answer": answer,
+            "words_html": render_markdown(words) if answer.draft else answer.body_html,
             "form": form,
             "history": answer.reviews.select_related("reviewer"),
             "changes": changes,
             "overdue": is_overdue(answer),
+            "identity_missing": reviewer_identity_missing(request.user),
         },
     )

@@ -524,7 +524,10 @@ def test_the_author_or_an_editor_edits_an_answer(
     assert response.status == status
     answer.refresh_from_db()
     if status == 200:
-        assert answer.body == BODY
+        # The answer was reviewed: the new words wait behind the reviewed ones.
+        assert answer.newest_version()["body"] == BODY
+        assert answer.draft is not None
+        assert answer.body != BODY
         assert answer.review_state == Answer.Review.PENDING
         assert answer.revisions.get().reason == "Clearer."
     else:

@@ -40,34 +40,39 @@ router = Router(tags=["answers"])
 def edit_answer(
     request: SignedInRequest, answer_id: Id, payload: AnswerEditIn
 ) -> dict[str, Any]:
-    """Fields left out keep their value; the answer goes back to medical
-    review, as on the page."""
+    """Fields left out keep their value in the newest version; the answer
+    goes back to medical review, as on the page. Words a reviewer approved
+    stay what readers (and this response's `body`) see until the new version
+    is approved: `review.pending_revision` names it."""
     user = request.user
     existing = get_object_or_404(
-        Answer.objects.select_related("question", "contributor"), pk=answer_id
+        Answer.objects.select_related("question", "contributor", "draft"),
+        pk=answer_id,
     )
     if not permissions.can_edit_answer(user, existing):
         # Only those who may edit an unpublished answer learn it exists.
         if not Answer.objects.published().filter(pk=existing.pk).exists():
             raise Http404
         permissions.check_can_edit_answer(user, existing)
+    # Left out: as in the newest version (a draft waiting behind approved words).
+    newest = existing.newest_version()
     references = (
         payload.references
         if payload.references is not None
-        else [r.as_line() for r in existing.references.all()]
+        else [r.as_line() for r in newest["references"]]  # type: ignore[attr-defined]  # newest_version's contract
     )
     book = (
         payload.source_book
         if "source_book" in payload.model_fields_set
-        else existing.source_book_id
+        else newest["source_book"]
     )
     form = EditAnswerForm(
         {
             "contributor": str(existing.contributor_id),
-            "body": existing.body if payload.body is None else payload.body,
+            "body": newest["body"] if payload.body is None else payload.body,
             "references": "\n".join(references),
             "source_book": "" if book is None else str(book),
-            "stance": existing.stance if payload.stance is None else payload.stance,
+            "stance": newest["stance"] if payload.stance is None else payload.stance,
             "reason": payload.reason,
         },
         contributors=[existing.contributor],

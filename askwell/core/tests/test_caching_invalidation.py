@@ -44,6 +44,7 @@ def world(expert, editor):
     other = UserFactory(username="drsam")
     ContributorFactory(user=other, name="Sam Lee", credentials="MD", slug="sam-lee")
     editor.groups.add(ensure_reviewers_group())
+    ContributorFactory(user=editor, name="Eda Tor", slug="eda-tor")
     return {
         "topic": topic,
         "question": question,

@@ -144,6 +144,12 @@ def test_demo_has_a_sign_in_for_every_role():
     assert Contributor.objects.get(slug="paul-whitaker").user == users["drwhitaker"]
     assert roles.is_editor(users["editor"])
     assert not roles.is_editor(users["drokafor"])
+    # Readers see who reviewed an answer by name: the reviewer can review.
+    from askwell.review.permissions import is_reviewer, reviewer_identity_missing
+
+    assert is_reviewer(users["editor"])
+    assert reviewer_identity_missing(users["editor"]) == ""
+    assert users["editor"].contributor.signature == "Dr. Erin Walsh, MD, MPH"
 
 
 def test_demo_content_is_dated_by_its_age_and_books_have_covers():

@@ -10,12 +10,17 @@ import pytest
 from django.test import Client
 
 from askwell.accounts.actions import create_api_token
-from askwell.accounts.tests.factories import UserFactory
+from askwell.accounts.tests.factories import EditorFactory, UserFactory
 from askwell.experts.models import Membership
-from askwell.experts.tests.factories import MembershipFactory, OrganizationFactory
+from askwell.experts.tests.factories import (
+    ContributorFactory,
+    MembershipFactory,
+    OrganizationFactory,
+)
 from askwell.notifications.models import Notification
 from askwell.questions import actions
 from askwell.questions.models import Answer, Revision
+from askwell.review.actions import approve_answer, ensure_reviewers_group
 
 pytestmark = pytest.mark.django_db
 
@@ -63,14 +68,16 @@ def test_an_editors_edit_is_shown_sent_to_review_and_told_to_the_author(
     with django_capture_on_commit_callbacks(execute=True):
         edit(client, editor, answer, EDITOR_WORDS)
 
-    # then: the answer waits for review again
+    # then: the new words wait for review again, behind the reviewed ones
     answer.refresh_from_db()
-    assert (answer.body, answer.review_state) == (EDITOR_WORDS, Answer.Review.PENDING)
+    assert (answer.body, answer.review_state) == (EXPERT_WORDS, Answer.Review.PENDING)
     revision = answer.revisions.get(number=2)
+    assert (revision, revision.body) == (answer.draft, EDITOR_WORDS)
     assert (revision.author, revision.by_signer) == (editor, False)
-    # readers see who changed it
+    # readers keep the reviewed words until the edit is approved; the
+    # history shows who changed it
     page = client.get(answer.question.get_absolute_url()).content.decode()
-    assert "Edited by editor, not by Jane Doe, RN, on" in page
+    assert "Edited by" not in page
     history = client.get(f"/questions/answers/{answer.pk}/history/").content.decode()
     assert "Edited by editor, not by Jane Doe, RN" in history
     # the author is told, in the inbox and by email
@@ -88,14 +95,20 @@ def test_an_editors_edit_is_shown_sent_to_review_and_told_to_the_author(
 
 
 def test_the_api_shows_the_outside_edit(client, editor, answer):
-    # when
+    # when: an editor edits, and another reviewer approves the edit
     body = _edit_through_the_api(client, editor, answer, EDITOR_WORDS)
+    reviewer = EditorFactory(username="rita")
+    ContributorFactory(user=reviewer, name="Rita Review", slug="rita-review")
+    reviewer.groups.add(ensure_reviewers_group())
+    approve_answer(reviewer, answer)
 
-    # then
-    assert body["outside_edit"]["by"] == "editor"
-    assert body["outside_edit"]["at"]
-    question = Client().get(f"/api/v1/questions/{answer.question_id}").json()
-    assert question["answers"][0]["outside_edit"]["by"] == "editor"
+    # then: the edit waited behind the reviewed words; once approved, it is shown
+    assert (body["body"], body["outside_edit"]) == (EXPERT_WORDS, None)
+    assert body["review"]["pending_revision"] == 2
+    shown = Client().get(f"/api/v1/questions/{answer.question_id}").json()
+    assert shown["answers"][0]["body"] == EDITOR_WORDS
+    assert shown["answers"][0]["outside_edit"]["by"] == "editor"
+    assert shown["answers"][0]["outside_edit"]["at"]
 
 
 def test_the_authors_own_edit_is_not_marked_and_tells_nobody(
@@ -173,8 +186,11 @@ def test_an_editors_restore_counts_as_their_edit(client, editor, expert, answer)
     restored = Revision.objects.get(answer=answer, number=3)
     assert (restored.author, restored.by_signer) == (editor, False)
     assert Notification.objects.get(kind="answer_edited").recipient == expert
-    page = client.get(answer.question.get_absolute_url()).content.decode()
-    assert "Edited by editor, not by Jane Doe, RN, on" in page
+    # it waits for review behind the reviewed words; the history shows it
+    answer.refresh_from_db()
+    assert answer.draft == restored
+    history = client.get(f"/questions/answers/{answer.pk}/history/").content.decode()
+    assert "Edited by editor, not by Jane Doe, RN" in history
 
 
 def test_the_edit_page_tells_an_editor_what_their_edit_does(client, editor, answer):

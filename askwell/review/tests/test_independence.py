@@ -38,7 +38,9 @@ TITLE = "Can plasma exchange help multiple sclerosis?"
 
 
 def _reviewer(username: str) -> object:
+    """An editor and medical reviewer, with the profile readers see them by."""
     user = EditorFactory(username=username)
+    ContributorFactory(user=user, name=f"Reviewer {username.title()}", credentials="MD")
     user.groups.add(ensure_reviewers_group())
     return user
 
@@ -173,7 +175,7 @@ def test_another_reviewer_approves_the_editors_words(client, reviewer, answer):
 
     # then
     assert (page, approve) == (200, 302)
-    assert "Edited by ed, not by Samuel Okafor, MD, on" in shown
+    assert "Edited by Reviewer Ed, MD, not by Samuel Okafor, MD, on" in shown
     answer.refresh_from_db()
     assert (answer.review_state, answer.reviewed_by) == (Answer.Review.PUBLISHED, other)
 

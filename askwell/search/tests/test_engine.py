@@ -14,9 +14,11 @@ import threading
 
 import pytest
 
+from askwell.accounts.tests.factories import EditorFactory
 from askwell.experts.tests.factories import ContributorFactory, OrganizationFactory
 from askwell.language.text import text_hash
 from askwell.language.understanding import find_types
+from askwell.questions import actions as question_actions
 from askwell.questions.models import Answer, Question
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
 from askwell.search import engine, vector_index
@@ -998,3 +1000,29 @@ def test_big_index_mode_ranks_exactly_like_the_in_memory_snapshot(text, settings
     # then
     assert in_memory
     assert from_database == in_memory
+
+
+def test_an_answer_being_revised_is_found_by_its_approved_words(settings):
+    """While a new version of approved words waits for review (or for changes),
+    search keeps finding the answer by the approved words readers see, and
+    never by the words in review."""
+    # given: a reviewed answer; an editor rewrites it, and the rewrite waits
+    settings.ASKWELL_SHOW_UNREVIEWED = False
+    answer = _answer(
+        "Does allopurinol prevent gout attacks?",
+        "Allopurinol lowers uric acid and prevents gout attacks over months.",
+    )
+    question_actions.edit_answer(
+        EditorFactory(),
+        answer,
+        body="Febuxostat is the zzyzxqueue alternative when allopurinol fails.",
+    )
+    index_answers([answer.pk])
+
+    # when
+    by_approved_words = _ids("allopurinol uric acid gout attacks", limit=200)
+    by_words_in_review = _ids("zzyzxqueue febuxostat", limit=200)
+
+    # then
+    assert answer.pk in by_approved_words
+    assert answer.pk not in by_words_in_review
