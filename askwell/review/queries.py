@@ -40,16 +40,16 @@ def due(
     those they may review."""
     rows = (
         _base()
-        .annotate(last_review=Coalesce("reviewed_at", "created_at"))
+        .annotate(last_reviewed_at=Coalesce("reviewed_at", "created_at"))
         .filter(
             Q(review_state=Answer.Review.NEEDS_RE_REVIEW)
-            | Q(review_state=Answer.Review.PUBLISHED, last_review__lt=due_cutoff())
+            | Q(review_state=Answer.Review.PUBLISHED, last_reviewed_at__lt=due_cutoff())
         )
     )
-    # last_review is annotated above; _filtered()'s QuerySet[Answer] type
+    # last_reviewed_at is annotated above; _filtered()'s QuerySet[Answer] type
     # loses it.
     return _filtered(rows, topic, specialty, reviewer).order_by(  # type: ignore[misc]  # annotated above
-        "last_review", "pk"
+        "last_reviewed_at", "pk"
     )
 
 
