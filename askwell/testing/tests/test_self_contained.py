@@ -45,8 +45,7 @@ def test_no_test_reaches_outside_the_checkout():
     found = [
         f"{path.relative_to(BASE_DIR)}:{number}: {line.strip()}"
         for path in tests
-        if path != Path(__file__)
-        and str(path.relative_to(BASE_DIR)) not in ALLOWED
+        if path != Path(__file__) and str(path.relative_to(BASE_DIR)) not in ALLOWED
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if OUTSIDE.search(line)
     ]
