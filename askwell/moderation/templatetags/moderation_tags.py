@@ -33,12 +33,13 @@ def moderation_of(context: dict[str, Any], question: Any) -> QuestionModeration:
 def editor_menu(context: dict[str, Any]) -> dict[str, Any]:
     """The header's editor menu: shown to editors only, the review queues
     only to those who may review (`review.review_answer`, as the review
-    pages require). No query for signed-out visitors or superusers; one
-    (the user's groups) for other readers, none more on a page that already
-    asked whether they are an editor; two for an editor's permissions."""
-    user = context["user"]
+    pages require). No query for signed-out visitors, superusers or a page
+    rendered without a user (the 500 page); one (the user's groups) for
+    other readers, none more on a page that already asked whether they are
+    an editor; two for an editor's permissions."""
+    user = context.get("user")
     request = context.get("request")
-    show = can_moderate(user)
+    show = user is not None and can_moderate(user)
     return {
         "show": show,
         "can_review": show and user.has_perm("review.review_answer"),
