@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypeGuard
 
 from django.core.exceptions import PermissionDenied
 
-from askwell.accounts.roles import is_admin, is_editor, is_reader
+from askwell.accounts.roles import is_editor, is_reader
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -43,12 +43,14 @@ def check_can_moderate(user: AnyUser) -> None:
 
 
 def can_browse_audit_log(user: AnyUser) -> bool:
-    return is_admin(user)
+    """Editors (and admins) read the log of their own and each other's
+    actions; nobody writes to it from the site."""
+    return is_editor(user)
 
 
 def check_can_browse_audit_log(user: AnyUser) -> None:
     if not can_browse_audit_log(user):
-        raise PermissionDenied("Only administrators can read the audit log.")
+        raise PermissionDenied("Only editors can read the audit log.")
 
 
 def can_manage_own_data(user: AnyUser) -> bool:

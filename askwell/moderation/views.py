@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from askwell.accounts.requests import SignedInRequest
+from askwell.audit import display
 from askwell.audit.models import LogEntry
 from askwell.core.pagination import paginate
 from askwell.core.ratelimit import rate_limit
@@ -312,12 +313,14 @@ def audit_log(request: SignedInRequest) -> HttpResponse:
             entries = entries.filter(
                 created_at__lt=_day_start(data["until"]) + timedelta(days=1)
             )
+    page = paginate(request, entries, per_page=AUDIT_PER_PAGE)
     return render(
         request,
         "moderation/audit.html",
         {
             "filters": filters,
-            "page": paginate(request, entries, per_page=AUDIT_PER_PAGE),
+            "page": page,
+            "rows": display.describe(page.object_list),
             "query": _query_without_page(request),
         },
     )

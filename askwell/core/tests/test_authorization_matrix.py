@@ -252,7 +252,7 @@ ROUTES: dict[str, Route] = {
     "moderation:reopen": Route(
         EDITORS, _question, method="post", data={"reason": "Ok."}
     ),
-    "moderation:audit": Route({**EDITORS, "editor": "deny"}),
+    "moderation:audit": Route(EDITORS),
     "moderation:export": Route(SIGNED_IN),
     # Administrators cannot delete their own account from the site.
     "moderation:delete-account": Route({**SIGNED_IN, "admin": "deny"}),

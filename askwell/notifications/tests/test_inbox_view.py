@@ -169,13 +169,14 @@ def test_inbox_query_budget_is_flat(
     client, reader, settings, django_assert_num_queries, count
 ):
     """1 the session, 2 the user, 3 the page count, 4 the page's
-    notifications, 5 the header's unread count."""
+    notifications, 5 the user's groups (the header's editor menu: are they an
+    editor?), 6 the header's unread count."""
     # given
     settings.ASKWELL_PAGE_SIZE = 20
     NotificationFactory.create_batch(count, recipient=reader)
     client.force_login(reader)
     # when
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(INBOX)
     # then
     assert len(response.context["page"].object_list) == min(count, 20)

@@ -60,12 +60,13 @@ def test_saved_page_query_budget_is_flat(
     client, reader, django_assert_num_queries, count
 ):
     """1 the session, 2 the user, 3 the page count, 4 the saved questions
-    with their questions, 5 the header's unread count."""
+    with their questions, 5 the user's groups (the header's editor menu:
+    are they an editor?), 6 the header's unread count."""
     # given
     SavedQuestionFactory.create_batch(count, user=reader)
     client.force_login(reader)
     # when
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(SAVED)
     # then
     assert len(response.context["page"].object_list) == count
