@@ -24,13 +24,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.utils.text import capfirst
 
 from askwell.audit import _masked
 
 if TYPE_CHECKING:
-    from django.db import models
-
     from askwell.audit.models import LogEntry
 
 SYSTEM = "Askwell (automatic)"
@@ -124,7 +123,7 @@ def humanise(key: str) -> str:
     return capfirst(" ".join(w for w in key.split("_") if w)) or key
 
 
-def in_words(value: Any, model_field: models.Field | None = None) -> str:
+def in_words(value: Any, model_field: models.Field[Any, Any] | None = None) -> str:
     """`value` as a person reads it: a choice by its label, yes or no, a list
     joined; "none" for nothing."""
     if model_field is not None and model_field.choices:
@@ -178,14 +177,16 @@ def _describe(entry: LogEntry, urls: Mapping[tuple[int, str], str]) -> EntryView
     )
 
 
-def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+def _field(
+    model: type[models.Model] | None, name: str
+) -> models.Field[Any, Any] | None:
     if model is None:
         return None
     try:
         found = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
-    return found if hasattr(found, "flatchoices") else None
+    return found if isinstance(found, models.Field) else None
 
 
 def _label(model: type[models.Model] | None, key: str) -> str:
@@ -199,26 +200,31 @@ def _urls(entries: list[LogEntry]) -> dict[tuple[int, str], str]:
     """(content type id, object id) → the page of each object that still
     exists and has one."""
     wanted: dict[int, set[Any]] = defaultdict(set)
-    types = {}
+    types: dict[int, tuple[type[models.Model], str]] = {}
     for entry in entries:
-        model = entry.content_type.model_class() if entry.content_type else None
-        if model is None or not hasattr(model, "get_absolute_url"):
+        content_type = entry.content_type
+        model = content_type.model_class() if content_type else None
+        if (
+            content_type is None
+            or model is None
+            or not hasattr(model, "get_absolute_url")
+        ):
             continue
         try:
             pk = model._meta.pk.to_python(entry.object_id)
         except ValidationError:
             continue
         if pk is not None:
-            types[entry.content_type_id] = entry.content_type
-            wanted[entry.content_type_id].add(pk)
+            key = f"{content_type.app_label}.{content_type.model}"
+            types[content_type.pk] = (model, key)
+            wanted[content_type.pk].add(pk)
     urls = {}
     for type_id, pks in wanted.items():
-        content_type = types[type_id]
-        model = content_type.model_class()
+        model, key = types[type_id]
         objects = model._default_manager.filter(pk__in=pks)
-        related = LINK_RELATED.get(f"{content_type.app_label}.{content_type.model}")
+        related = LINK_RELATED.get(key)
         if related:
             objects = objects.select_related(*related)
         for obj in objects:
-            urls[(type_id, str(obj.pk))] = obj.get_absolute_url()
+            urls[(type_id, str(obj.pk))] = obj.get_absolute_url()  # type: ignore[attr-defined]  # checked with hasattr above
     return urls

@@ -42,6 +42,8 @@ def editor_menu(context: dict[str, Any]) -> dict[str, Any]:
     show = user is not None and can_moderate(user)
     return {
         "show": show,
-        "can_review": show and user.has_perm("review.review_answer"),
+        "can_review": user is not None
+        and show
+        and user.has_perm("review.review_answer"),
         "path": request.path if request is not None else "",
     }
