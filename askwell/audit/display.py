@@ -159,7 +159,9 @@ def _describe(entry: LogEntry, urls: Mapping[tuple[int, str], str]) -> EntryView
             before=in_words(before[key], _field(model, key)) if key in before else "—",
             after=in_words(after[key], _field(model, key)) if key in after else "—",
         )
-        for key in [*before, *(k for k in after if k not in before)]
+        # By key: PostgreSQL's jsonb keeps no insertion order, so any other
+        # order would differ between the databases.
+        for key in sorted({*before, *after})
     ]
     details = [
         (humanise(key), in_words(value))
