@@ -107,8 +107,20 @@ def _decide(reviewer: User, answer: Answer, decision: str, note: str) -> Medical
         # The version decided on: a draft waiting behind approved words, or
         # the words the row holds (its newest revision).
         reviewed = answer.draft or answer.revisions.order_by("-number").first()
+        holds_approved_words = answer.is_medically_reviewed
         answer.review_state = OUTCOME[decision]
         fields = ["review_state"]
+        if (
+            decision == MedicalReview.Decision.CHANGES_REQUESTED
+            and holds_approved_words
+            and answer.draft_id is None
+            and reviewed is not None
+        ):
+            # Changes asked of approved words at a re-review: the words
+            # decided on become the version in revision (a draft), so readers
+            # keep the approved words, signed off, while the author revises.
+            answer.draft = reviewed
+            fields.append("draft")
         if decision == MedicalReview.Decision.APPROVED:
             question_actions.publish_draft(answer)
             answer.reviewed_by = reviewer
