@@ -268,3 +268,26 @@ def test_changes_requested_at_a_re_review_keep_the_approved_words_shown(
         None,
         Answer.Review.PUBLISHED,
     )
+
+
+def test_the_public_history_leaves_out_a_version_still_waiting_for_review(
+    client, reviewer, author, answer
+):
+    # given: approved words, and a new version waiting behind them
+    actions.approve_answer(reviewer, answer)
+    question_actions.edit_answer(author, answer, body=REVISED)
+    history = f"/questions/answers/{answer.pk}/history/"
+
+    # when
+    public = client.get(history).content.decode()
+    client.force_login(author)
+    own = client.get(history).content.decode()
+    client.force_login(reviewer)
+    reviewers = client.get(history).content.decode()
+
+    # then: readers see the versions readers had; its author and the
+    # editors see the waiting one too
+    assert APPROVED in public
+    assert "Colchicine" not in public
+    assert "Colchicine" in own
+    assert "Colchicine" in reviewers
