@@ -5,7 +5,6 @@ longest answer."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -142,15 +141,11 @@ def test_the_longest_answers_are_compared_within_the_work_limit(shape):
     assert len(old) == len(new) == limits.ANSWER_BODY
 
     # when
-    started = time.perf_counter()
     found = compare(old, new)
-    took = time.perf_counter() - started
 
     # then: matched word by word where the limit allows (real prose, all
     # through), shown whole where it does not; exact either way
     assert found.word_by_word == word_by_word
     assert found.work <= WORK_LIMIT
     assert _put_together(found.segments) == (old, new)
-    # a pass over the text and a bounded match: well under a second, where
-    # unbounded matching of the repeated words takes minutes
-    assert took < 2.0
+    # (the time this takes is bench/input_cost.py's to measure, not a test's)
