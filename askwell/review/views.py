@@ -117,6 +117,7 @@ def review_answer(request: SignedInRequest, pk: int) -> HttpResponse:
             "revision": revision_under_review(answer),
             "changes": since_last_review(answer, current, reviews),
             "form": form,
+            "waits_for_author": answer.review_state not in actions.REVIEWABLE,
             "history": reviews,
             "overdue": is_overdue(answer),
             "identity_missing": reviewer_identity_missing(request.user),

@@ -386,3 +386,15 @@ def test_the_page_reads_a_fixed_number_of_queries(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_an_answer_waiting_for_its_author_offers_no_decision(client, reviewer, answer):
+    # given: changes requested, no new version yet
+    actions.request_changes(reviewer, answer, note="Say how many flares settle.")
+
+    # when
+    page = _page(client, reviewer, answer)
+
+    # then: the page says why there is nothing to decide, without a form
+    assert "This answer waits for its author (changes requested)" in page
+    assert "Record decision" not in page
