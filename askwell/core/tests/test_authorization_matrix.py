@@ -148,6 +148,13 @@ ROUTES: dict[str, Route] = {
         {**EDITORS, "expert": "ok"}, _answer, method="post", data={"body": "Why?"}
     ),
     "questions:restore": Route(EDITORS, lambda w: {"pk": w.revision.pk}, method="post"),
+    # Each person's own list: never anyone else's (questions/tests/test_home.py).
+    "questions:mine": Route(SIGNED_IN),
+    # An expert's home: For you explains itself to others with a 403; My
+    # answers is every reader's (someone no longer verified keeps their
+    # answers' review notes).
+    "experts:for_you": Route(EXPERTS_ONLY),
+    "experts:my_answers": Route(SIGNED_IN),
     "experts:contributors": Route(PUBLIC),
     "experts:contributor": Route(PUBLIC, lambda w: {"slug": w.person.slug}),
     "experts:contributor_feed": Route(PUBLIC, lambda w: {"slug": w.person.slug}),
