@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from askwell.core.models import Importable, Timestamped, importable_constraint
+from askwell.lib import avatars
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -98,6 +99,16 @@ class Contributor(Importable, Timestamped):
     def signature(self) -> str:
         """The name as an answer is signed: "Jane Doe, RN"."""
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    @property
+    def initials(self) -> str:
+        """What the avatar shows without a photo: "Dr. Erin Walsh" → "EW"."""
+        return avatars.initials(self.name, organization=self.is_organization)
+
+    @property
+    def avatar_colour(self) -> int:
+        """The initials' background, one of site.css's `.avatar--colour-N`."""
+        return avatars.colour(self.name)
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

@@ -123,3 +123,15 @@ def test_lists_of_contributors_and_videos(client):
 )
 def test_unknown_objects_are_404(client, url):
     assert client.get(url).status_code == 404
+
+
+def test_an_avatar_without_a_photo_shows_the_initials_without_the_title(client):
+    person = ContributorFactory(name="Dr. Erin Walsh", credentials="MD")
+
+    html = client.get(person.get_absolute_url()).content.decode()
+
+    assert (
+        '<span class="avatar avatar--initials '
+        f'avatar--colour-{person.avatar_colour} avatar--large" aria-hidden="true">'
+        "EW</span>"
+    ) in html
