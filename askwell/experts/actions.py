@@ -307,7 +307,8 @@ def import_contributors_batch(
     """Create or update a batch of contributors from an import (core.importing).
 
     A verified row without a `verified_at` keeps the date the contributor
-    was verified, or is verified as of now (new, or newly verified). Sends
+    was verified, or is verified as of now (new, or newly verified); a new
+    or changed bio is rendered (Contributor.render_bio). Sends
     contributor_changed for each existing contributor whose verification or
     searched fields changed (a new one has no answers yet).
     """
@@ -320,7 +321,7 @@ def import_contributors_batch(
             rows,
             slugs=slugs,
             slug_from="name",
-            derive=_stamp_verification,
+            derive=_derive,
         )
         changed = [
             i.pk for i in imported if i.changed & (SEARCHED_FIELDS | {"is_verified"})
@@ -330,12 +331,15 @@ def import_contributors_batch(
     return imported
 
 
-def _stamp_verification(contributor: Contributor, changed: set[str]) -> set[str]:
-    """A contributor verified without a date is verified as of now."""
+def _derive(contributor: Contributor, changed: set[str]) -> set[str]:
+    """What an import's bulk write would miss from save(): a contributor
+    verified without a date is verified as of now, and a new bio is
+    rendered. Returns the fields it set."""
+    derived = contributor.render_bio() if "bio" in changed else set()
     if contributor.is_verified and contributor.verified_at is None:
         contributor.verified_at = timezone.now()
-        return {"verified_at"}
-    return set()
+        derived.add("verified_at")
+    return derived
 
 
 def import_books_batch(rows: Sequence[ImportRow], *, slugs: Slugs) -> list[Imported]:
