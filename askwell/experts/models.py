@@ -66,7 +66,8 @@ class Contributor(Importable, Timestamped):
     photo = models.ImageField(
         upload_to="contributors/",
         blank=True,
-        help_text="A person's photo or an organization's logo.",
+        help_text="A person's photo or an organization's logo, stored as a "
+        "256 × 256 WebP without metadata (askwell/experts/photos.py).",
     )
     website = models.URLField(blank=True)
     is_verified = models.BooleanField(
