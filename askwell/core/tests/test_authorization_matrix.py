@@ -162,6 +162,9 @@ ROUTES: dict[str, Route] = {
     "experts:videos": Route(PUBLIC),
     "experts:video": Route(PUBLIC, lambda w: {"slug": w.video.slug}),
     "experts:members": Route(EDITORS, lambda w: {"slug": w.organization.slug}),
+    # A person's own profile only (test_profile.py); an organization's by
+    # its administrators and the editors.
+    "experts:edit_profile": Route(EDITORS, lambda w: {"slug": w.organization.slug}),
     "experts:remove_member": Route(
         EDITORS,
         lambda w: {"slug": w.organization.slug},
