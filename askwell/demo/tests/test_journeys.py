@@ -158,3 +158,120 @@ def test_asker_signs_up_asks_and_hears_back_with_the_reviewer_named(
     expect(reviewed).to_contain_text("Samuel Okafor")
     expect(reviewed).to_contain_text("Medically reviewed by Dr. Erin Walsh, MD, MPH")
     _shot(page, "asker", 5, "answered", viewport)
+
+
+def test_expert_answers_from_for_you_revises_on_request_and_is_approved(
+    demo, browser: Browser, viewport
+):
+    from askwell.accounts.models import User
+    from askwell.questions.models import Answer
+    from askwell.review import actions as review_actions
+
+    page = _page(browser, viewport)
+    editor = User.objects.get(username="editor")
+    first_words = "Heat makes MS symptoms flare for a while; cooling down helps."
+    revised = (
+        "Heat makes MS symptoms flare for a while (Uhthoff's phenomenon); "
+        "they settle once the body cools, and the heat does no lasting harm."
+    )
+
+    # For you: a question waiting in the expert's specialty.
+    page.goto(demo + "/accounts/login/")
+    _sign_in(page, "drokafor")
+    page.get_by_role("link", name="For you").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("For you")
+    _shot(page, "expert", 1, "for-you", viewport)
+    waiting = page.locator(".question-item").first
+    title = waiting.locator(".question-item__title").inner_text()
+    waiting.get_by_role("link", name=re.compile("^Answer")).click()
+
+    # Answer it.
+    page.get_by_label("Your answer").fill(first_words)
+    _shot(page, "expert", 2, "answer", viewport)
+    page.get_by_role("button", name="Publish answer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+    # A medical reviewer asks for changes; My answers says so, with the note.
+    answer = Answer.objects.get(question__title=title, body=first_words)
+    review_actions.request_changes(
+        editor, answer, note="Name the effect, and say that it passes."
+    )
+    page.get_by_role("link", name="My answers").first.click()
+    row = page.locator("li", has_text=title).first
+    expect(row).to_contain_text("Changes requested")
+    expect(row).to_contain_text("Name the effect, and say that it passes.")
+    _shot(page, "expert", 3, "changes-requested", viewport)
+
+    # Edit and send the new version.
+    row.get_by_role("link", name=re.compile("^Edit")).click()
+    page.get_by_label("Your answer").fill(revised)
+    page.get_by_role("button", name="Save changes").click()
+
+    # Approved: My answers and the question page say so.
+    review_actions.approve_answer(editor, answer)
+    page.get_by_role("link", name="My answers").first.click()
+    expect(page.locator("li", has_text=title).first).to_contain_text("Approved")
+    _shot(page, "expert", 4, "approved", viewport)
+    page.get_by_role("link", name=title).first.click()
+    shown = page.locator("article.answer", has_text="Uhthoff")
+    expect(shown).to_contain_text("Medically reviewed by Dr. Erin Walsh, MD, MPH")
+    _shot(page, "expert", 5, "published", viewport)
+
+
+def test_editor_reviews_with_the_diff_verifies_moderates_and_reads_the_log(
+    demo, browser: Browser, viewport
+):
+    from askwell.accounts.models import User
+    from askwell.questions import actions as question_actions
+    from askwell.questions.models import Answer
+
+    # An expert sends a new version of an approved answer.
+    expert = User.objects.get(username="drokafor")
+    answer = Answer.objects.filter(contributor=expert.contributor).first()
+    assert answer is not None
+    assert answer.is_medically_reviewed
+    question_actions.edit_answer(
+        expert, answer, body=answer.body + "\n\nAsk your neurologist first."
+    )
+    page = _page(browser, viewport)
+    page.goto(demo + "/accounts/login/")
+    _sign_in(page, "editor")
+
+    def menu(item: str) -> None:
+        page.locator("summary", has_text="Editor").first.click()
+        page.get_by_role("navigation", name="Editor").get_by_role(
+            "link", name=item
+        ).click()
+
+    # The review queue, and the answer with what changed word by word.
+    menu("Answers to review")
+    _shot(page, "editor", 1, "queue", viewport)
+    page.get_by_role("link", name=answer.question.title).first.click()
+    changed = page.locator(".diff ins").filter(has_text="neurologist")
+    expect(changed.first).to_be_visible()
+    changed.first.scroll_into_view_if_needed()
+    _shot(page, "editor", 2, "review-diff", viewport)
+    page.get_by_label("Approved").check()
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_role("status")).to_contain_text("Your decision is recorded")
+
+    # An expert application: verify it.
+    menu("Expert applications")
+    page.get_by_role("link", name=re.compile("Paul Whitaker")).first.click()
+    _shot(page, "editor", 3, "application", viewport)
+    page.get_by_role("button", name="Approve and verify").click()
+
+    # A report: dismiss it.
+    menu("Flags")
+    flags = page.locator("li", has_text="supplement dose").first
+    _shot(page, "editor", 4, "flags", viewport)
+    flags.get_by_role("button", name="Dismiss").click()
+
+    # The audit log reads as words.
+    menu("Audit log")
+    log = page.get_by_role("main")
+    expect(log).to_contain_text("approved an answer")
+    expect(log).to_contain_text("verified an expert")
+    expect(log).to_contain_text("dismissed a report")
+    expect(log).not_to_contain_text("{'status'")
+    _shot(page, "editor", 5, "audit-log", viewport)
