@@ -2,11 +2,13 @@
 preferences, and the notify_* functions that receivers.py calls when
 something happens to the content (questions/signals.py).
 
-Email is never sent inside a transaction. A notification that will go out by
-email is marked `emailed_at` in the transaction that creates (or, for the
-digest, claims) it, and the mail is sent by a `transaction.on_commit`
-callback; if sending fails the mark is taken back, so a later digest can
-pick the notification up again.
+Email is never sent inside a request or a transaction, and a notification
+is never emailed twice: a background job sends the immediate emails
+(send_notification_emails, queued once the notifications commit) and the
+daily digest (send_digests), marking each notification `emailed_at` as soon
+as its message is out. A message that fails leaves its notifications
+unmarked and fails the job, which runs again later and sends only what is
+still unmarked.
 """
 
 from __future__ import annotations
@@ -15,18 +17,19 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from askwell.accounts.models import User
+from askwell.core.jobs import enqueue_after_commit
 from askwell.experts.models import Membership
 from askwell.notifications.models import (
     Kind,
@@ -289,12 +292,19 @@ def notify_answer_edited(answer: Answer, *, actor: User | None) -> list[Notifica
 class DigestSummary:
     digests: int
     notifications: int
+    # Digests that did not go out (left for the next run), with why.
+    failed: list[Exception]
 
 
 def send_digests() -> DigestSummary:
     """Email each daily-digest reader one message listing what they have not
     been emailed yet, of the kinds they want by email. Running it again sends
-    nothing new."""
+    nothing new.
+
+    Each digest is marked sent (its notifications' `emailed_at`) as soon as
+    it is out; one that fails is left for the next run (the summary lists
+    it), and the others still go.
+    """
     now = timezone.now()
     pending = (
         Notification.objects.filter(
@@ -315,22 +325,70 @@ def send_digests() -> DigestSummary:
         if notification.kind in preference.email_kinds():
             by_recipient.setdefault(notification.recipient_id, []).append(notification)
     digests = covered = 0
-    for notifications in by_recipient.values():
-        with transaction.atomic():
-            # A second run started at the same time must not send these twice.
-            claimed = set(
-                Notification.objects.select_for_update()
-                .filter(pk__in=[n.pk for n in notifications], emailed_at__isnull=True)
-                .values_list("pk", flat=True)
-            )
-            if not claimed:
+    failed: list[Exception] = []
+    with get_connection() as connection:
+        for notifications in by_recipient.values():
+            # Another run may have sent some of them meanwhile.
+            notifications = list(_unemailed(notifications))
+            if not notifications:
                 continue
-            Notification.objects.filter(pk__in=claimed).update(emailed_at=now)
-            message = _digest_message([n for n in notifications if n.pk in claimed])
-            transaction.on_commit(partial(_send, [message], claimed), robust=True)
-        digests += 1
-        covered += len(claimed)
-    return DigestSummary(digests=digests, notifications=covered)
+            try:
+                connection.send_messages([_digest_message(notifications)])
+            except Exception as error:
+                logger.exception("Sending a digest failed; it stays pending.")
+                failed.append(error)
+                continue
+            _mark_emailed(notifications)
+            digests += 1
+            covered += len(notifications)
+    return DigestSummary(digests=digests, notifications=covered, failed=failed)
+
+
+def send_notification_emails(notification_ids: Iterable[int]) -> int:
+    """Email each of these notifications not emailed yet, one message each
+    (the job _notify queues for readers who want email at once). Returns how
+    many went out; raises MailNotSent after trying them all if any failed,
+    leaving those unmarked for the job's next run."""
+    notifications = Notification.objects.filter(pk__in=list(notification_ids))
+    sent = 0
+    failed: list[Exception] = []
+    with get_connection() as connection:
+        for notification in _unemailed(notifications).select_related("recipient"):
+            if not notification.recipient.email:
+                continue
+            try:
+                connection.send_messages([_single_message(notification)])
+            except Exception as error:
+                logger.exception(
+                    "Sending notification %s by email failed; it stays pending.",
+                    notification.pk,
+                )
+                failed.append(error)
+                continue
+            _mark_emailed([notification])
+            sent += 1
+    if failed:
+        raise MailNotSent("notification email(s)", failed) from failed[0]
+    return sent
+
+
+class MailNotSent(Exception):
+    """Some messages did not go out; the rest did and are marked sent."""
+
+    def __init__(self, what: str, errors: list[Exception]) -> None:
+        super().__init__(f"{len(errors)} {what} not sent: {errors[0]!r}")
+
+
+def _unemailed(notifications: Iterable[Notification]) -> QuerySet[Notification]:
+    return Notification.objects.filter(
+        pk__in=[n.pk for n in notifications], emailed_at__isnull=True
+    ).order_by("pk")
+
+
+def _mark_emailed(notifications: Iterable[Notification]) -> None:
+    Notification.objects.filter(
+        pk__in=[n.pk for n in notifications], emailed_at__isnull=True
+    ).update(emailed_at=timezone.now())
 
 
 # Helpers.
@@ -345,8 +403,8 @@ def _notify(
     url: str,
     text: str | Callable[[int], str],
 ) -> list[Notification]:
-    """Create one notification per wanting recipient, and schedule the
-    immediate emails for after the commit.
+    """Create one notification per wanting recipient, and queue the job
+    that emails those who want it at once (after the commit).
 
     Recipients are deduplicated, the actor is left out, and so are inactive
     accounts and anyone who switched this kind off both in-app and by email.
@@ -363,6 +421,8 @@ def _notify(
     )
     now = timezone.now()
     rows: list[Notification] = []
+    # Recipients who want this email at once rather than in a digest.
+    emailed: set[int] = set()
     for user in users:
         preference = _preference(user)
         in_app = preference.wants_in_app(kind)
@@ -383,33 +443,20 @@ def _notify(
                 text=_one_line(text if isinstance(text, str) else text(user.pk)),
                 in_app=in_app,
                 created_at=now,
-                # Claimed for the immediate email sent after the commit.
-                emailed_at=now if immediately else None,
             )
         )
+        if immediately:
+            emailed.add(user.pk)
     with transaction.atomic():
         created = Notification.objects.bulk_create(rows)
-        emailed = [n for n in created if n.emailed_at is not None]
         if emailed:
-            messages = [_single_message(n) for n in emailed]
-            transaction.on_commit(
-                partial(_send, messages, {n.pk for n in emailed}), robust=True
+            # Here, not at the top: the jobs module imports this one.
+            from askwell.notifications.tasks import send_emails
+
+            enqueue_after_commit(
+                send_emails, [n.pk for n in created if n.recipient_id in emailed]
             )
     return created
-
-
-def _send(messages: list[EmailMessage], notification_ids: set[int]) -> None:
-    """Send after the commit; on failure release the claim and log it."""
-    try:
-        with get_connection() as connection:
-            connection.send_messages(messages)
-    except Exception:
-        with transaction.atomic():
-            Notification.objects.filter(pk__in=notification_ids).update(emailed_at=None)
-        logger.exception(
-            "Sending %d notification email(s) failed; they stay pending.",
-            len(messages),
-        )
 
 
 def _single_message(notification: Notification) -> EmailMessage:

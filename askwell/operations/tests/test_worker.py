@@ -1,13 +1,18 @@
 """`askwell worker` as an operator runs it: real processes on a database of
 the test run's engine (a SQLite file, or PostgreSQL under `dev.py test`),
 killed with SIGKILL mid-job: no Python clean-up, the job left marked running.
+Started again, the worker runs that job to the end, and nothing twice: the
+jobs of the test's own tasks.py, then real mail through a real SMTP
+exchange with a server that hangs.
 """
 
 from __future__ import annotations
 
 import json
 import signal
+import socketserver
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -123,3 +128,98 @@ def test_sigterm_lets_the_running_job_finish_then_stops(site, tmp_path: Path):
         "print(JobWorker.objects.count())",
     )
     assert output.splitlines()[-1] == "0", "it deleted its sign of life"
+
+
+class MailServer:
+    """An SMTP server on loopback. A message counts as delivered once the
+    server answers its DATA with 250, as for any real server; while `stall`
+    is set it reads a message and never answers, like a server that hangs,
+    so the message is never accepted."""
+
+    def __init__(self) -> None:
+        self.accepted: list[bytes] = []
+        self.stall = threading.Event()
+        self.stalled = threading.Event()
+        server = self
+
+        class Session(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                self.wfile.write(b"220 askwell-test ESMTP\r\n")
+                while line := self.rfile.readline():
+                    verb = line[:4].upper()
+                    if verb == b"QUIT":
+                        self.wfile.write(b"221 bye\r\n")
+                        return
+                    if verb != b"DATA":
+                        self.wfile.write(b"250 ok\r\n")
+                        continue
+                    self.wfile.write(b"354 go on\r\n")
+                    message = b"".join(iter(self._line_before_the_dot, b""))
+                    if server.stall.is_set():
+                        server.stalled.set()
+                        while self.rfile.readline():  # until the sender is gone
+                            pass
+                        return
+                    server.accepted.append(message)
+                    self.wfile.write(b"250 accepted\r\n")
+
+            def _line_before_the_dot(self) -> bytes:
+                line = self.rfile.readline()
+                return b"" if line in (b".\r\n", b"") else line
+
+        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Session)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def mail_server() -> Iterator[MailServer]:
+    server = MailServer()
+    yield server
+    server.close()
+
+
+def test_a_worker_killed_while_the_mail_server_hangs_sends_the_mail_once_restarted(
+    site, mail_server
+):
+    # given: a notification to email, and a mail server that hangs
+    _shell(
+        site,
+        "from askwell.notifications.tests.factories import NotificationFactory\n"
+        "from askwell.notifications.tasks import send_emails\n"
+        "n = NotificationFactory(recipient__email='reader@example.org', "
+        "text='Dr Example answered “Is MS inherited?”')\n"
+        "send_emails.enqueue([n.pk])\n",
+    )
+    env = site | {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(mail_server.port),
+    }
+    mail_server.stall.set()
+    with running(WORKER, env=env) as worker:
+        assert mail_server.stalled.wait(60), worker.output()
+        # when: the worker is killed while the server holds the message
+        worker.process.send_signal(signal.SIGKILL)
+        worker.process.wait(timeout=10)
+    assert mail_server.accepted == []
+    assert _jobs(site) == [("send_emails", "RUNNING", 1)]
+    # when: the server is well again, and the worker starts again
+    mail_server.stall.clear()
+    with running(WORKER, env=env) as worker:
+        jobs = _wait_until_done(site, worker)
+    # then: one message, and the notification marked emailed
+    assert jobs == [("send_emails", "SUCCESSFUL", 2)]
+    [message] = mail_server.accepted
+    assert b"To: reader@example.org" in message
+    output = _shell(
+        site,
+        "from askwell.notifications.models import Notification\n"
+        "print(Notification.objects.filter(emailed_at__isnull=False).count())",
+    )
+    assert output.splitlines()[-1] == "1"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from askwell.notifications.actions import send_digests
 
@@ -20,3 +20,8 @@ class Command(BaseCommand):
             f"covering {summary.notifications} "
             f"notification{'s' if summary.notifications != 1 else ''}"
         )
+        if summary.failed:
+            raise CommandError(
+                f"{len(summary.failed)} digest(s) not sent, left for the next run "
+                f"(first error: {summary.failed[0]!r})"
+            )

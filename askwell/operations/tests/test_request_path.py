@@ -1,0 +1,88 @@
+"""Requests never wait on mail or on the embedding model: what they start,
+a background job does after the commit. The jobs wait in the database here
+(job_queue), as in production; the test then runs them and sees the mail go
+out and the vectors made."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django_tasks_db.models import DBTaskResult
+
+from askwell.accounts.tests.factories import PASSWORD
+from askwell.testing.jobs import run_queued_jobs
+
+pytestmark = pytest.mark.usefixtures("job_queue")
+
+CONNECTIONS: list[str] = []
+
+
+class SpyBackend(EmailBackend):
+    """Django's test outbox, noting every connection to the "mail server"."""
+
+    def open(self) -> bool:
+        CONNECTIONS.append("open")
+        return bool(super().open())
+
+    def send_messages(self, messages):
+        CONNECTIONS.append("send")
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def mail_spy(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.SpyBackend"
+    CONNECTIONS.clear()
+    return CONNECTIONS
+
+
+def _queued() -> list[str]:
+    return [
+        path.rsplit(".", 2)[-2] + "." + path.rsplit(".", 1)[-1]
+        for path in DBTaskResult.objects.order_by("enqueued_at").values_list(
+            "task_path", flat=True
+        )
+    ]
+
+
+def test_signing_up_mails_nothing_inside_the_request(
+    client, mail_spy, django_capture_on_commit_callbacks
+):
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "username": "newreader",
+                "email": "new.reader@example.org",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+        )
+    # then: no connection to the mail server; a job waits
+    assert response.status_code == 302
+    assert mail_spy == []
+    assert mail.outbox == []
+    assert _queued() == ["tasks.send_email"]
+    # when: the worker runs it
+    run_queued_jobs()
+    # then
+    assert mail_spy == ["send"]
+    assert [m.to for m in mail.outbox] == [["new.reader@example.org"]]
+    assert mail.outbox[0].subject == "Confirm your email address for Askwell"
+
+
+def test_a_password_reset_mails_nothing_inside_the_request(
+    client, asker, mail_spy, django_capture_on_commit_callbacks
+):
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": asker.email})
+    # then
+    assert response.status_code == 302
+    assert mail_spy == []
+    assert _queued() == ["tasks.send_email"]
+    run_queued_jobs()
+    assert [m.to for m in mail.outbox] == [[asker.email]]
+    assert "/accounts/password/reset/" in mail.outbox[0].body
