@@ -12,4 +12,3 @@ from askwell.notifications import actions
 def send_emails(notification_ids: list[int]) -> int:
     """Email these notifications to readers who want them at once."""
     return actions.send_notification_emails(notification_ids)
-

@@ -5,12 +5,20 @@ out and the vectors made."""
 
 from __future__ import annotations
 
+import hashlib
+
+import numpy as np
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from askwell.accounts.tests.factories import PASSWORD
+from askwell.questions.models import Answer
+from askwell.questions.tests.factories import QuestionFactory
+from askwell.search import embeddings
+from askwell.search.models import QuestionVector, SearchDocument
 from askwell.testing.jobs import run_queued_jobs
 
 pytestmark = pytest.mark.usefixtures("job_queue")
@@ -35,6 +43,31 @@ def mail_spy(settings):
     settings.EMAIL_BACKEND = f"{__name__}.SpyBackend"
     CONNECTIONS.clear()
     return CONNECTIONS
+
+
+class SpyEmbedder:
+    """The embedding model, as far as callers can tell: a unit vector per
+    text (from its hash), and a note of every call."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def embed(self, texts):
+        self.calls.append(list(texts))
+        rows = []
+        for text in texts:
+            seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+            row = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
+            rows.append(row / np.linalg.norm(row))
+        return np.stack(rows)
+
+
+@pytest.fixture
+def model_spy(monkeypatch, settings):
+    spy = SpyEmbedder()
+    settings.ASKWELL_EMBEDDING_MODEL = "minilm-int8"
+    monkeypatch.setitem(embeddings._embedders, "minilm-int8", spy)
+    return spy.calls
 
 
 def _queued() -> list[str]:
@@ -86,3 +119,40 @@ def test_a_password_reset_mails_nothing_inside_the_request(
     run_queued_jobs()
     assert [m.to for m in mail.outbox] == [[asker.email]]
     assert "/accounts/password/reset/" in mail.outbox[0].body
+
+
+def test_posting_an_answer_neither_embeds_nor_mails_inside_the_request(
+    client, expert, asker, mail_spy, model_spy, django_capture_on_commit_callbacks
+):
+    # given: the asker hears of answers by email
+    question = QuestionFactory(
+        title="Can plasma exchange help multiple sclerosis?", asker=asker
+    )
+    client.force_login(expert)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("questions:answer", args=[question.slug]),
+            {
+                "contributor": expert.contributor.pk,
+                "body": "Plasma exchange can help in a severe relapse that "
+                "steroids did not calm.",
+                "stance": "supports",
+            },
+        )
+    # then: no model, no mail server; the answer waits for its jobs
+    assert response.status_code == 302
+    assert model_spy == []
+    assert mail_spy == []
+    answer = Answer.objects.get()
+    assert not SearchDocument.objects.exists()
+    assert sorted(_queued()) == ["tasks.index_content", "tasks.send_emails"]
+    # when: the worker runs them
+    run_queued_jobs()
+    # then
+    assert sorted(len(texts) for texts in model_spy) == [1, 1]
+    assert SearchDocument.objects.get().answer == answer
+    assert SearchDocument.objects.get().embedding is not None
+    assert QuestionVector.objects.get().question == question
+    assert mail_spy == ["open", "send"]
+    assert [m.to for m in mail.outbox] == [[asker.email]]
