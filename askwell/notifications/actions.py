@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
@@ -57,6 +57,7 @@ logger = logging.getLogger(__name__)
 DIGEST_MAX_AGE = timedelta(days=7)
 TITLE_CHARS = 200
 TEXT_CHARS = 400
+RECIPIENTS_PER_QUERY = 500
 
 
 class Comment(Protocol):
@@ -156,11 +157,15 @@ def update_preferences(user: User | AnonymousUser, **changes: Any) -> Preference
     return preference
 
 
-# What receivers.py calls when something happens, inside the transaction of
-# the action that sent the event.
+# What the fan-out jobs call (tasks.py, queued by receivers.py when
+# something happens). `at` is when it happened: every notification of one
+# event has it as `created_at`, so a job run again finds those it already
+# made and makes only the rest.
 
 
-def notify_answer_posted(answer: Answer, *, actor: User | None) -> list[Notification]:
+def notify_answer_posted(
+    answer: Answer, *, actor: User | None, at: datetime | None = None
+) -> list[Notification]:
     """Tell the asker and the question's followers about a new answer.
 
     Call it when the answer becomes visible to readers (published).
@@ -171,6 +176,7 @@ def notify_answer_posted(answer: Answer, *, actor: User | None) -> list[Notifica
         Kind.ANSWER_POSTED,
         [question.asker_id, *_follower_ids(question)],
         actor=actor,
+        at=at,
         question=question,
         url=answer.get_absolute_url(),
         text=f"{answer.contributor.signature} answered “{title}”",
@@ -178,7 +184,7 @@ def notify_answer_posted(answer: Answer, *, actor: User | None) -> list[Notifica
 
 
 def notify_comment_posted(
-    comment: Comment, *, actor: User | None
+    comment: Comment, *, actor: User | None, at: datetime | None = None
 ) -> list[Notification]:
     """Tell the asker, the answer's author (the person, or every member of the
     organization) and the question's followers about a new comment."""
@@ -203,6 +209,7 @@ def notify_comment_posted(
             *_follower_ids(question),
         ],
         actor=actor,
+        at=at,
         question=question,
         url=comment.get_absolute_url(),
         text=f"{who} commented on an answer to “{_title(question)}”",
@@ -210,7 +217,7 @@ def notify_comment_posted(
 
 
 def notify_question_asked(
-    question: Question, *, actor: User | None
+    question: Question, *, actor: User | None, at: datetime | None = None
 ) -> list[Notification]:
     """Tell the followers of the question's topics, and of the topics above
     them, about a new question. Each follower hears once, naming the most
@@ -239,6 +246,7 @@ def notify_question_asked(
         Kind.QUESTION_IN_FOLLOWED_TOPIC,
         followed,
         actor=actor,
+        at=at,
         question=question,
         url=question.get_absolute_url(),
         text=text,
@@ -246,7 +254,7 @@ def notify_question_asked(
 
 
 def notify_question_changed(
-    question: Question, *, actor: User | None, what: str
+    question: Question, *, actor: User | None, what: str, at: datetime | None = None
 ) -> list[Notification]:
     """Tell the question's followers that it changed; `what` completes the
     sentence "“<title>” …", e.g. "was edited" or "was closed"."""
@@ -254,13 +262,16 @@ def notify_question_changed(
         Kind.FOLLOWED_QUESTION_CHANGED,
         _follower_ids(question),
         actor=actor,
+        at=at,
         question=question,
         url=question.get_absolute_url(),
         text=f"“{_title(question)}” {what or 'changed'}",
     )
 
 
-def notify_answer_edited(answer: Answer, *, actor: User | None) -> list[Notification]:
+def notify_answer_edited(
+    answer: Answer, *, actor: User | None, at: datetime | None = None
+) -> list[Notification]:
     """Tell the answer's signer (the person, or every current member of the
     organization) that someone else changed the words under their name.
 
@@ -278,6 +289,7 @@ def notify_answer_edited(answer: Answer, *, actor: User | None) -> list[Notifica
             .values_list("user_id", flat=True),
         ],
         actor=actor,
+        at=at,
         question=answer.question,
         url=reverse("questions:answer-history", kwargs={"pk": answer.pk}),
         text=f"{who} edited your answer to “{_title(answer.question)}”; it waits "
@@ -402,12 +414,17 @@ def _notify(
     question: Question | None,
     url: str,
     text: str | Callable[[int], str],
+    at: datetime | None = None,
 ) -> list[Notification]:
     """Create one notification per wanting recipient, and queue the job
-    that emails those who want it at once (after the commit).
+    that emails those who want it at once (after the commit). Returns the
+    notifications created.
 
     Recipients are deduplicated, the actor is left out, and so are inactive
     accounts and anyone who switched this kind off both in-app and by email.
+    Recipients who already have this event's notification (same kind, link
+    and `at`: the job ran before) get no second one; their email is queued
+    again, and goes out only if it did not go out the first time.
     """
     ids = {pk for pk in recipient_ids if pk is not None}
     if actor is not None:
@@ -419,7 +436,9 @@ def _notify(
         .select_related("notification_preference")
         .order_by("pk")
     )
-    now = timezone.now()
+    now = at or timezone.now()
+    # Without `at`, the event is new: no earlier run can have made anything.
+    made = {} if at is None else _made_before(kind, url, at, sorted(ids))
     rows: list[Notification] = []
     # Recipients who want this email at once rather than in a digest.
     emailed: set[int] = set()
@@ -429,10 +448,13 @@ def _notify(
         email = preference.wants_email(kind) and bool(user.email)
         if not (in_app or email):
             continue
-        immediately = (
+        if (
             email
             and preference.email_frequency == Preference.EmailFrequency.IMMEDIATELY
-        )
+        ):
+            emailed.add(user.pk)
+        if user.pk in made:
+            continue
         rows.append(
             Notification(
                 recipient=user,
@@ -445,18 +467,34 @@ def _notify(
                 created_at=now,
             )
         )
-        if immediately:
-            emailed.add(user.pk)
     with transaction.atomic():
         created = Notification.objects.bulk_create(rows)
-        if emailed:
+        to_email = [n.pk for n in created if n.recipient_id in emailed]
+        to_email += [pk for user_id, pk in made.items() if user_id in emailed]
+        if to_email:
             # Here, not at the top: the jobs module imports this one.
             from askwell.notifications.tasks import send_emails
 
-            enqueue_after_commit(
-                send_emails, [n.pk for n in created if n.recipient_id in emailed]
-            )
+            enqueue_after_commit(send_emails, sorted(to_email))
     return created
+
+
+def _made_before(
+    kind: Kind, url: str, at: datetime, recipient_ids: list[int]
+) -> dict[int, int]:
+    """This event's notifications that exist already, by recipient id (each
+    step of ids an index lookup per recipient: notification_inbox_idx)."""
+    made: dict[int, int] = {}
+    for start in range(0, len(recipient_ids), RECIPIENTS_PER_QUERY):
+        made.update(
+            Notification.objects.filter(
+                recipient_id__in=recipient_ids[start : start + RECIPIENTS_PER_QUERY],
+                kind=kind,
+                url=url,
+                created_at=at,
+            ).values_list("recipient_id", "pk")
+        )
+    return made
 
 
 def _single_message(notification: Notification) -> EmailMessage:

@@ -19,7 +19,9 @@ DATABASE_TASKS = {
 def run_queued_jobs() -> int:
     """Run the jobs that are ready, one by one, until none is; returns how
     many ran. A job that fails is queued for later (or fails for good), as
-    `askwell worker` does."""
+    `askwell worker` does. What a job queues after its commit (its emails)
+    is queued when it ends, as outside the test's transaction."""
+    from django.test import TestCase
     from django_tasks_db.models import DBTaskResult
 
     from askwell.operations.jobs import Worker
@@ -37,7 +39,8 @@ def run_queued_jobs() -> int:
     ran = 0
     while job := DBTaskResult.objects.ready().first():
         job.claim(worker.worker_id)
-        worker.run_task(job)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            worker.run_task(job)
         ran += 1
     return ran
 

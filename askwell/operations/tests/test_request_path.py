@@ -146,9 +146,9 @@ def test_posting_an_answer_neither_embeds_nor_mails_inside_the_request(
     assert mail_spy == []
     answer = Answer.objects.get()
     assert not SearchDocument.objects.exists()
-    assert sorted(_queued()) == ["tasks.index_content", "tasks.send_emails"]
-    # when: the worker runs them
-    run_queued_jobs()
+    assert sorted(_queued()) == ["tasks.index_content", "tasks.tell_of_answer"]
+    # when: the worker runs them (telling the asker queues their email)
+    assert run_queued_jobs() == 3
     # then
     assert sorted(len(texts) for texts in model_spy) == [1, 1]
     assert SearchDocument.objects.get().answer == answer
