@@ -132,3 +132,14 @@ def _user(user_id: int | None) -> User | None:
     if user_id is None:
         return None
     return User.objects.filter(pk=user_id).first()
+
+
+@task()
+def send_digests() -> dict[str, int]:
+    """The daily digest (queued once a day by operations/schedule.py). A
+    digest that did not go out fails the job, which runs again later and
+    sends only what is still unsent."""
+    summary = actions.send_digests()
+    if summary.failed:
+        raise actions.MailNotSent("digest(s)", summary.failed) from summary.failed[0]
+    return {"digests": summary.digests, "notifications": summary.notifications}

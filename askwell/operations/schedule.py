@@ -10,6 +10,10 @@ from typing import Any
 
 from django_tasks.base import Task
 
+from askwell.notifications import tasks as notifications
+from askwell.operations import tasks as operations
+from askwell.review import tasks as review
+
 
 @dataclass(frozen=True)
 class Scheduled:
@@ -18,4 +22,12 @@ class Scheduled:
     every: timedelta
 
 
-SCHEDULE: tuple[Scheduled, ...] = ()
+# Each runs first when the first worker starts, then once per period
+# (not at a fixed hour of the day).
+SCHEDULE: tuple[Scheduled, ...] = (
+    Scheduled(
+        "notifications.send_digests", notifications.send_digests, timedelta(days=1)
+    ),
+    Scheduled("review.remind_reviewers", review.remind_reviewers, timedelta(days=7)),
+    Scheduled("operations.prune_jobs", operations.prune_jobs, timedelta(days=1)),
+)

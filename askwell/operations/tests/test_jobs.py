@@ -6,6 +6,7 @@ per period, and what `askwell jobs` shows and retries. The real processes
 from __future__ import annotations
 
 import os
+import uuid
 from datetime import timedelta
 from io import StringIO
 
@@ -18,6 +19,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from askwell.operations import jobs
 from askwell.operations.models import JobWorker, ScheduledJob
 from askwell.operations.schedule import Scheduled
+from askwell.operations.tasks import prune_jobs
 from askwell.operations.tests import tasks
 from askwell.testing.jobs import run_queued_jobs
 
@@ -314,3 +316,56 @@ def test_askwell_jobs_retry_all_failed():
 def test_askwell_jobs_refuses_bad_input(args, message):
     with pytest.raises(CommandError, match=message.replace("?", r"\?")):
         _jobs(*args)
+
+
+def test_the_schedule_queues_the_digest_daily_and_the_reviewers_reminder_weekly():
+    # given
+    now = timezone.now()
+    # when / then
+    assert sorted(jobs.enqueue_due(now)) == [
+        "notifications.send_digests",
+        "operations.prune_jobs",
+        "review.remind_reviewers",
+    ]
+    assert jobs.enqueue_due(now + timedelta(hours=23)) == []
+    assert sorted(jobs.enqueue_due(now + timedelta(days=1))) == [
+        "notifications.send_digests",
+        "operations.prune_jobs",
+    ]
+    assert jobs.enqueue_due(now + timedelta(days=7)) == [
+        "notifications.send_digests",
+        "review.remind_reviewers",
+        "operations.prune_jobs",
+    ]
+
+
+def test_pruning_deletes_done_jobs_after_a_week_and_failed_ones_after_a_month(
+    tmp_path,
+):
+    # given
+    now = timezone.now()
+    failed = _failed_job()
+    tasks.note.enqueue(str(tmp_path / "notes"), "x")
+    run_queued_jobs()
+    done = DBTaskResult.objects.get(status="SUCCESSFUL")
+    waiting = tasks.note.enqueue(str(tmp_path / "notes"), "later")
+
+    def finished(job, days):
+        DBTaskResult.objects.filter(pk=job.pk).update(
+            finished_at=now - timedelta(days=days)
+        )
+
+    # when: a week and a day on
+    finished(done, 8)
+    finished(failed, 8)
+    deleted = prune_jobs.call()
+    # then
+    assert deleted == 1
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {
+        failed.pk,
+        uuid.UUID(waiting.id),
+    }
+    # when: a month and a day on
+    finished(failed, 31)
+    assert prune_jobs.call() == 1
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["READY"]

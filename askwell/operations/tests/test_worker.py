@@ -56,13 +56,18 @@ def _enqueue(env: dict[str, str], *calls: tuple[str, tuple[object, ...]]) -> Non
 
 
 def _jobs(env: dict[str, str]) -> list[tuple[str, str, int]]:
-    """(job function, status, attempts) of every job, oldest first."""
+    """(job function, status, attempts) of every job but the scheduled ones
+    (the digest…, which a worker queues when it starts), oldest first."""
     output = _shell(
         env,
         "import json\n"
         "from django_tasks_db.models import DBTaskResult\n"
+        "from askwell.operations.schedule import SCHEDULE\n"
+        "jobs = DBTaskResult.objects.exclude(\n"
+        "    task_path__in=[s.job.module_path for s in SCHEDULE]\n"
+        ").order_by('enqueued_at')\n"
         "print(json.dumps([(j.task_path.rsplit('.', 1)[1], j.status, "
-        "len(j.worker_ids)) for j in DBTaskResult.objects.order_by('enqueued_at')]))",
+        "len(j.worker_ids)) for j in jobs]))",
     )
     return [tuple(row) for row in json.loads(output.strip().splitlines()[-1])]
 

@@ -10,7 +10,8 @@ from askwell.notifications.actions import send_digests
 class Command(BaseCommand):
     help = (
         "Email each reader who chose the daily digest one message with their "
-        "notifications not yet emailed. Run once a day (cron or a systemd timer)."
+        "notifications not yet emailed, now. `askwell worker` sends the digest "
+        "once a day by itself; no cron line is needed."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
