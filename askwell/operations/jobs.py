@@ -74,6 +74,16 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=seconds), MAX_BACKOFF)
 
 
+def this_machine() -> str:
+    """Where process ids mean the same: the host name, and on Linux the pid
+    namespace (containers sharing a host name each have their own)."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        namespace = ""
+    return f"{socket.gethostname()} {namespace}".strip()[:255]
+
+
 def new_worker_id() -> str:
     """Unique across machines, and readable in `askwell jobs`: host:pid:random."""
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{get_random_string(8)}"
@@ -128,7 +138,7 @@ def beat(worker_id: str) -> None:
     if not JobWorker.objects.filter(pk=worker_id).update(seen_at=now):
         JobWorker.objects.create(
             worker_id=worker_id,
-            hostname=socket.gethostname(),
+            hostname=this_machine(),
             pid=os.getpid(),
             started_at=now,
             seen_at=now,
@@ -158,7 +168,7 @@ def _process_exists(pid: int) -> bool:
 
 def live_workers(now: datetime) -> set[str]:
     """Ids of the workers that are alive as far as anyone can tell."""
-    here = socket.gethostname()
+    here = this_machine()
     alive = set()
     for worker in JobWorker.objects.filter(seen_at__gte=now - LOST_AFTER):
         if worker.hostname == here and not _process_exists(worker.pid):

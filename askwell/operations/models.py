@@ -15,7 +15,9 @@ class JobWorker(models.Model):
 
     worker_id = models.CharField(max_length=64, primary_key=True)
     hostname = models.CharField(
-        max_length=255, help_text="The machine it runs on (socket.gethostname())."
+        max_length=255,
+        help_text="The machine it runs on: its host name and process id "
+        "namespace (jobs.this_machine()).",
     )
     pid = models.PositiveIntegerField(
         verbose_name="process id",

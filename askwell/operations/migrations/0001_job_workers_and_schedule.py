@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name='JobWorker',
             fields=[
                 ('worker_id', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('hostname', models.CharField(help_text='The machine it runs on (socket.gethostname()).', max_length=255)),
+                ('hostname', models.CharField(help_text='The machine it runs on: its host name and process id namespace (jobs.this_machine()).', max_length=255)),
                 ('pid', models.PositiveIntegerField(help_text='On the same machine, a worker whose process is gone is known to be dead at once, without waiting for its signs of life to stop.', verbose_name='process id')),
                 ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('seen_at', models.DateTimeField(default=django.utils.timezone.now, help_text='Its last sign of life.')),

@@ -105,7 +105,7 @@ def _running(worker_id: str, *, attempts: int = 1) -> DBTaskResult:
 def _worker(worker_id: str, *, pid: int, seen_ago: timedelta, host: str = "") -> None:
     JobWorker.objects.create(
         worker_id=worker_id,
-        hostname=host or jobs.socket.gethostname(),
+        hostname=host or jobs.this_machine(),
         pid=pid,
         seen_at=timezone.now() - seen_ago,
     )
@@ -150,6 +150,23 @@ def test_a_worker_on_another_machine_is_dead_once_it_stops_giving_signs_of_life(
     # then
     assert DBTaskResult.objects.get(pk=lost.pk).status == "READY"
     assert DBTaskResult.objects.get(pk=kept.pk).status == "RUNNING"
+
+
+def test_a_process_id_counts_only_in_its_own_pid_namespace():
+    """Containers sharing a host name each have their own process ids."""
+    # given: a worker of another container, whose pid means nothing here
+    other_container = f"{jobs.socket.gethostname()} pid:[1]"
+    _worker(
+        "next-door",
+        pid=_dead_pid(),
+        seen_ago=timedelta(seconds=2),
+        host=other_container,
+    )
+    job = _running("next-door")
+    # when
+    jobs.recover_lost_jobs()
+    # then
+    assert DBTaskResult.objects.get(pk=job.pk).status == "RUNNING"
 
 
 def test_a_job_that_keeps_losing_its_worker_fails_for_good():
