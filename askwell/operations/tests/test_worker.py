@@ -72,6 +72,14 @@ def _jobs(env: dict[str, str]) -> list[tuple[str, str, int]]:
     return [tuple(row) for row in json.loads(output.strip().splitlines()[-1])]
 
 
+def _count(env: dict[str, str], rows: str) -> int:
+    """How many ROWS (a queryset, e.g. "JobWorker.objects") the site has."""
+    output = _shell(
+        env, f"from askwell.operations.models import JobWorker\nprint({rows}.count())"
+    )
+    return int(output.splitlines()[-1])
+
+
 def _wait_for(path: Path, worker: Started, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not path.exists():
@@ -127,12 +135,7 @@ def test_sigterm_lets_the_running_job_finish_then_stops(site, tmp_path: Path):
         assert worker.process.wait(timeout=30) == 0, worker.output()
     assert notes.read_text() == "finished\n"
     assert _jobs(site) == [("slow_note", "SUCCESSFUL", 1)]
-    output = _shell(
-        site,
-        "from askwell.operations.models import JobWorker; "
-        "print(JobWorker.objects.count())",
-    )
-    assert output.splitlines()[-1] == "0", "it deleted its sign of life"
+    assert _count(site, "JobWorker.objects") == 0, "it deleted its sign of life"
 
 
 class MailServer:
@@ -228,3 +231,35 @@ def test_a_worker_killed_while_the_mail_server_hangs_sends_the_mail_once_restart
         "print(Notification.objects.filter(emailed_at__isnull=False).count())",
     )
     assert output.splitlines()[-1] == "1"
+
+
+def test_two_workers_share_the_queue_and_queue_each_scheduled_job_once(
+    site, tmp_path: Path
+):
+    # given: twenty quick jobs
+    notes = tmp_path / "notes"
+    _enqueue(site, *[("note", (str(notes), f"job {n}")) for n in range(20)])
+    # when: two workers start at the same moment
+    with running(WORKER, env=site) as first, running(WORKER, env=site) as second:
+        _wait_until_done(site, first)
+        # both have looked at the schedule: each wrote its sign of life first
+        deadline = time.monotonic() + 60
+        while _count(site, "JobWorker.objects") < 2:
+            assert time.monotonic() < deadline, second.output()
+        scheduled = _shell(
+            site,
+            "from django_tasks_db.models import DBTaskResult\n"
+            "from askwell.operations.schedule import SCHEDULE\n"
+            "for s in SCHEDULE:\n"
+            "    print(s.name, DBTaskResult.objects.filter("
+            "task_path=s.job.module_path).count())",
+        )
+    # then: each job ran once, and each scheduled job was queued once
+    assert sorted(notes.read_text().splitlines()) == sorted(
+        f"job {n}" for n in range(20)
+    )
+    assert scheduled.splitlines()[-3:] == [
+        "notifications.send_digests 1",
+        "review.remind_reviewers 1",
+        "operations.prune_jobs 1",
+    ]
