@@ -12,6 +12,8 @@ import pytest
 pytest_plugins = [
     # The people tests act as: asker, stranger, expert, other_expert, ...
     "askwell.testing.people",
+    # job_queue: jobs wait in the database until the test runs them.
+    "askwell.testing.jobs",
     # The corpus tier: tests of the full data sets, run when they are present.
     "askwell.testing.tiers",
 ]

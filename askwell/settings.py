@@ -88,6 +88,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_htmx",
+    # Background jobs (README, "Background jobs"): Django's task framework
+    # (the backport of Django 6's django.tasks) and its database backend,
+    # whose table `askwell jobs` and the admin list.
+    "django_tasks",
+    "django_tasks_db",
     # django-ninja's templates and static files: the API docs page serves
     # Swagger UI from this site (the CSP allows no CDN).
     "ninja",
@@ -353,6 +358,48 @@ ASKWELL_SITEMAP_LIMIT = envint("ASKWELL_SITEMAP_LIMIT", "10000")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Askwell <noreply@askwell.invalid>"
 )
+# Seconds an SMTP server may take to answer before a send fails (and its job
+# is retried): a stalled server holds up a job worker, never forever.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "30")
+
+# Background jobs (README, "Background jobs"): mail, search indexing and
+# embeddings, notification fan-out and the scheduled digests run in
+# `askwell worker` processes, never inside a request. ASKWELL_TASKS_BACKEND:
+# - "database" (the default): jobs wait in the site's own database, on
+#   SQLite or PostgreSQL; any number of `askwell worker` processes, on any
+#   machine, take them with row locks.
+# - "redis": jobs wait in Redis (REDIS_URL) and RQ's workers run them; needs
+#   `pip install django-tasks-rq` (docs/deploy.md, "Jobs on Redis").
+# - "immediate": each job runs at once in the process that asks for it (after
+#   the commit, so inside the request): the test suite, and debugging.
+ASKWELL_TASKS_BACKEND = os.environ.get("ASKWELL_TASKS_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if ASKWELL_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        "ASKWELL_TASKS_BACKEND must be database, redis or immediate, "
+        f"not {ASKWELL_TASKS_BACKEND!r}"
+    )
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[ASKWELL_TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+if ASKWELL_TASKS_BACKEND == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("ASKWELL_TASKS_BACKEND=redis needs REDIS_URL.")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# A failed job runs again after ASKWELL_JOB_RETRY_SECONDS, then three times
+# longer after each further failure (30 s, 90 s, 4.5 min… at most 6 hours),
+# until it has run ASKWELL_JOB_ATTEMPTS times; then it stays failed, listed
+# by `askwell jobs` (askwell/operations/jobs.py).
+ASKWELL_JOB_ATTEMPTS = envint("ASKWELL_JOB_ATTEMPTS", "8")
+ASKWELL_JOB_RETRY_SECONDS = envint("ASKWELL_JOB_RETRY_SECONDS", "30")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django import forms
@@ -9,11 +8,14 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 
 from askwell.accounts.actions import revoke_api_tokens_for_new_password
 from askwell.accounts.models import User
+from askwell.accounts.tasks import send_email
 from askwell.core.antispam import SpamCheckMixin
 from askwell.core.forms import TextField
+from askwell.core.jobs import enqueue_after_commit
 
 # One message for an unknown account and a wrong password, so the form
 # cannot be used to find out who has an account.
@@ -193,10 +195,27 @@ class AdminPasswordChangeForm(
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's reset form, mailing after the commit like all our mail."""
+    """Django's reset form, its message rendered as Django renders it and
+    sent by a background job after the commit, like all our mail
+    (accounts/mail.py)."""
 
-    def send_mail(self, *args: Any, **kwargs: Any) -> None:
-        transaction.on_commit(partial(super().send_mail, *args, **kwargs))
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        html_body = (
+            render_to_string(html_email_template_name, context)
+            if html_email_template_name
+            else ""
+        )
+        enqueue_after_commit(send_email, to_email, subject, body, html_body)
 
 
 class ApiTokenForm(forms.Form):

@@ -1,8 +1,10 @@
-"""Mail from accounts and experts: rendered at once, sent after the commit.
+"""Mail from accounts and the apps above: rendered at once, sent by a
+background job after the commit.
 
-Rendering inside the request keeps template errors visible in tests; sending
-after the commit means a rolled-back change never mails anyone, and a slow
-mail server never holds a database transaction open.
+Rendering inside the request keeps template errors visible in tests; the job
+(accounts/tasks.py: send_email) starts only once the change commits, so a
+rolled-back change never mails anyone, and a slow or unreachable mail
+server holds up a job worker, never a request (the job is retried).
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
+
+from askwell.accounts.tasks import send_email
+from askwell.core.jobs import enqueue_after_commit
 
 
 def absolute(base_url: str, path: str) -> str:
@@ -31,6 +34,4 @@ def send_after_commit(to: str, template: str, context: dict[str, Any]) -> None:
     context = {"site_name": settings.ASKWELL_SITE_NAME, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-    )
+    enqueue_after_commit(send_email, to, subject, body)

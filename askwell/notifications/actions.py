@@ -2,11 +2,13 @@
 preferences, and the notify_* functions that receivers.py calls when
 something happens to the content (questions/signals.py).
 
-Email is never sent inside a transaction. A notification that will go out by
-email is marked `emailed_at` in the transaction that creates (or, for the
-digest, claims) it, and the mail is sent by a `transaction.on_commit`
-callback; if sending fails the mark is taken back, so a later digest can
-pick the notification up again.
+Email is never sent inside a request or a transaction, and a notification
+is never emailed twice: a background job sends the immediate emails
+(send_notification_emails, queued once the notifications commit) and the
+daily digest (send_digests), marking each notification `emailed_at` as soon
+as its message is out. A message that fails leaves its notifications
+unmarked and fails the job, which runs again later and sends only what is
+still unmarked.
 """
 
 from __future__ import annotations
@@ -14,19 +16,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
-from functools import partial
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from askwell.accounts.models import User
+from askwell.core.jobs import enqueue_after_commit
 from askwell.experts.models import Membership
 from askwell.notifications.models import (
     Kind,
@@ -54,6 +57,7 @@ logger = logging.getLogger(__name__)
 DIGEST_MAX_AGE = timedelta(days=7)
 TITLE_CHARS = 200
 TEXT_CHARS = 400
+RECIPIENTS_PER_QUERY = 500
 
 
 class Comment(Protocol):
@@ -153,11 +157,15 @@ def update_preferences(user: User | AnonymousUser, **changes: Any) -> Preference
     return preference
 
 
-# What receivers.py calls when something happens, inside the transaction of
-# the action that sent the event.
+# What the fan-out jobs call (tasks.py, queued by receivers.py when
+# something happens). `at` is when it happened: every notification of one
+# event has it as `created_at`, so a job run again finds those it already
+# made and makes only the rest.
 
 
-def notify_answer_posted(answer: Answer, *, actor: User | None) -> list[Notification]:
+def notify_answer_posted(
+    answer: Answer, *, actor: User | None, at: datetime | None = None
+) -> list[Notification]:
     """Tell the asker and the question's followers about a new answer.
 
     Call it when the answer becomes visible to readers (published).
@@ -168,6 +176,7 @@ def notify_answer_posted(answer: Answer, *, actor: User | None) -> list[Notifica
         Kind.ANSWER_POSTED,
         [question.asker_id, *_follower_ids(question)],
         actor=actor,
+        at=at,
         question=question,
         url=answer.get_absolute_url(),
         text=f"{answer.contributor.signature} answered “{title}”",
@@ -175,7 +184,7 @@ def notify_answer_posted(answer: Answer, *, actor: User | None) -> list[Notifica
 
 
 def notify_comment_posted(
-    comment: Comment, *, actor: User | None
+    comment: Comment, *, actor: User | None, at: datetime | None = None
 ) -> list[Notification]:
     """Tell the asker, the answer's author (the person, or every member of the
     organization) and the question's followers about a new comment."""
@@ -200,6 +209,7 @@ def notify_comment_posted(
             *_follower_ids(question),
         ],
         actor=actor,
+        at=at,
         question=question,
         url=comment.get_absolute_url(),
         text=f"{who} commented on an answer to “{_title(question)}”",
@@ -207,7 +217,7 @@ def notify_comment_posted(
 
 
 def notify_question_asked(
-    question: Question, *, actor: User | None
+    question: Question, *, actor: User | None, at: datetime | None = None
 ) -> list[Notification]:
     """Tell the followers of the question's topics, and of the topics above
     them, about a new question. Each follower hears once, naming the most
@@ -236,6 +246,7 @@ def notify_question_asked(
         Kind.QUESTION_IN_FOLLOWED_TOPIC,
         followed,
         actor=actor,
+        at=at,
         question=question,
         url=question.get_absolute_url(),
         text=text,
@@ -243,7 +254,7 @@ def notify_question_asked(
 
 
 def notify_question_changed(
-    question: Question, *, actor: User | None, what: str
+    question: Question, *, actor: User | None, what: str, at: datetime | None = None
 ) -> list[Notification]:
     """Tell the question's followers that it changed; `what` completes the
     sentence "“<title>” …", e.g. "was edited" or "was closed"."""
@@ -251,13 +262,16 @@ def notify_question_changed(
         Kind.FOLLOWED_QUESTION_CHANGED,
         _follower_ids(question),
         actor=actor,
+        at=at,
         question=question,
         url=question.get_absolute_url(),
         text=f"“{_title(question)}” {what or 'changed'}",
     )
 
 
-def notify_answer_edited(answer: Answer, *, actor: User | None) -> list[Notification]:
+def notify_answer_edited(
+    answer: Answer, *, actor: User | None, at: datetime | None = None
+) -> list[Notification]:
     """Tell the answer's signer (the person, or every current member of the
     organization) that someone else changed the words under their name.
 
@@ -275,6 +289,7 @@ def notify_answer_edited(answer: Answer, *, actor: User | None) -> list[Notifica
             .values_list("user_id", flat=True),
         ],
         actor=actor,
+        at=at,
         question=answer.question,
         url=reverse("questions:answer-history", kwargs={"pk": answer.pk}),
         text=f"{who} edited your answer to “{_title(answer.question)}”; it waits "
@@ -326,12 +341,19 @@ def notify_answer_reviewed(
 class DigestSummary:
     digests: int
     notifications: int
+    # Digests that did not go out (left for the next run), with why.
+    failed: list[Exception]
 
 
 def send_digests() -> DigestSummary:
     """Email each daily-digest reader one message listing what they have not
     been emailed yet, of the kinds they want by email. Running it again sends
-    nothing new."""
+    nothing new.
+
+    Each digest is marked sent (its notifications' `emailed_at`) as soon as
+    it is out; one that fails is left for the next run (the summary lists
+    it), and the others still go.
+    """
     now = timezone.now()
     pending = (
         Notification.objects.filter(
@@ -352,22 +374,70 @@ def send_digests() -> DigestSummary:
         if notification.kind in preference.email_kinds():
             by_recipient.setdefault(notification.recipient_id, []).append(notification)
     digests = covered = 0
-    for notifications in by_recipient.values():
-        with transaction.atomic():
-            # A second run started at the same time must not send these twice.
-            claimed = set(
-                Notification.objects.select_for_update()
-                .filter(pk__in=[n.pk for n in notifications], emailed_at__isnull=True)
-                .values_list("pk", flat=True)
-            )
-            if not claimed:
+    failed: list[Exception] = []
+    with get_connection() as connection:
+        for notifications in by_recipient.values():
+            # Another run may have sent some of them meanwhile.
+            notifications = list(_unemailed(notifications))
+            if not notifications:
                 continue
-            Notification.objects.filter(pk__in=claimed).update(emailed_at=now)
-            message = _digest_message([n for n in notifications if n.pk in claimed])
-            transaction.on_commit(partial(_send, [message], claimed), robust=True)
-        digests += 1
-        covered += len(claimed)
-    return DigestSummary(digests=digests, notifications=covered)
+            try:
+                connection.send_messages([_digest_message(notifications)])
+            except Exception as error:
+                logger.exception("Sending a digest failed; it stays pending.")
+                failed.append(error)
+                continue
+            _mark_emailed(notifications)
+            digests += 1
+            covered += len(notifications)
+    return DigestSummary(digests=digests, notifications=covered, failed=failed)
+
+
+def send_notification_emails(notification_ids: Iterable[int]) -> int:
+    """Email each of these notifications not emailed yet, one message each
+    (the job _notify queues for readers who want email at once). Returns how
+    many went out; raises MailNotSent after trying them all if any failed,
+    leaving those unmarked for the job's next run."""
+    notifications = Notification.objects.filter(pk__in=list(notification_ids))
+    sent = 0
+    failed: list[Exception] = []
+    with get_connection() as connection:
+        for notification in _unemailed(notifications).select_related("recipient"):
+            if not notification.recipient.email:
+                continue
+            try:
+                connection.send_messages([_single_message(notification)])
+            except Exception as error:
+                logger.exception(
+                    "Sending notification %s by email failed; it stays pending.",
+                    notification.pk,
+                )
+                failed.append(error)
+                continue
+            _mark_emailed([notification])
+            sent += 1
+    if failed:
+        raise MailNotSent("notification email(s)", failed) from failed[0]
+    return sent
+
+
+class MailNotSent(Exception):
+    """Some messages did not go out; the rest did and are marked sent."""
+
+    def __init__(self, what: str, errors: list[Exception]) -> None:
+        super().__init__(f"{len(errors)} {what} not sent: {errors[0]!r}")
+
+
+def _unemailed(notifications: Iterable[Notification]) -> QuerySet[Notification]:
+    return Notification.objects.filter(
+        pk__in=[n.pk for n in notifications], emailed_at__isnull=True
+    ).order_by("pk")
+
+
+def _mark_emailed(notifications: Iterable[Notification]) -> None:
+    Notification.objects.filter(
+        pk__in=[n.pk for n in notifications], emailed_at__isnull=True
+    ).update(emailed_at=timezone.now())
 
 
 # Helpers.
@@ -381,12 +451,17 @@ def _notify(
     question: Question | None,
     url: str,
     text: str | Callable[[int], str],
+    at: datetime | None = None,
 ) -> list[Notification]:
-    """Create one notification per wanting recipient, and schedule the
-    immediate emails for after the commit.
+    """Create one notification per wanting recipient, and queue the job
+    that emails those who want it at once (after the commit). Returns the
+    notifications created.
 
     Recipients are deduplicated, the actor is left out, and so are inactive
     accounts and anyone who switched this kind off both in-app and by email.
+    Recipients who already have this event's notification (same kind, link
+    and `at`: the job ran before) get no second one; their email is queued
+    again, and goes out only if it did not go out the first time.
     """
     ids = {pk for pk in recipient_ids if pk is not None}
     if actor is not None:
@@ -398,18 +473,25 @@ def _notify(
         .select_related("notification_preference")
         .order_by("pk")
     )
-    now = timezone.now()
+    now = at or timezone.now()
+    # Without `at`, the event is new: no earlier run can have made anything.
+    made = {} if at is None else _made_before(kind, url, at, sorted(ids))
     rows: list[Notification] = []
+    # Recipients who want this email at once rather than in a digest.
+    emailed: set[int] = set()
     for user in users:
         preference = _preference(user)
         in_app = preference.wants_in_app(kind)
         email = preference.wants_email(kind) and bool(user.email)
         if not (in_app or email):
             continue
-        immediately = (
+        if (
             email
             and preference.email_frequency == Preference.EmailFrequency.IMMEDIATELY
-        )
+        ):
+            emailed.add(user.pk)
+        if user.pk in made:
+            continue
         rows.append(
             Notification(
                 recipient=user,
@@ -420,33 +502,36 @@ def _notify(
                 text=_one_line(text if isinstance(text, str) else text(user.pk)),
                 in_app=in_app,
                 created_at=now,
-                # Claimed for the immediate email sent after the commit.
-                emailed_at=now if immediately else None,
             )
         )
     with transaction.atomic():
         created = Notification.objects.bulk_create(rows)
-        emailed = [n for n in created if n.emailed_at is not None]
-        if emailed:
-            messages = [_single_message(n) for n in emailed]
-            transaction.on_commit(
-                partial(_send, messages, {n.pk for n in emailed}), robust=True
-            )
+        to_email = [n.pk for n in created if n.recipient_id in emailed]
+        to_email += [pk for user_id, pk in made.items() if user_id in emailed]
+        if to_email:
+            # Here, not at the top: the jobs module imports this one.
+            from askwell.notifications.tasks import send_emails
+
+            enqueue_after_commit(send_emails, sorted(to_email))
     return created
 
 
-def _send(messages: list[EmailMessage], notification_ids: set[int]) -> None:
-    """Send after the commit; on failure release the claim and log it."""
-    try:
-        with get_connection() as connection:
-            connection.send_messages(messages)
-    except Exception:
-        with transaction.atomic():
-            Notification.objects.filter(pk__in=notification_ids).update(emailed_at=None)
-        logger.exception(
-            "Sending %d notification email(s) failed; they stay pending.",
-            len(messages),
+def _made_before(
+    kind: Kind, url: str, at: datetime, recipient_ids: list[int]
+) -> dict[int, int]:
+    """This event's notifications that exist already, by recipient id (each
+    step of ids an index lookup per recipient: notification_inbox_idx)."""
+    made: dict[int, int] = {}
+    for start in range(0, len(recipient_ids), RECIPIENTS_PER_QUERY):
+        made.update(
+            Notification.objects.filter(
+                recipient_id__in=recipient_ids[start : start + RECIPIENTS_PER_QUERY],
+                kind=kind,
+                url=url,
+                created_at=at,
+            ).values_list("recipient_id", "pk")
         )
+    return made
 
 
 def _single_message(notification: Notification) -> EmailMessage:

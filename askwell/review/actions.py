@@ -8,6 +8,9 @@ answer changed (what readers see may change: questions/signals.py), tells
 the author on the site (questions/signals.answer_reviewed, which
 notifications follows), and mails the author after commit.
 
+`remind_reviewers` mails each reviewer how many answers are due for review
+again (scheduled weekly: operations/schedule.py).
+
 Readers keep an answer's approved words while a newer version (its draft)
 waits or changes are requested of it; approval makes the draft the words
 readers see, rejection of a draft leaves the approved words. The asker and
@@ -22,24 +25,28 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from askwell.accounts.mail import send_after_commit
+from askwell.accounts.models import User
+from askwell.accounts.roles import EDITORS
 from askwell.audit import log_action
 from askwell.questions import actions as question_actions
 from askwell.questions import signals
 from askwell.questions.models import Answer
+from askwell.review import queries
 from askwell.review.models import MedicalReview
 from askwell.review.permissions import (
     REVIEWERS,
     check_can_review,
+    is_reviewer,
     reviewer_identity_missing,
 )
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import Group
-
-    from askwell.accounts.models import User
 
 REVIEWABLE = {
     Answer.Review.PENDING,
@@ -172,3 +179,33 @@ def _tell_author(answer: Answer, review: MedicalReview) -> None:
             "url": settings.ASKWELL_SITE_URL.rstrip("/") + answer.get_absolute_url(),
         },
     )
+
+
+def remind_reviewers() -> int:
+    """Mail each medical reviewer who has answers due for review again (the
+    due queue as they see it: review/queries.due, without answers they may
+    not review) how many, the longest overdue, and the link to the queue.
+    Reviewers with none due get nothing. Returns how many were mailed."""
+    url = settings.ASKWELL_SITE_URL.rstrip("/") + reverse("review:due")
+    candidates = (
+        User.objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(Q(is_superuser=True) | Q(groups__name=EDITORS))
+        .distinct()
+        .order_by("pk")
+    )
+    reminded = 0
+    for user in candidates:
+        if not is_reviewer(user):
+            continue
+        due = queries.due(reviewer=user)
+        count = due.count()
+        if not count:
+            continue
+        send_after_commit(
+            user.email,
+            "review/email/due_reminder",
+            {"user": user, "count": count, "oldest": due.first(), "url": url},
+        )
+        reminded += 1
+    return reminded

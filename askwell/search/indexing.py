@@ -2,8 +2,11 @@
 
 - `index_answers(ids)` / `index_questions(ids)` rewrite the search documents of
   those answers (or of every answer of those questions): published answers are
-  (re)written, anything else is removed. Callers schedule them with
-  `schedule_*`, which runs after the surrounding transaction commits.
+  (re)written, anything else is removed, and their vectors are computed. A
+  change on the site has a background job run them after the commit
+  (search/tasks.py, queued by receivers.py); a bulk load (an import) has
+  `schedule_*` write the lexical index only, in its own process, after each
+  batch commits, and computes the vectors as a step of its own.
 - `embed_pending()` computes the vectors that are missing or stale; it commits
   batch by batch, so it can be stopped and resumed at any time.
 - `reindex()` rebuilds everything; `run_embeddings(stdout)` is embed_pending()
@@ -37,7 +40,6 @@ from askwell.topics.models import Topic
 
 BATCH = 500
 EMBED_BATCH = 512
-INLINE_EMBED_LIMIT = 64
 # The passage embedded for an answer: its question, then the opening of the answer.
 PASSAGE_WORDS = 48
 
@@ -81,16 +83,19 @@ def current_version() -> int:
     )
 
 
-def schedule_answers(answer_ids: Iterable[int], *, embed: bool = True) -> None:
+def schedule_answers(answer_ids: Iterable[int]) -> None:
+    """For bulk loads: index these answers lexically once the transaction
+    commits, in this process (no embeddings)."""
     ids = list(answer_ids)
     if ids:
-        transaction.on_commit(lambda: index_answers(ids, embed=embed))
+        transaction.on_commit(lambda: index_answers(ids, embed=False))
 
 
-def schedule_questions(question_ids: Iterable[int], *, embed: bool = True) -> None:
+def schedule_questions(question_ids: Iterable[int]) -> None:
+    """For bulk loads: schedule_answers() for every answer of these questions."""
     ids = list(question_ids)
     if ids:
-        transaction.on_commit(lambda: index_questions(ids, embed=embed))
+        transaction.on_commit(lambda: index_questions(ids, embed=False))
 
 
 def index_questions(question_ids: Iterable[int], *, embed: bool = True) -> None:
@@ -115,19 +120,33 @@ def index_answers(
     question_ids: list[int] | None = None,
     embed: bool = True,
 ) -> None:
-    """Write the documents of published answers among `answer_ids`; drop the rest.
+    """Write the documents of published answers among `answer_ids`; drop the
+    rest; with `embed`, compute their vectors and their questions' (those of
+    `question_ids`, or the answers' own questions).
 
-    A handful of changes (an edit on the site) are embedded at once; imports
-    pass embed=False and compute vectors with `embed_pending()` as a step of
-    their own.
+    Imports pass embed=False and compute vectors with `embed_pending()` as a
+    step of their own. Ids are handled BATCH at a time.
     """
     ids = list(answer_ids)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         with transaction.atomic():
             _index_chunk(chunk)
-    if embed and len(ids) <= INLINE_EMBED_LIMIT:
-        embed_pending(answer_ids=ids, question_ids=question_ids or _question_ids(ids))
+    if embed:
+        questions = (
+            question_ids
+            if question_ids is not None
+            else [
+                pk
+                for start in range(0, len(ids), BATCH)
+                for pk in _question_ids(ids[start : start + BATCH])
+            ]
+        )
+        for start in range(0, max(len(ids), len(questions)), BATCH):
+            embed_pending(
+                answer_ids=ids[start : start + BATCH],
+                question_ids=questions[start : start + BATCH],
+            )
     if ids or question_ids:
         bump_version()
 

@@ -24,6 +24,10 @@ os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="askwell-static-"))
 # its own: another worker's writes must not expire this one's cached pages).
 if os.environ.get("PYTEST_XDIST_WORKER") or "ASKWELL_CACHE_DIR" not in os.environ:
     os.environ["ASKWELL_CACHE_DIR"] = tempfile.mkdtemp(prefix="askwell-cache-")
+# Background jobs run at once, after the commit, in the process that asks for
+# them: a test sees a job's effect as soon as its transaction commits. The
+# worker's own tests (askwell/operations/tests) use the database backend.
+os.environ.setdefault("ASKWELL_TASKS_BACKEND", "immediate")
 # Live-server threads must not keep connections open past a test, or
 # PostgreSQL cannot drop the test database at the end of the run.
 os.environ.setdefault("CONN_MAX_AGE", "0")

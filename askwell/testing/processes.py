@@ -32,9 +32,47 @@ TEST_RUN_VARIABLES = {
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "REDIS_URL",
+    # The suite runs jobs at once; a production-like process queues them.
+    "ASKWELL_TASKS_BACKEND",
     # Production refuses it (check async.E001).
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
+
+
+@contextlib.contextmanager
+def scratch_database(data_dir: Path) -> Iterator[str]:
+    """An empty database of the test run's engine, for real processes: a
+    SQLite file in DATA_DIR, or a new database on the test run's PostgreSQL
+    server, dropped afterwards. Yields its DATABASE_URL."""
+    import secrets
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        yield f"sqlite:///{data_dir / 'askwell.sqlite3'}"
+        return
+    import psycopg
+
+    settings = connection.settings_dict
+    name = f"askwell_scratch_{secrets.token_hex(4)}"
+    server = {
+        "user": settings["USER"],
+        "password": settings["PASSWORD"] or None,
+        "host": settings["HOST"],
+        "port": settings["PORT"],
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        # template1 has pgvector in test runs, as the README asks of production.
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template1')
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    try:
+        yield (
+            f"postgres://{settings['USER']}{password}@{settings['HOST']}:"
+            f"{settings['PORT']}/{name}"
+        )
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def free_port() -> int:

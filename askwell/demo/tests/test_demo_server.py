@@ -11,6 +11,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from askwell.testing.processes import children
+
 DEMO_QUESTION = "/questions/can-plasmapheresis-help-treat-multiple-sclerosis-ms/"
 
 
@@ -48,7 +50,14 @@ def test_demo_serves_the_site_from_a_fresh_data_directory(tmp_path: Path):
         k: v
         for k, v in os.environ.items()
         if k
-        not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DATABASE_URL", "STATIC_ROOT"}
+        not in {
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DEBUG",
+            "DATABASE_URL",
+            "STATIC_ROOT",
+            "ASKWELL_TASKS_BACKEND",
+        }
     }
     env["ASKWELL_DATA_DIR"] = str(tmp_path)
     # when
@@ -66,9 +75,10 @@ def test_demo_serves_the_site_from_a_fresh_data_directory(tmp_path: Path):
         question_status, question = _get(base + DEMO_QUESTION)
         css_status, css = _get(base + "/static/askwell/site.css")
         missing_status, missing = _get(base + "/no-such-page/")
+        workers = _job_workers(process.pid)
     finally:
         process.terminate()
-        output = process.communicate(timeout=20)[0]
+        output = process.communicate(timeout=40)[0]
     # then
     assert home_status == 200, output
     assert "Health questions, answered by many experts" in home
@@ -86,3 +96,17 @@ def test_demo_serves_the_site_from_a_fresh_data_directory(tmp_path: Path):
     local_env = (tmp_path / ".env").read_text()
     assert "\nSECRET_KEY=" in local_env
     assert f"\nASKWELL_SITE_URL=http://127.0.0.1:{port}\n" in local_env
+    # A job worker ran beside the server, and stopped with it.
+    assert len(workers) == 1, output
+    assert "• Background jobs: a worker runs beside the server" in output
+    assert not Path(f"/proc/{workers[0]}").exists()
+
+
+def _job_workers(pid: int) -> list[int]:
+    """The `askwell worker` processes among PID's children."""
+    return [
+        child
+        for child in children(pid)
+        if Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")[-3:-1]
+        == [b"askwell", b"worker"]
+    ]

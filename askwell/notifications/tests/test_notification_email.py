@@ -122,19 +122,44 @@ def test_a_reader_without_email_address_gets_no_email(
     assert [m.to for m in mail.outbox] == [[reader.email]]
 
 
-def test_a_failed_send_is_logged_and_left_pending(
+def test_a_failed_send_is_logged_left_pending_and_fails_its_job(
     question, settings, caplog, django_capture_on_commit_callbacks
 ):
+    """The job fails, so the worker runs it again later (operations/jobs.py)."""
     # given
     settings.EMAIL_BACKEND = (
         "askwell.notifications.tests.test_notification_email.FailingBackend"
     )
     # when
     with (
-        caplog.at_level(logging.ERROR, logger="askwell.notifications.actions"),
+        caplog.at_level(logging.ERROR),
         django_capture_on_commit_callbacks(execute=True),
     ):
         actions.notify_question_changed(question, actor=None, what="was edited")
     # then
-    assert Notification.objects.get().emailed_at is None
-    assert "Sending 1 notification email(s) failed" in caplog.text
+    notification = Notification.objects.get()
+    assert notification.emailed_at is None
+    assert (
+        f"Sending notification {notification.pk} by email failed; it stays pending."
+        in caplog.text
+    )
+    assert (
+        "MailNotSent: 1 notification email(s) not sent: "
+        "ConnectionRefusedError('SMTP server down')"
+    ) in caplog.text
+
+
+def test_a_job_run_again_sends_only_what_did_not_go_out(question, reader, stranger):
+    # given: two notifications, the first one emailed already
+    QuestionFollowFactory(user=stranger, question=question)
+    first, second = actions.notify_question_changed(
+        question, actor=None, what="was edited"
+    )
+    actions.send_notification_emails([first.pk])
+    mail.outbox.clear()
+    # when
+    sent = actions.send_notification_emails([first.pk, second.pk])
+    # then
+    assert sent == 1
+    assert [m.to for m in mail.outbox] == [[second.recipient.email]]
+    assert Notification.objects.filter(emailed_at__isnull=True).count() == 0

@@ -8,11 +8,16 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from askwell.notifications import tasks
 from askwell.notifications.models import Kind, Notification
 from askwell.notifications.tests.factories import NotificationFactory, PreferenceFactory
+from askwell.operations import jobs
 from askwell.questions.tests.factories import QuestionFactory
+from askwell.testing.jobs import run_queued_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -84,21 +89,6 @@ def test_running_twice_sends_nothing_new(
     # then
     assert output == "Sent 0 digests covering 0 notifications\n"
     assert mail.outbox == []
-
-
-def test_mail_leaves_only_after_the_commit(
-    daily_reader, django_capture_on_commit_callbacks
-):
-    # given
-    NotificationFactory(recipient=daily_reader)
-    # when
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        call_command("send_digests", stdout=StringIO())
-    # then
-    assert mail.outbox == []
-    assert len(callbacks) == 1
-    callbacks[0]()
-    assert len(mail.outbox) == 1
 
 
 def test_only_what_the_reader_wants_by_email_and_not_yet_sent_is_included(
@@ -188,7 +178,12 @@ def test_a_failed_digest_is_sent_again_next_time(
     settings.EMAIL_BACKEND = (
         "askwell.notifications.tests.test_notification_email.FailingBackend"
     )
-    _send_digests(django_capture_on_commit_callbacks)
+    with pytest.raises(
+        CommandError,
+        match=r"^1 digest\(s\) not sent, left for the next run \(first error: "
+        r"ConnectionRefusedError\('SMTP server down'\)\)$",
+    ):
+        _send_digests(django_capture_on_commit_callbacks)
     assert Notification.objects.get().emailed_at is None
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # when
@@ -196,3 +191,37 @@ def test_a_failed_digest_is_sent_again_next_time(
     # then
     assert output == "Sent 1 digest covering 1 notification\n"
     assert len(mail.outbox) == 1
+
+
+def test_a_running_worker_sends_the_digest_once_a_day(job_queue, daily_reader):
+    # given
+    NotificationFactory(recipient=daily_reader)
+    now = timezone.now()
+    # when: a worker looks at the schedule, now and an hour later
+    jobs.enqueue_due(now)
+    jobs.enqueue_due(now + timedelta(hours=1))
+    run_queued_jobs()
+    # then
+    assert [m.to for m in mail.outbox] == [[daily_reader.email]]
+    assert DBTaskResult.objects.get(
+        task_path="askwell.notifications.tasks.send_digests"
+    ).return_value == {"digests": 1, "notifications": 1}
+
+
+def test_a_digest_that_did_not_go_out_fails_its_job_to_run_again(
+    job_queue, daily_reader, settings
+):
+    # given
+    NotificationFactory(recipient=daily_reader)
+    settings.EMAIL_BACKEND = (
+        "askwell.notifications.tests.test_notification_email.FailingBackend"
+    )
+    result = tasks.send_digests.enqueue()
+    # when
+    run_queued_jobs()
+    # then: waiting for its next attempt, the notification still unsent
+    job = DBTaskResult.objects.get(pk=result.id)
+    assert job.status == "READY"
+    assert job.run_after > timezone.now()
+    assert "MailNotSent: 1 digest(s) not sent" in job.traceback
+    assert Notification.objects.get().emailed_at is None

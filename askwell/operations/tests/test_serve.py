@@ -75,6 +75,7 @@ def test_serve_check_prepares_everything_and_names_the_gunicorn_command(tmp_path
     # then
     assert result.returncode == 0, result.stdout
     assert "Applying" in result.stdout
+    assert "• No job worker is running: mail, search indexing" in result.stdout
     manifest = tmp_path / "static" / "staticfiles.json"
     assert manifest.exists()
     assert "askwell/site.css" in manifest.read_text()

@@ -174,13 +174,16 @@ def test_a_member_editing_the_organizations_answer_edits_as_its_signer(
     assert not Notification.objects.filter(kind="answer_edited").exists()
 
 
-def test_an_editors_restore_counts_as_their_edit(client, editor, expert, answer):
+def test_an_editors_restore_counts_as_their_edit(
+    client, editor, expert, answer, django_capture_on_commit_callbacks
+):
     # given: the author changed the text, the editor restores the first version
     actions.edit_answer(expert, answer, body=EDITOR_WORDS)
     first = Revision.objects.get(answer=answer, number=1)
 
     # when
-    actions.restore_revision(editor, first, reason="Back to the reviewed text")
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.restore_revision(editor, first, reason="Back to the reviewed text")
 
     # then
     restored = Revision.objects.get(answer=answer, number=3)

@@ -192,33 +192,47 @@ def test_the_author_sees_the_note_beside_the_approved_words(
 
 @pytest.mark.parametrize("show_unreviewed", [False, True])
 def test_the_asker_is_told_answered_once_when_readers_can_see_it(
-    settings, reviewer, author, asker, show_unreviewed
+    settings,
+    reviewer,
+    author,
+    asker,
+    show_unreviewed,
+    django_capture_on_commit_callbacks,
 ):
+    """Each step commits, so the notification jobs it queues run."""
     # given
     settings.ASKWELL_SHOW_UNREVIEWED = show_unreviewed
     question = QuestionFactory(title="Is gout hereditary?", status="open", asker=asker)
 
     # when: posted
-    answer = question_actions.post_answer(
-        author, question, contributor=author.contributor, body=APPROVED
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = question_actions.post_answer(
+            author, question, contributor=author.contributor, body=APPROVED
+        )
 
     # then: told now only if readers can see it now
     assert _told_answered(asker) == (1 if show_unreviewed else 0)
 
     # when: changes requested, edited, approved
-    actions.request_changes(reviewer, answer, note=NOTE)
-    question_actions.edit_answer(author, answer, body=REVISED)
-    actions.approve_answer(reviewer, answer)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.request_changes(reviewer, answer, note=NOTE)
+    with django_capture_on_commit_callbacks(execute=True):
+        question_actions.edit_answer(author, answer, body=REVISED)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.approve_answer(reviewer, answer)
 
     # then: told once in all
     assert _told_answered(asker) == 1
 
     # when: revised and approved again
-    question_actions.edit_answer(author, answer, body=APPROVED)
-    actions.request_changes(reviewer, answer, note=NOTE)
-    question_actions.edit_answer(author, answer, body=REVISED + " Ask first.")
-    actions.approve_answer(reviewer, answer)
+    with django_capture_on_commit_callbacks(execute=True):
+        question_actions.edit_answer(author, answer, body=APPROVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.request_changes(reviewer, answer, note=NOTE)
+    with django_capture_on_commit_callbacks(execute=True):
+        question_actions.edit_answer(author, answer, body=REVISED + " Ask first.")
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.approve_answer(reviewer, answer)
 
     # then: still once
     assert _told_answered(asker) == 1

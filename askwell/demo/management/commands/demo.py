@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import contextlib
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +25,8 @@ ADMIN_PASSWORD = "askwell-demo-admin"  # noqa: S105 - a published demo login, pr
 class Command(BaseCommand):
     help = (
         "Set up the demo site on SQLite (migrations, demo content, an admin account) "
-        "and serve it. Re-running keeps the existing database."
+        "and serve it, with one background job worker beside the server (mail, "
+        "search indexing, notifications). Re-running keeps the existing database."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -65,7 +72,11 @@ class Command(BaseCommand):
         )
         if no_serve:
             return
-        call_command("runserver", address, use_reloader=False, use_threading=True)
+        with _job_worker() as worker:
+            self.stdout.write(
+                f"• Background jobs: a worker runs beside the server (pid {worker.pid})"
+            )
+            call_command("runserver", address, use_reloader=False, use_threading=True)
 
     def _ensure_admin(self) -> None:
         if get_user_model().objects.filter(username=ADMIN_USERNAME).exists():
@@ -77,3 +88,26 @@ class Command(BaseCommand):
             superuser=True,
         )
         self.stdout.write(f"• Created the admin account {ADMIN_USERNAME!r}")
+
+
+@contextlib.contextmanager
+def _job_worker() -> Iterator[subprocess.Popen[bytes]]:
+    """`askwell worker` in a process of its own, on the same settings, for as
+    long as the server runs: stopped with it on Ctrl-C (the terminal signals
+    both) and on SIGTERM (turned into an exit here, so this stops it)."""
+    previous = signal.signal(signal.SIGTERM, _exit)
+    worker = subprocess.Popen([sys.executable, "-m", "askwell", "worker"])
+    try:
+        yield worker
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def _exit(signum: int, frame: FrameType | None) -> None:
+    sys.exit(0)

@@ -11,7 +11,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
+from askwell.operations.jobs import live_workers
 from askwell.operations.workers import default_workers
 
 GUNICORN_CONFIG = "python:askwell.operations.gunicorn_conf"
@@ -21,7 +23,10 @@ class Command(BaseCommand):
     help = (
         "Serve Askwell in production with gunicorn: refuses to run with DEBUG on, "
         "checks the settings and migrations, collects static files (hashed names), "
-        "then starts the workers. SIGHUP reloads gracefully, SIGTERM stops gracefully."
+        "then starts the workers. SIGHUP reloads gracefully, SIGTERM stops gracefully. "
+        "Mail, search indexing and notifications run in background jobs: keep "
+        "`askwell worker` running beside it (one is enough for most sites, one per "
+        "machine at most needed; each loads the embedding model, about 200 MB)."
     )
     # The checks run in handle(), after the DEBUG test, with deploy checks included.
     requires_system_checks: list[str] = []
@@ -83,6 +88,7 @@ class Command(BaseCommand):
         # Errors stop here; deploy warnings (HSTS, SSL redirect…) are printed.
         call_command("check", deploy=True, fail_level="ERROR")
         self._migrations(apply=migrate)
+        self._job_workers()
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
             self.stdout.write(
@@ -109,6 +115,18 @@ class Command(BaseCommand):
         sys.stdout.flush()
         sys.stderr.flush()
         os.execv(sys.executable, command)  # noqa: S606 - our own interpreter and module
+
+    def _job_workers(self) -> None:
+        """Say so when no `askwell worker` shares this database: the site
+        works, but mail and search indexing wait until one runs."""
+        if settings.ASKWELL_TASKS_BACKEND != "database":
+            return
+        if not live_workers(timezone.now()):
+            self.stdout.write(
+                "• No job worker is running: mail, search indexing and "
+                "notifications wait until one does. Start `askwell worker` "
+                "beside the server (docs/deploy.md, section 7)."
+            )
 
     def _migrations(self, *, apply: bool) -> None:
         connection = connections["default"]
