@@ -308,7 +308,12 @@ REVIEW_DECISION_TEXT = {
 
 
 def notify_answer_reviewed(
-    answer: Answer, *, decision: str, note: str, actor: User | None
+    answer: Answer,
+    *,
+    decision: str,
+    note: str,
+    actor: User | None,
+    at: datetime | None = None,
 ) -> list[Notification]:
     """Tell the answer's author (the member who wrote it for an
     organization, else its person) a medical reviewer's decision, with the
@@ -331,6 +336,7 @@ def notify_answer_reviewed(
         text=REVIEW_DECISION_TEXT[decision].format(
             title=_title(answer.question), note=note
         ),
+        at=at,
     )
 
 

@@ -104,7 +104,10 @@ def tell_author_of_review(
     actor: User | None,
     **kwargs: Any,
 ) -> None:
-    actions.notify_answer_reviewed(answer, decision=decision, note=note, actor=actor)
+    """A medical review decision, for the answer's author."""
+    enqueue_after_commit(
+        tasks.tell_author_of_review, answer.pk, _pk(actor), _now(), decision, note
+    )
 
 
 @receiver(signals.comment_posted)

@@ -101,6 +101,29 @@ def tell_signer_of_outside_edit(answer_id: int, actor_id: int | None, at: str) -
 
 
 @task()
+def tell_author_of_review(
+    answer_id: int, actor_id: int | None, at: str, decision: str, note: str
+) -> int:
+    """A medical reviewer decided on an answer: tell its author, on the site."""
+    answer = (
+        Answer.objects.select_related("question", "contributor")
+        .filter(pk=answer_id)
+        .first()
+    )
+    if answer is None:
+        return 0
+    return len(
+        actions.notify_answer_reviewed(
+            answer,
+            decision=decision,
+            note=note,
+            actor=_user(actor_id),
+            at=datetime.fromisoformat(at),
+        )
+    )
+
+
+@task()
 def tell_of_comment(comment_id: int, actor_id: int | None, at: str) -> int:
     """A new comment: tell the asker, the answer's author and the followers."""
     comment = (

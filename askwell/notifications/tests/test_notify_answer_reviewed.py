@@ -154,7 +154,8 @@ def test_for_an_organization_the_member_who_wrote_it_hears(
     )
 
     # when
-    review_actions.approve_answer(reviewer, answer)
+    with django_capture_on_commit_callbacks(execute=True):
+        review_actions.approve_answer(reviewer, answer)
 
     # then
     notification = Notification.objects.get(kind=Kind.REVIEW_DECISION)
