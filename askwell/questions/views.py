@@ -118,6 +118,12 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "answers": answers,
             **revising,
             "stance_summary": summarize_stances(answers),
+            # Each book the answers come from, once, in the answers' order.
+            "books": list(
+                {
+                    a.source_book.pk: a.source_book for a in answers if a.source_book
+                }.values()
+            ),
             "topic": topic,
             "topic_path": topic.path() if topic else [],
             # Computed only when the side column's fragment is not cached: it

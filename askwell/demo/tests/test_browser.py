@@ -11,7 +11,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from askwell.demo.loader import load_demo_content
 from askwell.experts.models import Book, Contributor, Video
 from askwell.topics.models import Topic
 
@@ -25,12 +24,6 @@ VIEWPORTS = {
 }
 # axe-core rule tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA.
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-
-
-@pytest.fixture
-def demo(live_server):
-    load_demo_content()
-    return live_server.url
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
