@@ -309,9 +309,12 @@ class AnswerForm(ContentSpamCheckMixin, forms.Form):
         model_choice(self, "source_book").queryset = Book.objects.filter(
             authors__in=ids
         ).distinct()
-        if len(contributors) == 1:
+        # With one contributor to answer as, the choice is made: the page
+        # names it (`signer`) instead of showing a list of one.
+        self.signer = contributors[0] if len(contributors) == 1 else None
+        if self.signer is not None:
             self.fields["contributor"].widget = forms.HiddenInput()
-            self.fields["contributor"].initial = contributors[0].pk
+            self.fields["contributor"].initial = self.signer.pk
 
     def clean_body(self) -> str:
         body: str = self.cleaned_data["body"]
@@ -358,9 +361,10 @@ class EndorseForm(forms.Form):
         model_choice(self, "contributor").queryset = Contributor.objects.filter(
             pk__in=[c.pk for c in contributors]
         )
-        if len(contributors) == 1:
+        self.signer = contributors[0] if len(contributors) == 1 else None
+        if self.signer is not None:
             self.fields["contributor"].widget = forms.HiddenInput()
-            self.fields["contributor"].initial = contributors[0].pk
+            self.fields["contributor"].initial = self.signer.pk
 
 
 class CommentForm(ContentSpamCheckMixin, forms.Form):

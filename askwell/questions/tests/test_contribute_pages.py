@@ -180,6 +180,28 @@ def test_anonymous_asker_is_hidden_from_readers_but_not_from_editors(
 # --- answering ----------------------------------------------------------------------
 
 
+def test_an_expert_with_one_signature_is_told_it_not_offered_a_list(
+    client, expert, open_question
+):
+    """No "Answer as" label over nothing: the signature is said in words and
+    sent hidden."""
+    client.force_login(expert)
+
+    html = client.get(
+        reverse("questions:answer", args=[open_question.slug])
+    ).content.decode()
+
+    assert '<label for="id_contributor">' not in html
+    assert (
+        f'<p class="form__signer">You answer as <strong>{expert.contributor.signature}</strong>.</p>'
+        in html
+    )
+    assert (
+        f'<input type="hidden" name="contributor" value="{expert.contributor.pk}" id="id_contributor">'
+        in html
+    )
+
+
 @pytest.mark.parametrize("who", ["asker", "stranger", "unverified"])
 def test_answer_page_is_for_verified_experts_only(client, request, open_question, who):
     client.force_login(request.getfixturevalue(who))

@@ -1,0 +1,94 @@
+"""The ask form in a real Chromium, on a phone and a desktop: what people see
+while they fill it in, with and without JavaScript."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from askwell.accounts.tests.browser import sign_in
+from askwell.accounts.tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+VIEWPORTS = {
+    "desktop": {"width": 1280, "height": 900},
+    "phone": {"width": 390, "height": 844},
+}
+
+
+@pytest.fixture
+def asking(live_server, page: Page) -> Page:
+    """A signed-in reader on the ask page."""
+    UserFactory(username="asker")
+    sign_in(page, live_server.url, "asker")
+    page.goto(live_server.url + "/questions/ask/")
+    return page
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_checkbox_sits_beside_its_label(asking: Page, viewport):
+    # given
+    asking.set_viewport_size(VIEWPORTS[viewport])
+
+    # when
+    box = asking.get_by_role("checkbox", name="Post anonymously").bounding_box()
+    label = asking.locator("label", has_text="Post anonymously").bounding_box()
+
+    # then: on one line, the label just after the box
+    assert box is not None
+    assert label is not None
+    middle = box["y"] + box["height"] / 2
+    assert label["y"] <= middle <= label["y"] + label["height"]
+    assert 0 <= label["x"] - (box["x"] + box["width"]) <= 16
+    assert box["width"] >= 24
+    assert box["height"] >= 24
+
+
+def _channels(css_colour: str) -> tuple[int, int, int]:
+    red, green, blue = (int(v) for v in re.findall(r"\d+", css_colour)[:3])
+    return red, green, blue
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def linear(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(v) for v in rgb)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def test_the_focus_ring_does_not_look_like_an_error(asking: Page):
+    """Blue, not the red or orange of errors, and at least 3:1 against the
+    page (WCAG 2.2, 1.4.11)."""
+    # given
+    field = asking.get_by_label("Your question")
+
+    # when: reached with the keyboard
+    field.focus()
+    asking.keyboard.press("Shift+Tab")
+    asking.keyboard.press("Tab")
+
+    # then
+    expect(field).to_be_focused()
+    outline = field.evaluate(
+        "el => { const s = getComputedStyle(el);"
+        " return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }"
+    )
+    style, width, colour = outline
+    assert style == "solid"
+    assert float(width.removesuffix("px")) >= 2
+    red, green, blue = _channels(colour)
+    assert blue > red, colour  # blue, not red or orange
+    # against the page's background and the white of panels
+    page_background = asking.evaluate(
+        "getComputedStyle(document.documentElement).backgroundColor"
+    )
+    for background in (_channels(page_background), (255, 255, 255)):
+        lighter, darker = sorted(
+            (_luminance((red, green, blue)), _luminance(background)), reverse=True
+        )
+        assert (lighter + 0.05) / (darker + 0.05) >= 3, background
