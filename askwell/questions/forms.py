@@ -18,7 +18,7 @@ from askwell.core.antispam import SpamCheckMixin
 from askwell.core.forms import TextField, model_choice
 from askwell.experts.models import Book, Contributor
 from askwell.lib import limits
-from askwell.lib.pii import find_personal_details
+from askwell.lib.pii import personal_detail_labels
 from askwell.questions.actions import ReferenceData
 from askwell.questions.models import Answer, Endorsement
 from askwell.questions.queries import has_published
@@ -180,7 +180,7 @@ class AskForm(ContentSpamCheckMixin, forms.Form):
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return []
         text = f"{self.cleaned_data.get('title', '')}\n{self.cleaned_data.get('details', '')}"
-        return list(dict.fromkeys(f.label for f in find_personal_details(text)))
+        return personal_detail_labels(text)
 
 
 class QuestionDraftForm(forms.Form):

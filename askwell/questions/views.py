@@ -197,6 +197,9 @@ def ask(request: SignedInRequest) -> HttpResponse:
         choice = request.POST.get("personal_details", "")
         if choice == "remove":
             # Take the details out and show the form again to check and post.
+            # It keeps the time it was first shown (antispam), so posting it
+            # at once is not refused as too fast.
+            started = form.form_started
             form = AskForm(
                 initial={
                     "title": remove_personal_details(data["title"]),
@@ -205,6 +208,7 @@ def ask(request: SignedInRequest) -> HttpResponse:
                     "anonymous": data["anonymous"],
                 }
             )
+            form.form_started = started
             messages.info(
                 request,
                 "We replaced the personal details with “[removed]”. Check your question, then post it.",

@@ -18,6 +18,7 @@ from askwell.core.ratelimit import rate_limit
 from askwell.core.requests import refuse_oversized, request_bytes
 from askwell.language.emergency import suggests_emergency
 from askwell.lib import limits
+from askwell.lib.pii import personal_detail_labels
 from askwell.questions import permissions
 from askwell.questions.forms import QuestionDraftForm
 from askwell.questions.models import Answer, Question, QuestionType
@@ -128,6 +129,9 @@ def similar(request: HttpRequest) -> HttpResponse:
     questions = (
         engine.similar_questions(text, limit=5) if len(text.split()) >= 3 else []
     )
+    # The ask page (oob=1) shows the emergency notice at its top and the
+    # personal-details warning under the question, out of band.
+    ask_page = request.GET.get("oob") == "1"
     return render(
         request,
         "search/_similar.html",
@@ -135,8 +139,8 @@ def similar(request: HttpRequest) -> HttpResponse:
             "questions": [q for q, _ in questions],
             "text": text,
             "emergency": suggests_emergency(text),
-            # The ask page shows the notice at its top, out of band.
-            "emergency_out_of_band": request.GET.get("oob") == "1",
+            "emergency_out_of_band": ask_page,
+            "personal_details": personal_detail_labels(text) if ask_page else [],
         },
     )
 

@@ -162,11 +162,12 @@ def spies(monkeypatch) -> dict[str, list]:
         "suggests_emergency",
         lambda text: calls["emergency"].append(text) or False,
     )
-    monkeypatch.setattr(
-        question_forms,
-        "find_personal_details",
-        lambda text: calls["personal"].append(text) or [],
-    )
+    for module in (question_forms, search_views):
+        monkeypatch.setattr(
+            module,
+            "personal_detail_labels",
+            lambda text: calls["personal"].append(text) or [],
+        )
     return calls
 
 

@@ -158,6 +158,42 @@ def test_topics_are_suggested_from_the_words_typed(client, asker):
     assert "Asthma" not in html
 
 
+def test_personal_details_are_pointed_out_while_typing(client, asker):
+    """The ask page's aids (similar questions, the emergency notice) say it
+    under the question, out of band, before anything is posted."""
+    client.force_login(asker)
+
+    # when: typed with an email address, then without
+    warned = client.get(
+        reverse("search-similar"),
+        {"title": "Can I mail my results to jo@example.com?", "oob": "1"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    cleared = client.get(
+        reverse("search-similar"),
+        {"title": "Can I mail my results to my doctor?", "oob": "1"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+
+    # then
+    assert (
+        '<div id="personal-details-live" hx-swap-oob="innerHTML">'
+        '<p class="notice notice--warning personal-details-live">'
+        "<strong>Your question seems to include an email address.</strong>"
+    ) in warned
+    assert '<div id="personal-details-live" hx-swap-oob="innerHTML"></div>' in cleared
+    assert not Question.objects.exists()
+
+
+def test_the_search_box_gets_no_personal_details_warning(client):
+    """Only the ask page (oob=1) is warned: a search is not posted."""
+    html = client.get(
+        reverse("search-similar"), {"q": "can I mail jo@example.com my results"}
+    ).content.decode()
+
+    assert "personal-details-live" not in html
+
+
 def test_anonymous_asker_is_hidden_from_readers_but_not_from_editors(
     client, asker, editor, stranger
 ):

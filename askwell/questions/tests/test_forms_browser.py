@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from askwell.accounts.tests.browser import sign_in
 from askwell.accounts.tests.factories import UserFactory
+from askwell.questions.models import Question
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,6 +18,7 @@ VIEWPORTS = {
     "desktop": {"width": 1280, "height": 900},
     "phone": {"width": 390, "height": 844},
 }
+TITLE = "Does multiple sclerosis run in families?"
 
 
 @pytest.fixture
@@ -92,3 +94,25 @@ def test_the_focus_ring_does_not_look_like_an_error(asking: Page):
             (_luminance((red, green, blue)), _luminance(background)), reverse=True
         )
         assert (lighter + 0.05) / (darker + 0.05) >= 3, background
+
+
+def test_personal_details_are_pointed_out_while_typing(asking: Page):
+    # when: the reader types an email address into the details
+    asking.get_by_label("Your question").fill(TITLE)
+    asking.get_by_label("Details (optional)").press_sequentially(
+        "My sister, jo@example.com, has MS.", delay=5
+    )
+
+    # then: the warning comes before any posting
+    live = asking.locator("#personal-details-live")
+    expect(live).to_contain_text("Your question seems to include an email address.")
+    assert not Question.objects.exists()
+
+    # when: they take it out
+    asking.get_by_label("Details (optional)").fill("My sister has MS.")
+
+    # then: the warning goes, and the question posts at the first try
+    expect(live).to_be_empty()
+    asking.get_by_role("button", name="Post your question").click()
+    expect(asking.locator("h1")).to_have_text(TITLE)
+    assert Question.objects.get().details == "My sister has MS."
