@@ -272,7 +272,10 @@ def edit_question(request: SignedInRequest, slug: str) -> HttpResponse:
             messages.success(request, "Your changes are saved.")
             return redirect(question)
     return render(
-        request, "questions/edit_question.html", {"form": form, "question": question}
+        request,
+        "questions/edit_question.html",
+        # The topic picker suggests topics once the question is typed.
+        {"form": form, "question": question, "draft_text": ""},
     )
 
 

@@ -145,19 +145,29 @@ def similar(request: HttpRequest) -> HttpResponse:
     )
 
 
-# The largest request the ask page sends for topic suggestions: title,
-# details, chosen topics.
-DRAFT_BYTES = request_bytes(limits.QUESTION_TITLE, limits.QUESTION_DETAILS)
+class TopicChoicesForm(QuestionDraftForm):
+    """What the ask page's topic picker sends: the question as typed and the
+    words of its "Find a topic" box (the ticked topics are read apart)."""
+
+    find = TextField(max_length=limits.TOPIC_FIND, required=False)
+
+
+# The largest request the topic picker sends: title, details, the finder's
+# words and the ticked topics (in the overhead).
+DRAFT_BYTES = request_bytes(
+    limits.QUESTION_TITLE, limits.QUESTION_DETAILS, limits.TOPIC_FIND
+)
 
 
 @login_required
 @rate_limit("typing", methods=("GET",))
 @refuse_oversized(DRAFT_BYTES)
 def suggest_topics(request: SignedInRequest) -> HttpResponse:
-    """htmx: topics named in the question being typed, as checkboxes of the
-    ask form (askwell/urls.py mounts it among the questions' addresses)."""
+    """htmx: the ask form's topic checkboxes (askwell/urls.py mounts it among
+    the questions' addresses): those ticked, those whose names match the
+    "Find a topic" box, and those the question's words name."""
     permissions.check_can_ask(request.user)
-    draft = QuestionDraftForm(request.GET)
+    draft = TopicChoicesForm(request.GET)
     if not draft.is_valid():
         return render(
             request, "components/_input_refused.html", {"form": draft}, status=400
@@ -167,7 +177,8 @@ def suggest_topics(request: SignedInRequest) -> HttpResponse:
         "search/_topic_suggestions.html",
         {
             "text": draft.text(),
-            "chosen": {v for v in request.GET.getlist("topics") if v.isdecimal()},
+            "find": draft.cleaned_data["find"],
+            "chosen": request.GET.getlist("topics"),
         },
     )
 

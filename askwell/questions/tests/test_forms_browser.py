@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
 
 from askwell.accounts.tests.browser import sign_in
 from askwell.accounts.tests.factories import UserFactory
 from askwell.questions.models import Question
+from askwell.topics.tests.factories import TopicFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +21,8 @@ VIEWPORTS = {
     "phone": {"width": 390, "height": 844},
 }
 TITLE = "Does multiple sclerosis run in families?"
+# axe-core rule tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 @pytest.fixture
@@ -116,3 +120,70 @@ def test_personal_details_are_pointed_out_while_typing(asking: Page):
     asking.get_by_role("button", name="Post your question").click()
     expect(asking.locator("h1")).to_have_text(TITLE)
     assert Question.objects.get().details == "My sister has MS."
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_topic_picker_finds_topics_as_one_types(asking: Page, viewport):
+    # given
+    ms = TopicFactory(name="Multiple Sclerosis")
+    TopicFactory(name="Asthma")
+    asking.set_viewport_size(VIEWPORTS[viewport])
+    asking.reload()
+    asking.get_by_label("Your question").fill(TITLE)
+    finder = asking.get_by_label("Find a topic")
+
+    # when: the reader types part of a name, and ticks what comes
+    finder.press_sequentially("scler", delay=20)
+    choice = asking.get_by_role("checkbox", name="Multiple Sclerosis")
+    expect(choice).to_be_visible()
+    expect(asking.get_by_role("checkbox", name="Asthma")).to_have_count(0)
+    choice.check()
+    # ...then looks for another, and presses Enter (which searches, not posts)
+    finder.fill("")
+    finder.press_sequentially("asth", delay=20)
+    finder.press("Enter")
+
+    # then: the ticked topic stays ticked, the new one is offered
+    expect(asking.get_by_role("checkbox", name="Asthma")).to_be_visible()
+    expect(asking.get_by_role("checkbox", name="Multiple Sclerosis")).to_be_checked()
+    assert not Question.objects.exists()
+    results = Axe().run(asking, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+    serious = [
+        v
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], results.generate_report()
+
+    # when
+    asking.get_by_role("button", name="Post your question").click()
+
+    # then
+    expect(asking.locator("h1")).to_have_text(TITLE)
+    assert list(Question.objects.get().topics.all()) == [ms]
+
+
+def test_without_javascript_the_topics_are_a_plain_list(live_server, browser: Browser):
+    # given: a browser that runs no scripts
+    ms = TopicFactory(name="Multiple Sclerosis")
+    TopicFactory(name="Asthma")
+    UserFactory(username="asker")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server.url, "asker")
+    page.goto(live_server.url + "/questions/ask/")
+
+    # then: no picker, the list instead
+    expect(page.get_by_label("Find a topic")).to_be_hidden()
+    topics = page.get_by_role("listbox", name="Topics")
+    expect(topics).to_be_visible()
+
+    # when
+    page.get_by_label("Your question").fill(TITLE)
+    topics.select_option(label="Multiple Sclerosis")
+    page.get_by_role("button", name="Post your question").click()
+
+    # then
+    expect(page.locator("h1")).to_have_text(TITLE)
+    assert list(Question.objects.get().topics.all()) == [ms]
+    context.close()
