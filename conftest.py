@@ -30,7 +30,12 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Plain static storage (no collectstatic manifest) and a throwaway media folder."""
+    """Plain static storage (no collectstatic manifest), a throwaway media
+    folder, and cheap password hashes (askwell/testing/hashers.py)."""
+    settings.PASSWORD_HASHERS = [
+        "askwell.testing.hashers.QuickArgon2PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {

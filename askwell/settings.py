@@ -367,6 +367,13 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Every uploaded file is cut off past 10 MB as it arrives, before Django
+# stores it (askwell/core/uploads.py); forms set lower limits of their own.
+FILE_UPLOAD_HANDLERS = [
+    "askwell.core.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Serve from the app's own static folders too, so tests and a fresh checkout
 # work before `collectstatic` has run.
 WHITENOISE_USE_FINDERS = True

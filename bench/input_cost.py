@@ -67,6 +67,7 @@ WORST = {
     "jargon": "myocardial infarction ",
     "spelling": "mediterean sklerosis ",
     "highlight": "plasma exchange ",
+    "word diff": "a b ",
 }
 
 
@@ -101,6 +102,7 @@ def analyses() -> dict[str, Callable[[str], Any]]:
     from askwell.lib.markdown import render_markdown
     from askwell.lib.pii import find_personal_details
     from askwell.questions import writing
+    from askwell.questions.diff import compare
     from askwell.search import current_version, engine, topic_phrases
     from askwell.search.highlight import highlight_excerpt
     from askwell.search.spelling import suggest
@@ -119,6 +121,9 @@ def analyses() -> dict[str, Callable[[str], Any]]:
         "jargon": writing.find_jargon,
         "spelling": lambda text: suggest(text, version),
         "highlight": lambda text: highlight_excerpt(render_markdown(text), terms),
+        # the review page's and history's word diff: the text against itself
+        # with its words in reverse order (nearly nothing matches in place)
+        "word diff": lambda text: compare(text, " ".join(reversed(text.split(" ")))),
     }
 
 

@@ -130,8 +130,10 @@ def _send_sign_up_attempt(owner: User, base_url: str) -> None:
     )
 
 
-def resend_verification(email: str, *, base_url: str) -> None:
+def resend_verification(email: str, *, base_url: str, next_url: str = "") -> None:
     """Mail a new link to an account that was never verified, if one uses `email`.
+    `next_url` (a path on this site, checked by the caller) rides on the link
+    as at sign-up.
 
     Says nothing either way, so the form cannot be used to find out who has
     an account. Accounts that signed in before and were deactivated by an
@@ -142,7 +144,7 @@ def resend_verification(email: str, *, base_url: str) -> None:
             email__iexact=email.strip(), is_active=False, last_login__isnull=True
         ).first()
         if user is not None:
-            _send_verification(user, base_url)
+            _send_verification(user, base_url, next_url)
 
 
 def verify_email(token: str) -> User:

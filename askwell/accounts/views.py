@@ -10,8 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -78,26 +78,42 @@ def signup(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return redirect("accounts:verification_sent")
+            return _to_verification_sent(next_url)
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+def _to_verification_sent(next_url: str) -> HttpResponse:
+    """To the "check your email" page, keeping where the reader was going, so
+    that a new link asked for there leads there too."""
+    path = reverse("accounts:verification_sent")
+    if next_url:
+        path = f"{path}?{urlencode({'next': next_url})}"
+    return redirect(path)
 
 
 def verification_sent(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "accounts/verification_sent.html", {"form": ResendVerificationForm()}
+        request,
+        "accounts/verification_sent.html",
+        {"form": ResendVerificationForm(), "next": _requested_next(request)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 @rate_limit("resend_verification")
 def resend_verification(request: HttpRequest) -> HttpResponse:
+    next_url = _requested_next(request)
     form = ResendVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.resend_verification(
-            form.cleaned_data["email"], base_url=_base_url(request)
+            form.cleaned_data["email"], base_url=_base_url(request), next_url=next_url
         )
-        return redirect("accounts:verification_sent")
-    return render(request, "accounts/resend_verification.html", {"form": form})
+        return _to_verification_sent(next_url)
+    return render(
+        request,
+        "accounts/resend_verification.html",
+        {"form": form, "next": next_url},
+    )
 
 
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
@@ -110,6 +126,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
             {
                 "expired": isinstance(error, tokens.TokenExpired),
                 "form": ResendVerificationForm(),
+                "next": _requested_next(request),
             },
             status=400,
         )
@@ -147,7 +164,8 @@ def login(request: HttpRequest) -> HttpResponse:
             {
                 "form": ResendVerificationForm(
                     initial={"email": form.inactive_user.email}
-                )
+                ),
+                "next": _requested_next(request),
             },
         )
     return render(

@@ -156,7 +156,8 @@ class Video(VideoRef):
 
 
 class ContributorDetail(Contributor):
-    bio: str
+    bio: str = Field(description="The bio as written, in Markdown.")
+    bio_html: str = Field(description="The bio as sanitised HTML readers see.")
     website: str
     photo_url: str | None
     books: list[BookRef]

@@ -67,6 +67,7 @@ PHRASES: dict[str, str] = {
     "expert.verification_withdrawn": "withdrew an expert's verification",
     "expert.application_rejected": "turned down an expert application",
     "contributor.changed": "changed an expert profile",
+    "contributor.profile_changed": "changed the bio or photo of a profile",
     "contributor.account_attached": "gave an account an expert profile",
     "organization.member_invited": "invited someone to an organization",
     "organization.invitation_accepted": "joined an organization",

@@ -15,11 +15,12 @@ from django.utils.text import slugify
 from askwell.accounts.actions import create_account, ensure_editors_group
 from askwell.experts.actions import (
     accept_invitation,
+    apply_for_verification,
     attach_account,
     invite_member,
     save_contributor,
 )
-from askwell.experts.models import Contributor, Membership
+from askwell.experts.models import Contributor, CredentialApplication, Membership
 from askwell.moderation.actions import flag_content
 from askwell.moderation.models import Flag
 from askwell.questions.actions import endorse_answer, mark_helpful
@@ -87,6 +88,21 @@ ENDORSEMENTS = [
 ]
 HELPFUL = [
     ("reader", "can-plasmapheresis-help-treat-multiple-sclerosis-ms", "samuel-okafor")
+]
+# An application waiting for an editor (/experts/applications/), sent once.
+APPLICATIONS = [
+    (
+        "drwhitaker",
+        {
+            "full_name": "Paul Whitaker",
+            "credentials": "MD",
+            "degree": "Doctor of Medicine",
+            "licence_number": "DEMO-48213",
+            "licence_issuer": "Demo State Medical Board",
+            "specialty": "Internal medicine",
+            "evidence_url": "https://example.org/demo/licence-lookup/48213",
+        },
+    )
 ]
 # Open reports, so the editors' flag queue (/moderation/flags/) has work.
 FLAGS = [
@@ -174,7 +190,8 @@ def _answer(question: str, contributor: str) -> Answer | None:
 
 
 def _ensure_signals() -> None:
-    """The endorsements, helpful marks and reports above, each made once."""
+    """The endorsements, helpful marks, application and reports above, each
+    made once."""
     users = get_user_model().objects
     for by, question, of, reason in ENDORSEMENTS:
         answer = _answer(question, of)
@@ -194,6 +211,10 @@ def _ensure_signals() -> None:
         user = users.filter(username=username).first()
         if answer and user:
             mark_helpful(user, answer)
+    for username, details in APPLICATIONS:
+        user = users.filter(username=username).first()
+        if user and not CredentialApplication.objects.filter(applicant=user).exists():
+            apply_for_verification(user, **details)
     for username, question, of, reason, text in FLAGS:
         answer = _answer(question, of)
         user = users.filter(username=username).first()

@@ -8,9 +8,11 @@ search ranks or shows sends contributor_changed (signals.py).
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Collection, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -31,9 +33,11 @@ from askwell.experts.permissions import (
     check_can_answer_invitation,
     check_can_apply_for_verification,
     check_can_decide_application,
+    check_can_edit_profile,
     check_can_manage_members,
     check_can_verify_contributor,
 )
+from askwell.experts.photos import Photo
 from askwell.experts.signals import contributor_changed
 
 
@@ -283,6 +287,58 @@ def _set_verified(
     return contributor
 
 
+# --- a contributor's own profile ---------------------------------------------------
+
+
+def change_profile(
+    actor: User,
+    contributor: Contributor,
+    *,
+    bio: str,
+    photo: Photo | None = None,
+    remove_photo: bool = False,
+) -> Contributor:
+    """Set `contributor`'s bio (Markdown) and photo, by the person it
+    belongs to or, for an organization, an administrator or editor.
+
+    `photo` replaces the current one, `remove_photo` takes it away; a
+    Photo is only ever made by photos.prepare(), so nothing stored here is
+    a file as it was sent. The new photo is written to storage at once (a
+    rolled-back change leaves it unreferenced); the one it replaces is
+    deleted after the commit. Audited with the fields that changed.
+    """
+    check_can_edit_profile(actor, contributor)
+    with transaction.atomic():
+        contributor = Contributor.objects.select_for_update().get(pk=contributor.pk)
+        old_photo = contributor.photo.name
+        changed = []
+        bio = bio.strip()
+        if bio != contributor.bio:
+            contributor.bio = bio
+            changed.append("bio")
+        if photo is not None:
+            name = f"{contributor.slug[:60]}-{secrets.token_hex(4)}.{photo.extension}"
+            contributor.photo.save(name, ContentFile(photo.content), save=False)
+            changed.append("photo")
+        elif remove_photo and old_photo:
+            contributor.photo.name = ""
+            changed.append("photo")
+        if not changed:
+            return contributor
+        contributor.save(update_fields=[*changed, "updated_at"])
+        log_action(
+            contributor, "contributor.profile_changed", actor, {"fields": changed}
+        )
+        if "photo" in changed and old_photo:
+            _delete_after_commit(contributor, old_photo)
+    return contributor
+
+
+def _delete_after_commit(contributor: Contributor, name: str) -> None:
+    storage = contributor.photo.storage
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 def attach_account(contributor: Contributor, user: User) -> bool:
     """Let `user` sign as `contributor`, a profile no account has yet: an
     operator's step (the demo gives its expert sign-ins their profiles),
@@ -307,7 +363,8 @@ def import_contributors_batch(
     """Create or update a batch of contributors from an import (core.importing).
 
     A verified row without a `verified_at` keeps the date the contributor
-    was verified, or is verified as of now (new, or newly verified). Sends
+    was verified, or is verified as of now (new, or newly verified); a new
+    or changed bio is rendered (Contributor.render_bio). Sends
     contributor_changed for each existing contributor whose verification or
     searched fields changed (a new one has no answers yet).
     """
@@ -320,7 +377,7 @@ def import_contributors_batch(
             rows,
             slugs=slugs,
             slug_from="name",
-            derive=_stamp_verification,
+            derive=_derive,
         )
         changed = [
             i.pk for i in imported if i.changed & (SEARCHED_FIELDS | {"is_verified"})
@@ -330,12 +387,15 @@ def import_contributors_batch(
     return imported
 
 
-def _stamp_verification(contributor: Contributor, changed: set[str]) -> set[str]:
-    """A contributor verified without a date is verified as of now."""
+def _derive(contributor: Contributor, changed: set[str]) -> set[str]:
+    """What an import's bulk write would miss from save(): a contributor
+    verified without a date is verified as of now, and a new bio is
+    rendered. Returns the fields it set."""
+    derived = contributor.render_bio() if "bio" in changed else set()
     if contributor.is_verified and contributor.verified_at is None:
         contributor.verified_at = timezone.now()
-        return {"verified_at"}
-    return set()
+        derived.add("verified_at")
+    return derived
 
 
 def import_books_batch(rows: Sequence[ImportRow], *, slugs: Slugs) -> list[Imported]:

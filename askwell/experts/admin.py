@@ -6,10 +6,13 @@ from typing import TYPE_CHECKING, cast
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from askwell.experts import actions as experts_actions
+from askwell.experts import photos
 from askwell.experts.models import (
     Book,
     Contributor,
@@ -27,8 +30,30 @@ def _editor(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
+class ContributorAdminForm(forms.ModelForm):
+    """The admin's contributor form: a photo uploaded here is checked and
+    re-encoded as on the profile form (photos.prepare), never stored as sent."""
+
+    class Meta:
+        model = Contributor
+        # Every field, as the admin's default form has: this form changes
+        # only how the photo is cleaned.
+        fields = "__all__"  # noqa: DJ007
+        # Not Django's ImageField, which would open the file with every
+        # format Pillow has before prepare() checks its size and kind.
+        field_classes = {"photo": forms.FileField}
+
+    def clean_photo(self) -> object:
+        photo = self.cleaned_data.get("photo")
+        if not isinstance(photo, UploadedFile):
+            return photo  # unchanged, or cleared
+        prepared = photos.prepare(photo)
+        return ContentFile(prepared.content, name=f"photo.{prepared.extension}")
+
+
 @admin.register(Contributor)
 class ContributorAdmin(admin.ModelAdmin):
+    form = ContributorAdminForm
     list_display = [
         "name",
         "kind",

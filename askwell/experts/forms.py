@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from askwell.accounts.models import User
 from askwell.core.forms import TextField, WebAddressField
+from askwell.experts import photos
 from askwell.experts.models import CredentialApplication, Membership
 from askwell.lib import limits
 
@@ -95,3 +98,59 @@ class InvitationForm(forms.Form):
                 params={"username": username},
             )
         return member
+
+
+class ProfileForm(forms.Form):
+    """A contributor's bio and photo (an organization's description and
+    logo). The photo is checked and re-encoded here (photos.prepare), so a
+    bad file is named in the form, with the bio as typed kept beside it."""
+
+    bio = TextField(
+        label="Bio",
+        required=False,
+        max_length=limits.BIO,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="A few lines about your work, shown on your profile. You can "
+        "use Markdown: *italics*, **bold**, [a link](https://…).",
+    )
+    photo = forms.FileField(
+        label="New photo",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=f"Choose {photos.LIMITS_IN_WORDS}. It is shown as a "
+        f"{photos.SIZE} × {photos.SIZE} pixel square. Where, when and with what "
+        "it was taken is removed from the file.",
+    )
+    remove_photo = forms.BooleanField(
+        label="Remove the current photo (your initials show instead)",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, organization: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if organization:
+            self.fields["bio"].label = "Description"
+            self.fields["bio"].help_text = (
+                "What the organization does, shown on its profile. You can use "
+                "Markdown: *italics*, **bold**, [a link](https://…)."
+            )
+            self.fields["photo"].label = "New logo"
+            self.fields[
+                "remove_photo"
+            ].label = "Remove the current logo (the initials show instead)"
+
+    def clean_photo(self) -> photos.Photo | None:
+        upload = self.cleaned_data.get("photo")
+        return photos.prepare(upload) if upload else None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("photo") and cleaned.get("remove_photo"):
+            self.add_error(
+                "remove_photo",
+                ValidationError(
+                    "Choose a new photo or remove the current one, not both.",
+                    code="both",
+                ),
+            )
+        return cleaned

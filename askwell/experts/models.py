@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from askwell.core.models import Importable, Timestamped, importable_constraint
+from askwell.lib import avatars
+from askwell.lib.markdown import render_markdown
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -52,12 +54,20 @@ class Contributor(Importable, Timestamped):
     bio = models.TextField(
         blank=True,
         verbose_name="bio or description",
-        help_text="A person's short bio, or what the organization does.",
+        help_text="A person's short bio, or what the organization does, in "
+        "Markdown (*emphasis*, **bold**, [links](https://…)).",
+    )
+    bio_html = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The bio rendered from its Markdown and sanitised "
+        "(askwell/lib/markdown.py) whenever it is saved.",
     )
     photo = models.ImageField(
         upload_to="contributors/",
         blank=True,
-        help_text="A person's photo or an organization's logo.",
+        help_text="A person's photo or an organization's logo, stored as a "
+        "256 × 256 WebP without metadata (askwell/experts/photos.py).",
     )
     website = models.URLField(blank=True)
     is_verified = models.BooleanField(
@@ -87,8 +97,22 @@ class Contributor(Importable, Timestamped):
     def __str__(self) -> str:
         return self.signature
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Render the bio's Markdown into bio_html, with it in update_fields."""
+        self.render_bio()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "bio" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "bio_html"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("experts:contributor", kwargs={"slug": self.slug})
+
+    def render_bio(self) -> set[str]:
+        """Render `bio` into `bio_html`, as answers are rendered: on save,
+        and by imports, whose bulk writes skip save(). Returns the field set."""
+        self.bio_html = render_markdown(self.bio)
+        return {"bio_html"}
 
     @property
     def is_organization(self) -> bool:
@@ -98,6 +122,16 @@ class Contributor(Importable, Timestamped):
     def signature(self) -> str:
         """The name as an answer is signed: "Jane Doe, RN"."""
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    @property
+    def initials(self) -> str:
+        """What the avatar shows without a photo: "Dr. Erin Walsh" → "EW"."""
+        return avatars.initials(self.name, organization=self.is_organization)
+
+    @property
+    def avatar_colour(self) -> int:
+        """The initials' background, one of site.css's `.avatar--colour-N`."""
+        return avatars.colour(self.name)
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

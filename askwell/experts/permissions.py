@@ -123,6 +123,27 @@ def check_can_see_members(
         )
 
 
+def can_edit_profile(user: User | AnonymousUser, contributor: Contributor) -> bool:
+    """A person edits their own profile's bio and photo; an organization's
+    administrators and editors edit its description and logo. Name,
+    credentials and verification are editors' decisions, elsewhere."""
+    if contributor.is_organization:
+        return can_manage_members(user, contributor)
+    return roles.is_reader(user) and contributor.user_id == user.pk
+
+
+def check_can_edit_profile(
+    user: User | AnonymousUser, contributor: Contributor
+) -> None:
+    if not can_edit_profile(user, contributor):
+        raise PermissionDenied(
+            f"Only editors and administrators of {contributor.name} can edit its "
+            "profile."
+            if contributor.is_organization
+            else "Only the person a profile belongs to can edit it."
+        )
+
+
 def check_can_answer_invitation(
     user: User | AnonymousUser, membership: Membership
 ) -> None:

@@ -4,7 +4,10 @@ deletion does to them. Registered in ExpertsConfig.ready()."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
 
 from askwell.accounts.personal_data import when
 from askwell.experts.actions import end_memberships_of
@@ -24,6 +27,8 @@ def export(user: User) -> dict[str, Any]:
             "credentials": contributor.credentials,
             "specialty": contributor.specialty,
             "bio": contributor.bio,
+            # The stored photo (256 × 256, without metadata), as a link to it.
+            "photo_url": contributor.photo.url if contributor.photo else None,
             "website": contributor.website,
             "verified": contributor.is_verified,
             "url": contributor.get_absolute_url(),
@@ -67,9 +72,11 @@ def export(user: User) -> dict[str, Any]:
 
 
 def erase(user: User) -> dict[str, int]:
-    """A signed profile stays under its professional name, unlinked;
-    applications go; memberships end and stay as history."""
+    """A signed profile stays under its professional name, unlinked, without
+    its photo (deleted from storage after the commit); applications go;
+    memberships end and stay as history."""
     return {
+        "photos_deleted": _delete_photos(user),
         "profiles_unlinked": Contributor.objects.filter(user=user).update(user=None),
         "applications_deleted": CredentialApplication.objects.filter(
             applicant=user
@@ -78,3 +85,16 @@ def erase(user: User) -> dict[str, int]:
         # to an organization when its answers were written.
         "organizations_left": end_memberships_of(user),
     }
+
+
+def _delete_photos(user: User) -> int:
+    """Empty the photo of `user`'s profile; the file goes once the erasure
+    is committed (a rolled-back erasure keeps it)."""
+    deleted = 0
+    for contributor in Contributor.objects.filter(user=user).exclude(photo=""):
+        Contributor.objects.filter(pk=contributor.pk).update(photo="")
+        transaction.on_commit(
+            partial(contributor.photo.storage.delete, str(contributor.photo.name))
+        )
+        deleted += 1
+    return deleted

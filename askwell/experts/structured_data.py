@@ -14,6 +14,7 @@ from typing import Any
 
 from askwell.core.links import site_url
 from askwell.experts.models import Contributor
+from askwell.lib.markdown import html_to_text
 
 # Degrees that make someone a physician, as they are written after a name.
 PHYSICIAN_DEGREES = {"MD", "DO", "MBBS", "MBCHB", "MBBCH", "BMBS", "MBBCHIR"}
@@ -59,8 +60,8 @@ def contributor_entity(
         if is_physician(contributor):
             entity["hasOccupation"] = {"@type": "Occupation", "name": "Physician"}
     if full:
-        if contributor.bio:
-            entity["description"] = contributor.bio
+        if description := html_to_text(contributor.bio_html):
+            entity["description"] = description
         if contributor.website:
             entity["sameAs"] = [contributor.website]
     return entity

@@ -15,6 +15,7 @@ urlpatterns = [
         views.remove_member,
         name="remove_member",
     ),
+    path("contributors/<slug:slug>/edit/", views.edit_profile, name="edit_profile"),
     path("videos/", views.video_list, name="videos"),
     path("videos/<slug:slug>/", views.video, name="video"),
     path("experts/invitations/", views.invitations, name="invitations"),

@@ -1,4 +1,5 @@
-"""Videos, expert verification and organization membership. The pages that
+"""Videos, expert verification, organization membership and editing a
+profile's bio and photo. The pages that
 list a contributor's or a book's answers, and the contributor directory
 with its answer counts, are the questions' (questions/browse.py)."""
 
@@ -19,7 +20,12 @@ from askwell.accounts.models import User
 from askwell.accounts.requests import SignedInRequest
 from askwell.core.pagination import paginate
 from askwell.experts import actions, permissions
-from askwell.experts.forms import ApplicationForm, InvitationForm, RejectForm
+from askwell.experts.forms import (
+    ApplicationForm,
+    InvitationForm,
+    ProfileForm,
+    RejectForm,
+)
 from askwell.experts.models import (
     Contributor,
     CredentialApplication,
@@ -323,3 +329,37 @@ def decline_invitation(request: SignedInRequest, pk: int) -> HttpResponse:
             request, f"You declined to join {invitation.organization.name}."
         )
     return redirect("experts:invitations")
+
+
+@login_required
+@_explain_denial
+@require_http_methods(["GET", "POST"])
+def edit_profile(request: SignedInRequest, slug: str) -> HttpResponse:
+    """A contributor's bio and photo, edited by the person (or an
+    organization's administrators and editors). A refused form keeps the
+    bio as typed and says what is wrong with the photo."""
+    contributor = get_object_or_404(Contributor, slug=slug)
+    permissions.check_can_edit_profile(request.user, contributor)
+    posted = request.method == "POST"
+    form = ProfileForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial={"bio": contributor.bio},
+        organization=contributor.is_organization,
+    )
+    if posted and form.is_valid():
+        actions.change_profile(
+            request.user,
+            contributor,
+            bio=form.cleaned_data["bio"],
+            photo=form.cleaned_data["photo"],
+            remove_photo=form.cleaned_data["remove_photo"],
+        )
+        messages.success(request, "Your changes to the profile are saved.")
+        return redirect(contributor.get_absolute_url())
+    return render(
+        request,
+        "experts/edit_profile.html",
+        {"contributor": contributor, "form": form},
+        status=400 if form.errors else 200,
+    )

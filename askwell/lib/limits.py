@@ -41,6 +41,9 @@ MODERATION_REASON = 300  # an editor's reason for hiding, deleting or restoring
 REVIEW_NOTE = 4_000
 REJECTION_REASON = 2_000  # why an expert application was rejected
 
+# A contributor's bio or an organization's description, on its profile form.
+BIO = 2_000
+
 # Searching: the search box (page and GET /api/v1/search).
 SEARCH_QUERY = 500
 

@@ -61,24 +61,19 @@ def render_markdown(source: str) -> str:
 
 
 _TAG = re.compile(r"<[^>]+>")
+_INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|code|del|em|i|s|strong|sub|sup)\b[^>]*>", re.IGNORECASE
+)
 _SPACE = re.compile(r"\s+")
 
 
 def html_to_text(value: str) -> str:
-    """Plain text of sanitised HTML, for excerpts and search."""
-    text = _TAG.sub(" ", value or "")
+    """Sanitised HTML as the text a reader sees, for excerpts, search and
+    descriptions: inline tags go without a trace ("<em>this</em>, that" →
+    "this, that", never "this , that"), block tags and line breaks become
+    spaces ("<li>a</li><li>b</li>" → "a b")."""
+    text = _TAG.sub(" ", _INLINE_TAG.sub("", value or ""))
     return _SPACE.sub(" ", html.unescape(text)).strip()
-
-
-_INLINE_TAG = re.compile(
-    r"</?(?:a|abbr|b|code|del|em|i|s|strong|sub|sup)\b[^>]*>", re.IGNORECASE
-)
-
-
-def plain_text(value: str) -> str:
-    """Sanitised HTML as the text a reader sees: inline tags go without a
-    trace ("<em>this</em>." → "this."), block tags become spaces."""
-    return html_to_text(_INLINE_TAG.sub("", value or ""))
 
 
 def excerpt(value: str, length: int = 240) -> str:

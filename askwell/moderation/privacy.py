@@ -34,7 +34,8 @@ DELETION_RULE = [
     "Your reports to the editors stay, without your name.",
     "If you answer as a verified expert, your signed answers and endorsements "
     "stay under your professional name (they were published under it), but "
-    "the profile is no longer linked to any account.",
+    "the profile's photo is deleted and the profile is no longer linked to "
+    "any account.",
     "Your account itself is kept only as an empty, disabled record: the "
     "username, name and email address are erased and the password can never "
     "be used again. The audit log keeps its entries (it is append-only), "

@@ -110,15 +110,8 @@ def flag_queue(request: SignedInRequest) -> HttpResponse:
         {
             "filters": filters,
             "page": paginate(request, flags, per_page=FLAGS_PER_PAGE),
-            "query": _query_without_page(request),
         },
     )
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @login_required
@@ -321,7 +314,6 @@ def audit_log(request: SignedInRequest) -> HttpResponse:
             "filters": filters,
             "page": page,
             "rows": display.describe(page.object_list),
-            "query": _query_without_page(request),
         },
     )
 

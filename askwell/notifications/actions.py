@@ -282,6 +282,43 @@ def notify_answer_edited(answer: Answer, *, actor: User | None) -> list[Notifica
     )
 
 
+# What the author reads of each medical review decision (the decisions are
+# review.MedicalReview.Decision values, which questions/signals.py lists).
+REVIEW_DECISION_TEXT = {
+    "approved": "Your answer to “{title}” was approved in medical review",
+    "changes_requested": "A medical reviewer asked for changes to your answer "
+    "to “{title}”: {note}",
+    "rejected": "A medical reviewer did not accept your answer to “{title}”: {note}",
+}
+
+
+def notify_answer_reviewed(
+    answer: Answer, *, decision: str, note: str, actor: User | None
+) -> list[Notification]:
+    """Tell the answer's author (the member who wrote it for an
+    organization, else its person) a medical reviewer's decision, with the
+    start of their note. On the site only: the review app mails the
+    decision itself (models.IN_APP_ONLY).
+
+    Approved, the link leads to the answer as readers see it; otherwise to
+    its edit form, which shows the reviewer's note in full.
+    """
+    if decision == "approved":
+        url = answer.get_absolute_url()
+    else:
+        url = reverse("questions:edit-answer", kwargs={"pk": answer.pk})
+    return _notify(
+        Kind.REVIEW_DECISION,
+        [answer.author_id or answer.contributor.user_id],
+        actor=actor,
+        question=answer.question,
+        url=url,
+        text=REVIEW_DECISION_TEXT[decision].format(
+            title=_title(answer.question), note=note
+        ),
+    )
+
+
 # The daily digest.
 
 

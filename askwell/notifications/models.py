@@ -34,6 +34,17 @@ class Kind(models.TextChoices):
         "Changes to questions you follow",
     )
     ANSWER_EDITED = "answer_edited", "Edits of your answers by someone else"
+    REVIEW_DECISION = "review_decision", "Medical review decisions on your answers"
+
+
+# Kinds told on the site only, each with what the preferences page says of
+# its email: their sender mails them itself, always. The review app mails
+# each decision to the answer's author with the reviewer's note in full
+# (review/actions.py), so a notification of it is never emailed again, and
+# the reader has no email choice for it.
+IN_APP_ONLY: dict[str, str] = {
+    Kind.REVIEW_DECISION: "Always: the reviewer’s decision and note are mailed to you",
+}
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -170,6 +181,10 @@ class Preference(models.Model):
     answer_edited_email = models.BooleanField(
         default=True, verbose_name="edits of your answers by someone else, by email"
     )
+    review_decision_in_app = models.BooleanField(
+        default=True,
+        verbose_name="medical review decisions on your answers, on the site",
+    )
     email_frequency = models.CharField(
         max_length=16,
         choices=EmailFrequency.choices,
@@ -191,16 +206,23 @@ class Preference(models.Model):
 
     @staticmethod
     def field_names() -> list[str]:
-        """The fields a reader may change, as `update_preferences` accepts them."""
+        """The fields a reader may change, as `update_preferences` accepts
+        them: `<kind>_in_app` for every kind, `<kind>_email` for those not
+        IN_APP_ONLY."""
         names = []
         for kind in Kind:
-            names += [f"{kind.value}_in_app", f"{kind.value}_email"]
+            names.append(f"{kind.value}_in_app")
+            if kind not in IN_APP_ONLY:
+                names.append(f"{kind.value}_email")
         return [*names, "email_frequency"]
 
     def wants_in_app(self, kind: str) -> bool:
         return bool(getattr(self, f"{kind}_in_app"))
 
     def wants_email(self, kind: str) -> bool:
+        """Never for a kind IN_APP_ONLY: its sender mails it."""
+        if kind in IN_APP_ONLY:
+            return False
         return self.email_frequency != self.EmailFrequency.NEVER and bool(
             getattr(self, f"{kind}_email")
         )

@@ -78,6 +78,19 @@ def tell_signer_of_outside_edit(
         actions.notify_answer_edited(answer, actor=actor)
 
 
+@receiver(signals.answer_reviewed)
+def tell_author_of_review(
+    sender: type,
+    *,
+    answer: Answer,
+    decision: str,
+    note: str,
+    actor: User | None,
+    **kwargs: Any,
+) -> None:
+    actions.notify_answer_reviewed(answer, decision=decision, note=note, actor=actor)
+
+
 @receiver(signals.comment_posted)
 def tell_of_comment(
     sender: type, *, comment: Comment, actor: User | None, **kwargs: Any

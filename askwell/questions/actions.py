@@ -172,7 +172,7 @@ def _question_type(title: str, details: str) -> str:
 
 
 # Paths under /questions/ that are not questions (see urls.py).
-RESERVED_SLUGS = frozenset({"ask", "preview", "answers", "revisions"})
+RESERVED_SLUGS = frozenset({"ask", "preview", "mine", "answers", "revisions"})
 
 
 def _unique_slug(title: str) -> str:

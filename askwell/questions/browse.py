@@ -155,6 +155,9 @@ def contributor(request: HttpRequest, slug: str) -> HttpResponse:
             "videos": person.videos.all(),
             "page": paginate(request, answers),
             "can_see_members": expert_permissions.can_see_members(request.user, person),
+            "can_edit_profile": expert_permissions.can_edit_profile(
+                request.user, person
+            ),
             "structured_data": profile_page(person),
         },
     )

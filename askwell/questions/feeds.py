@@ -20,6 +20,7 @@ from django.utils.html import escape
 
 from askwell.core.links import site_url
 from askwell.experts.models import Contributor
+from askwell.lib.markdown import html_to_text
 from askwell.questions.models import Answer, AnswerQuerySet, Question
 from askwell.topics.models import Topic
 
@@ -149,7 +150,9 @@ class ContributorFeed(_EntryFeed):
         )
 
     def subtitle(self, obj: Contributor) -> str:
-        return _xml_text(obj.bio or f"New answers from {obj.signature}.")
+        return _xml_text(
+            html_to_text(obj.bio_html) or f"New answers from {obj.signature}."
+        )
 
     def items(self, obj: Contributor) -> list[Entry]:
         return list(newest_answers(Answer.objects.filter(contributor=obj)))

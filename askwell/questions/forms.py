@@ -402,3 +402,32 @@ class RestoreForm(forms.Form):
     reason = TextField(
         max_length=limits.EDIT_REASON, required=False, label="Why restore it?"
     )
+
+
+class ForYouFilterForm(forms.Form):
+    """For you's filters: which of the expert's topics, and one of them.
+
+    The topic choices are the expert's own (queries.ExpertTopics.choices),
+    given as a list: checking and showing them asks nothing more.
+    """
+
+    SOURCES = [
+        ("", "All your topics"),
+        ("specialty", "Your specialty"),
+        ("followed", "Topics you follow"),
+    ]
+
+    show = forms.ChoiceField(choices=SOURCES, required=False, label="Show")
+    topic = forms.ChoiceField(required=False, label="Topic")
+
+    def __init__(self, *args: Any, topics: list[Topic], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._topics = {t.slug: t for t in topics}
+        cast("forms.ChoiceField", self.fields["topic"]).choices = [
+            ("", "Any of them"),
+            *((t.slug, t.name) for t in topics),
+        ]
+
+    def chosen_topic(self) -> Topic | None:
+        """The topic chosen, once the form is valid."""
+        return self._topics.get(self.cleaned_data["topic"])

@@ -81,6 +81,17 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         """Questions readers may see: not hidden, deleted or held for review."""
         return self.filter(moderation=Question.Moderation.VISIBLE)
 
+    def unanswered(self) -> QuestionQuerySet:
+        """Questions waiting for an expert: visible, open to answers (not
+        closed) and without an answer readers can see. An answer waiting
+        for review, or being revised, does not count until readers see it."""
+        shown = Answer.objects.published().filter(question=models.OuterRef("pk"))
+        return (
+            self.visible()
+            .exclude(status=Question.Status.CLOSED)
+            .exclude(models.Exists(shown))
+        )
+
     def for_topics(self, topic_ids: Iterable[int]) -> QuestionQuerySet:
         """Questions filed under any of the topics.
 

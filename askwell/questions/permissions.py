@@ -57,6 +57,12 @@ def check_can_edit_question(user: AnyUser, question: Question) -> None:
         raise PermissionDenied("Only the person who asked, or an editor, can edit it.")
 
 
+def can_answer_questions(user: AnyUser) -> bool:
+    """A verified expert, or a member of a verified organization: who
+    answers, and whom For you lists questions to answer for."""
+    return bool(posting_contributors(user))
+
+
 def can_answer(user: AnyUser, question: Question) -> bool:
     """A verified expert (or organization member) with a contributor that has
     not answered yet, on a question that is not closed."""

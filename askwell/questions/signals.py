@@ -57,6 +57,14 @@ revision, or a change in the admin. `revision.by_signer` says whether the
 person who signs the answer made it. Arguments: `answer`, `revision`,
 `actor`."""
 
+answer_reviewed = Signal()
+"""A medical reviewer decided on an answer (review.actions): approved it,
+asked for changes or rejected it; the answer holds the outcome. Arguments:
+`answer`, `decision` (a review.MedicalReview.Decision value: "approved",
+"changes_requested" or "rejected"), `note` (the reviewer's words to the
+author, empty only on approval) and `actor` (the reviewer). The review app
+mails the decision to the author itself; followers tell them on the site."""
+
 comment_posted = Signal()
 """A comment was published under an answer. Arguments: `comment`, `actor`."""
 

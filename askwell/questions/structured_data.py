@@ -12,7 +12,7 @@ from typing import Any
 
 from askwell.core.links import site_url
 from askwell.experts.structured_data import contributor_entity
-from askwell.lib.markdown import plain_text
+from askwell.lib.markdown import html_to_text
 from askwell.questions.models import Answer, Question
 
 
@@ -31,7 +31,7 @@ def qa_page(question: Question, answers: Sequence[Answer]) -> dict[str, Any] | N
     entity: dict[str, Any] = {
         "@type": "Question",
         "name": question.title,
-        "text": plain_text(question.details_html) or question.title,
+        "text": html_to_text(question.details_html) or question.title,
         "dateCreated": question.created_at.isoformat(),
         "answerCount": len(answers),
         "url": url,
@@ -60,7 +60,7 @@ def qa_page(question: Question, answers: Sequence[Answer]) -> dict[str, Any] | N
 def _answer(answer: Answer, page_url: str) -> dict[str, Any]:
     return {
         "@type": "Answer",
-        "text": plain_text(answer.body_html),
+        "text": html_to_text(answer.body_html),
         "dateCreated": answer.created_at.isoformat(),
         "dateModified": answer.updated_at.isoformat(),
         "upvoteCount": answer.helpful_count,  # type: ignore[attr-defined]  # ordered_for_display()'s

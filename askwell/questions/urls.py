@@ -1,12 +1,13 @@
 """The questions' addresses (urlpatterns, under /questions/), and the pages
-of topics and contributors that list questions and answers, which
-askwell/urls.py mounts in the topics and experts namespaces."""
+of topics and contributors that list questions and answers and an expert's
+home (For you, My answers), which askwell/urls.py mounts in the topics and
+experts namespaces."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from askwell.questions import browse, views
+from askwell.questions import browse, home, views
 from askwell.questions.feeds import ContributorFeed, TopicFeed
 
 app_name = "questions"
@@ -16,6 +17,7 @@ urlpatterns = [
     path("", views.question_list, name="list"),
     path("ask/", views.ask, name="ask"),
     path("preview/", views.preview, name="preview"),
+    path("mine/", home.my_questions, name="mine"),
     path("answers/<int:pk>/edit/", views.edit_answer, name="edit-answer"),
     path("answers/<int:pk>/history/", views.answer_history, name="answer-history"),
     path("answers/<int:pk>/helpful/", views.helpful, name="helpful"),
@@ -33,8 +35,11 @@ topic_pages = [
     path("<slug:slug>/", browse.topic, name="detail"),
     path("<slug:slug>/feed/", TopicFeed(), name="feed"),
 ]
-# Under /, in the "experts" namespace.
+# Under /, in the "experts" namespace: an expert's home (For you, My
+# answers) too.
 contributor_pages = [
+    path("experts/for-you/", home.for_you, name="for_you"),
+    path("experts/answers/", home.my_answers, name="my_answers"),
     path("contributors/", browse.contributor_list, name="contributors"),
     path("contributors/<slug:slug>/", browse.contributor, name="contributor"),
     path(

@@ -419,10 +419,15 @@ def answer_history(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(
         Answer.objects.published().select_related("question", "contributor"), pk=pk
     )
-    revisions = list(
-        shown.revisions.select_related("author__contributor").order_by("number")
-    )
-    return _history(request, shown.question, shown, revisions)
+    revisions = shown.revisions.select_related("author__contributor").order_by("number")
+    if shown.draft_id is not None and not permissions.can_edit_answer(
+        request.user, shown
+    ):
+        # A version waiting behind approved words is not yet the readers':
+        # its author and the editors see it, everyone else the versions
+        # readers had.
+        revisions = revisions.exclude(pk=shown.draft_id)
+    return _history(request, shown.question, shown, list(revisions))
 
 
 def _history(

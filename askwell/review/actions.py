@@ -4,8 +4,9 @@ group whose members make them.
 Each checks the reviewer's permission and that readers can be shown who
 they are (a display name: review/permissions.reviewer_identity_missing), records a MedicalReview and an audit
 entry in the same transaction as the answer's new state, tells search the
-answer changed (what readers see may change: questions/signals.py), and
-mails the author after commit.
+answer changed (what readers see may change: questions/signals.py), tells
+the author on the site (questions/signals.answer_reviewed, which
+notifications follows), and mails the author after commit.
 
 Readers keep an answer's approved words while a newer version (its draft)
 waits or changes are requested of it; approval makes the draft the words
@@ -107,8 +108,20 @@ def _decide(reviewer: User, answer: Answer, decision: str, note: str) -> Medical
         # The version decided on: a draft waiting behind approved words, or
         # the words the row holds (its newest revision).
         reviewed = answer.draft or answer.revisions.order_by("-number").first()
+        holds_approved_words = answer.is_medically_reviewed
         answer.review_state = OUTCOME[decision]
         fields = ["review_state"]
+        if (
+            decision == MedicalReview.Decision.CHANGES_REQUESTED
+            and holds_approved_words
+            and answer.draft_id is None
+            and reviewed is not None
+        ):
+            # Changes asked of approved words at a re-review: the words
+            # decided on become the version in revision (a draft), so readers
+            # keep the approved words, signed off, while the author revises.
+            answer.draft = reviewed
+            fields.append("draft")
         if decision == MedicalReview.Decision.APPROVED:
             question_actions.publish_draft(answer)
             answer.reviewed_by = reviewer
@@ -137,6 +150,9 @@ def _decide(reviewer: User, answer: Answer, decision: str, note: str) -> Medical
             after={"review_state": answer.review_state},
         )
         signals.answers_changed([answer.pk])
+        signals.answer_reviewed.send(
+            sender=Answer, answer=answer, decision=decision, note=note, actor=reviewer
+        )
         if decision == MedicalReview.Decision.APPROVED and not was_shown:
             question_actions.announce_when_shown(answer, actor=answer.author)
         _tell_author(answer, review)

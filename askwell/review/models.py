@@ -46,3 +46,13 @@ class MedicalReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} answer {self.answer_id}"
+
+    @property
+    def reviewer_name(self) -> str:
+        """Who decided, as reviews are signed: their signature ("Rita
+        Review, MD"), else their username, or "a former reviewer" once the
+        account is gone. Needs `reviewer__contributor` selected."""
+        if self.reviewer is None:
+            return "a former reviewer"
+        profile = getattr(self.reviewer, "contributor", None)
+        return profile.signature if profile else self.reviewer.get_username()

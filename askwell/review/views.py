@@ -11,10 +11,15 @@ from askwell.accounts.requests import SignedInRequest
 from askwell.core.pagination import paginate
 from askwell.experts.models import Contributor
 from askwell.lib.markdown import render_markdown
-from askwell.questions.diff import word_diff
 from askwell.questions.models import Answer
 from askwell.questions.queries import is_overdue
+from askwell.questions.writing import TARGET_GRADE, reading_level
 from askwell.review import actions, queries
+from askwell.review.changes import (
+    revision_under_review,
+    since_last_review,
+    under_review,
+)
 from askwell.review.forms import DecisionForm, QueueFilterForm
 from askwell.review.models import MedicalReview
 from askwell.review.permissions import (
@@ -76,8 +81,11 @@ def queue(request: SignedInRequest, kind: str = "pending") -> HttpResponse:
 def review_answer(request: SignedInRequest, pk: int) -> HttpResponse:
     answer = get_object_or_404(
         Answer.objects.select_related(
-            "question", "contributor", "reviewed_by", "draft"
-        ),
+            "question",
+            "contributor",
+            "reviewed_by__contributor",
+            "draft__author__contributor",
+        ).with_outside_edits(),
         pk=pk,
     )
     check_can_review(request.user, answer)
@@ -91,28 +99,26 @@ def review_answer(request: SignedInRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Your decision is recorded and the author told.")
             return redirect("review:queue")
-    last_reviewed = (
-        answer.reviews.filter(decision=MedicalReview.Decision.APPROVED)
-        .select_related("revision")
-        .first()
-    )
-    # The version to decide on: a draft waiting behind the approved words
-    # readers see, else the words the answer holds.
-    words = answer.draft.body if answer.draft else answer.body
-    changes = (
-        word_diff(last_reviewed.revision.body, words)
-        if last_reviewed and last_reviewed.revision
-        else []
-    )
+    reviews = list(answer.reviews.select_related("reviewer__contributor", "revision"))
+    current = under_review(answer)
     return render(
         request,
         "review/answer.html",
         {
             "answer": answer,
-            "words_html": render_markdown(words) if answer.draft else answer.body_html,
+            "current": current,
+            # Rendered as readers will see it: the same sanitising Markdown
+            # rendering as the question page's cached body_html.
+            "words_html": render_markdown(current.body)
+            if answer.draft
+            else answer.body_html,
+            "level": reading_level(current.body),
+            "target_grade": TARGET_GRADE,
+            "revision": revision_under_review(answer),
+            "changes": since_last_review(answer, current, reviews),
             "form": form,
-            "history": answer.reviews.select_related("reviewer"),
-            "changes": changes,
+            "waits_for_author": answer.review_state not in actions.REVIEWABLE,
+            "history": reviews,
             "overdue": is_overdue(answer),
             "identity_missing": reviewer_identity_missing(request.user),
         },

@@ -79,8 +79,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
             k for k in request.GET.getlist("kind") if k in ("person", "organization")
         ],
     }
-    base = request.GET.copy()
-    base.pop("page", None)
     context: dict[str, object] = {
         "query": query,
         # What the box shows again: the query as typed, even when refused.
@@ -89,7 +87,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "max_query": limits.SEARCH_QUERY,
         "emergency": suggests_emergency(query),
         "filters": filters,
-        "base_query": base.urlencode(),
     }
     if query:
         results = engine.search(query, limit=RESULT_ANSWERS, **filters)

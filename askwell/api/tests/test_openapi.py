@@ -48,3 +48,17 @@ def test_operation_ids_stay_as_clients_know_them(client):
         ): "askwell_api_views_withdraw_endorsement",
         ("POST", "/flags"): "askwell_api_views_flag",
     }
+
+
+def test_the_docs_page_states_its_language_and_has_no_nested_links(client):
+    """The page's language, its colour fixes, and no deep links (Swagger UI
+    puts each inside its operation's button: axe-core's nested-interactive);
+    the page in a browser: askwell/demo/tests/test_browser.py, "api docs"."""
+    # when
+    html = client.get("/api/v1/docs").content.decode()
+
+    # then
+    assert '<html lang="en">' in html
+    assert 'href="/static/askwell/api-docs.css"' in html
+    assert '"deepLinking": false' in html
+    assert '<main id="swagger-ui"' in html

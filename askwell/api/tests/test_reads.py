@@ -321,6 +321,7 @@ def test_contributors_list_and_one_contributor(call):
     ]
     assert [c["kind"] for c in people.body["results"]] == ["person"]
     assert one.body["bio"] == "Neurologist."
+    assert one.body["bio_html"] == "<p>Neurologist.</p>\n"
     assert [b["title"] for b in one.body["books"]] == ["Living with MS"]
     assert [v["title"] for v in one.body["videos"]] == ["Plasma exchange explained"]
     assert call("get", "/contributors/999999").status == 404

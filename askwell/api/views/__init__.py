@@ -34,6 +34,21 @@ class AskwellAPI(NinjaAPI):
         return f"askwell_api_views_{operation.view_func.__name__}"
 
 
+class AskwellDocs(Swagger):
+    """The docs page: ninja's Swagger UI in a page of our own
+    (templates/api/docs.html: the language, a main landmark, and colours
+    with WCAG AA contrast in askwell/api-docs.css).
+
+    Deep links are off: Swagger UI puts each one, a link, inside the button
+    that opens its operation, an interactive control inside another that
+    keyboards and screen readers cannot tell apart (axe-core's
+    nested-interactive). The address bar no longer follows the open
+    operation; each operation is still reached from the page.
+    """
+
+    template = "api/docs.html"
+
+
 api = AskwellAPI(
     title="Askwell API",
     version="1",
@@ -45,7 +60,7 @@ api = AskwellAPI(
         "with an opaque `cursor`: pass back `next_cursor` until it is null."
     ),
     urls_namespace="api",
-    docs=Swagger(settings={"tryItOutEnabled": False}),
+    docs=AskwellDocs(settings={"tryItOutEnabled": False, "deepLinking": False}),
 )
 install_handlers(api)
 # In this order: the docs list the resources (tags) as they first appear.

@@ -83,6 +83,7 @@ def get_contributor(request: HttpRequest, contributor_id: Id) -> dict[str, Any]:
     return {
         **output.contributor_dict(contributor),
         "bio": contributor.bio,
+        "bio_html": contributor.bio_html,
         "website": contributor.website,
         "photo_url": contributor.photo.url if contributor.photo else None,
         "books": [output.book_ref(b) for b in contributor.books.all()],

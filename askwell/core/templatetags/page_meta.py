@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from askwell.core.links import site_url
-from askwell.lib.markdown import plain_text
+from askwell.lib.markdown import html_to_text
 
 register = template.Library()
 
@@ -77,7 +77,7 @@ def page_meta(
     image field's file (a photo, a book cover). `keep` names query parameters, comma-separated,
     that the canonical address keeps."""
     site_name = settings.ASKWELL_SITE_NAME
-    text = plain_text(description_html) if description_html else description
+    text = html_to_text(description_html) if description_html else description
     request = context.get("request")
     return {
         "site_name": site_name,

@@ -148,6 +148,13 @@ ROUTES: dict[str, Route] = {
         {**EDITORS, "expert": "ok"}, _answer, method="post", data={"body": "Why?"}
     ),
     "questions:restore": Route(EDITORS, lambda w: {"pk": w.revision.pk}, method="post"),
+    # Each person's own list: never anyone else's (questions/tests/test_home.py).
+    "questions:mine": Route(SIGNED_IN),
+    # An expert's home: For you explains itself to others with a 403; My
+    # answers is every reader's (someone no longer verified keeps their
+    # answers' review notes).
+    "experts:for_you": Route(EXPERTS_ONLY),
+    "experts:my_answers": Route(SIGNED_IN),
     "experts:contributors": Route(PUBLIC),
     "experts:contributor": Route(PUBLIC, lambda w: {"slug": w.person.slug}),
     "experts:contributor_feed": Route(PUBLIC, lambda w: {"slug": w.person.slug}),
@@ -155,6 +162,9 @@ ROUTES: dict[str, Route] = {
     "experts:videos": Route(PUBLIC),
     "experts:video": Route(PUBLIC, lambda w: {"slug": w.video.slug}),
     "experts:members": Route(EDITORS, lambda w: {"slug": w.organization.slug}),
+    # A person's own profile only (test_profile.py); an organization's by
+    # its administrators and the editors.
+    "experts:edit_profile": Route(EDITORS, lambda w: {"slug": w.organization.slug}),
     "experts:remove_member": Route(
         EDITORS,
         lambda w: {"slug": w.organization.slug},

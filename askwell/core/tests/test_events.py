@@ -37,6 +37,9 @@ SUBSCRIBERS = {
     (question_signals, "answer_revised"): [
         "notifications.receivers.tell_signer_of_outside_edit"
     ],
+    (question_signals, "answer_reviewed"): [
+        "notifications.receivers.tell_author_of_review"
+    ],
     (question_signals, "comment_posted"): ["notifications.receivers.tell_of_comment"],
     (question_signals, "content_changed"): ["search.receivers.reindex_content"],
     (topic_signals, "topic_changed"): ["search.receivers.reindex_topic"],

@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from askwell.accounts.tests.browser import sign_in
+from askwell.accounts.tests.factories import UserFactory
+from askwell.experts.actions import attach_account
 from askwell.experts.models import Book, Contributor, Video
 from askwell.topics.models import Topic
 
@@ -100,31 +104,70 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_main(demo, page: Page):
     assert page.evaluate("document.activeElement.id") == "main"
 
 
+def _author() -> Contributor:
+    """The demo's expert with a book (and a Markdown bio)."""
+    return Contributor.objects.filter(books__isnull=False).first()
+
+
 def _page_urls() -> dict[str, str]:
     return {
         "home": "/",
         "topic": Topic.objects.get(slug="multiple-sclerosis").get_absolute_url(),
         "question": DEMO_QUESTION,
-        "profile": Contributor.objects.filter(books__isnull=False)
-        .first()
-        .get_absolute_url(),
+        "profile": _author().get_absolute_url(),
         "organization": Contributor.objects.organizations().first().get_absolute_url(),
         "book": Book.objects.first().get_absolute_url(),
         "video": Video.objects.first().get_absolute_url(),
         "404": "/no-such-page/",
+        "search results": "/search/?q=plasmapheresis+for+multiple+sclerosis",
+        "sign-in": "/accounts/login/",
+        "ask form": "/questions/ask/",
+        "my settings": "/accounts/settings/",
+        "edit profile": reverse(
+            "experts:edit_profile", kwargs={"slug": _author().slug}
+        ),
+        "api docs": "/api/v1/docs",
     }
+
+
+# Pages seen signed in, as the demo's expert with a book.
+SIGNED_IN = {"ask form", "my settings", "edit profile"}
 
 
 @pytest.mark.parametrize(
     "kind",
-    ["home", "topic", "question", "profile", "organization", "book", "video", "404"],
+    [
+        "home",
+        "topic",
+        "question",
+        "profile",
+        "organization",
+        "book",
+        "video",
+        "404",
+        "search results",
+        "sign-in",
+        "ask form",
+        "my settings",
+        "edit profile",
+        "api docs",
+    ],
 )
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_page_has_no_serious_accessibility_violations(demo, page: Page, kind, viewport):
     page.set_viewport_size(VIEWPORTS[viewport])
+    if kind in SIGNED_IN:
+        attach_account(_author(), UserFactory(username="author"))
+        sign_in(page, demo, "author")
     response = page.goto(demo + _page_urls()[kind])
     assert response is not None
     assert response.status == (404 if kind == "404" else 200)
+    if kind == "api docs":
+        # Swagger UI renders after loading; one operation is opened too, to
+        # check its parameters, responses and example values.
+        operation = page.locator("#operations-questions-askwell_api_views_get_question")
+        operation.locator(".opblock-summary-control").click()
+        expect(operation.locator(".responses-wrapper")).to_be_visible()
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
 

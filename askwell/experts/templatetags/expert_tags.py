@@ -4,6 +4,10 @@
 verified expert, organizations and expert applications
 (templates/experts/_account_sections.html, included by the account page,
 which accounts owns and which cannot read experts' tables).
+
+`{% answers_as_expert as expert %}`: whether the person viewing answers as
+a verified expert, for the header's links to their expert pages
+(templates/accounts/_header_account.html).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from django import template
 
 from askwell.experts.models import Contributor, CredentialApplication, Membership
 from askwell.experts.permissions import can_review_applications
+from askwell.experts.roles import is_expert
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -50,3 +55,11 @@ def expert_account(context: dict[str, Any]) -> ExpertAccount:
             CredentialApplication.objects.pending().count() if reviews else 0
         ),
     )
+
+
+@register.simple_tag(takes_context=True)
+def answers_as_expert(context: dict[str, Any]) -> bool:
+    """roles.is_expert for the person viewing: one query per request, none
+    on a page that asked already or without a user (the 500 page)."""
+    user = context.get("user")
+    return user is not None and is_expert(user)

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from askwell.core.importing import ImportRow, Slugs
+from askwell.experts.actions import import_contributors_batch
+from askwell.experts.models import Contributor
 from askwell.experts.tests.factories import (
     BookFactory,
     ContributorFactory,
@@ -10,6 +13,7 @@ from askwell.experts.tests.factories import (
 )
 from askwell.questions.models import Answer
 from askwell.questions.tests.factories import AnswerFactory, QuestionFactory
+from askwell.testing.datasets import naughty_strings
 from askwell.topics.tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +127,79 @@ def test_lists_of_contributors_and_videos(client):
 )
 def test_unknown_objects_are_404(client, url):
     assert client.get(url).status_code == 404
+
+
+def test_an_avatar_without_a_photo_shows_the_initials_without_the_title(client):
+    person = ContributorFactory(name="Dr. Erin Walsh", credentials="MD")
+
+    html = client.get(person.get_absolute_url()).content.decode()
+
+    assert (
+        '<span class="avatar avatar--initials '
+        f'avatar--colour-{person.avatar_colour} avatar--large" aria-hidden="true">'
+        "EW</span>"
+    ) in html
+
+
+def test_a_bio_is_shown_as_markdown_and_described_as_plain_text(client):
+    # given
+    person = ContributorFactory(
+        name="Samuel Okafor", bio="Author of *Steady Ground*, a guide."
+    )
+
+    # when
+    html = client.get(person.get_absolute_url()).content.decode()
+
+    # then
+    assert (
+        '<div class="lead profile__bio prose"><p>Author of <em>Steady Ground</em>, '
+        "a guide.</p>\n</div>"
+    ) in html
+    assert "*Steady Ground*" not in html
+    assert '<meta name="description" content="Author of Steady Ground, a guide.">' in (
+        html
+    )
+    assert '"description": "Author of Steady Ground, a guide."' in html
+
+
+def test_raw_html_in_a_bio_is_shown_as_text():
+    person = ContributorFactory(
+        bio="<script>alert(1)</script> [x](javascript:alert(1)) <b onclick=x>hi</b>"
+    )
+
+    assert person.bio_html == (
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1)) "
+        "&lt;b onclick=x&gt;hi&lt;/b&gt;</p>\n"
+    )
+
+
+def test_an_imported_bio_is_rendered_when_created_and_when_changed():
+    # given
+    slugs = Slugs()
+    row = ImportRow("test", "c-1", {"name": "Ana Silva", "bio": "*One*"})
+
+    # when
+    import_contributors_batch([row], slugs=slugs)
+    created = Contributor.objects.get(external_id="c-1").bio_html
+    row.values["bio"] = "**Two**"
+    import_contributors_batch([row], slugs=slugs)
+
+    # then
+    assert created == "<p><em>One</em></p>\n"
+    assert Contributor.objects.get(external_id="c-1").bio_html == (
+        "<p><strong>Two</strong></p>\n"
+    )
+
+
+@pytest.mark.parametrize("part", range(2))
+def test_a_naughty_bio_never_breaks_the_profile_page(client, part):
+    """Every string of the Big List of Naughty Strings, as a bio (half of
+    them per test, so that two test workers share them)."""
+    person = ContributorFactory()
+    for bio in naughty_strings()[part::2]:
+        person.bio = bio.replace("\0", "")
+        person.save(update_fields=["bio"])
+
+        response = client.get(person.get_absolute_url())
+
+        assert response.status_code == 200, bio

@@ -68,6 +68,26 @@ def test_html_to_text_and_excerpt():
     assert excerpt(html, 100) == "Rest & fluids help. Sleep"
 
 
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        ("In my book *Steady Ground*, I wrote.", "In my book Steady Ground, I wrote."),
+        ("It **works**; mostly.", "It works; mostly."),
+        ("See [the guide](https://example.org/).", "See the guide."),
+        ("Take `ibuprofen`?", "Take ibuprofen?"),
+        ("Line one  \nline two", "Line one line two"),
+        ("- a\n- b", "a b"),
+    ],
+)
+def test_excerpts_keep_punctuation_against_its_word(source, text):
+    """Inline markup leaves no space before the punctuation after it; block
+    tags and line breaks still separate words."""
+    html = render_markdown(source)
+
+    assert html_to_text(html) == text
+    assert excerpt(html, 240) == text
+
+
 # --- cost: nesting is bounded, work linear in the text ------------------------------
 
 # Text markdown-it is known to work hard on: brackets that may open link labels

@@ -80,9 +80,10 @@ def test_the_log_query_count_is_flat(
 ):
     """1 the session, 2 the editor, 3 their Editors group, 4 the entry
     count, 5 and 6 the editor's permissions and their groups' (the header's
-    editor menu), 7 the header's unread notifications, 8 the page of entries
-    with actors and types, 9 the questions and 10 the answers with their
-    questions they name (for their links), 11 the object types for the
+    editor menu), 7 the contributors they sign as (the header's expert
+    links), 8 the header's unread notifications, 9 the page of entries with
+    actors and types, 10 the questions and 11 the answers with their
+    questions they name (for their links), 12 the object types for the
     filter."""
     for _ in range(n):
         question = QuestionFactory(asker=author)
@@ -90,7 +91,7 @@ def test_the_log_query_count_is_flat(
         log_action(AnswerFactory(question=question), "answer.hidden", editor)
     client.login(username="editor", password=PASSWORD)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(URL)
 
     assert len(_shown(response)) == 2 * n

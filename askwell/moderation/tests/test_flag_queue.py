@@ -77,8 +77,9 @@ def test_the_queue_filters_by_reason_and_kind(
 def test_the_queue_query_count_is_flat(client, editor, django_assert_num_queries, n):
     """1 the session, 2 the editor, 3 their Editors group, 4 the flag count,
     5 and 6 the editor's permissions and their groups' (the header's editor
-    menu: may they review?), 7 the header's unread notifications, 8 the page
-    of flags with their reporters and every kind of target."""
+    menu: may they review?), 7 the contributors they sign as (the header's
+    expert links), 8 the header's unread notifications, 9 the page of flags
+    with their reporters and every kind of target."""
     # given
     for _ in range(n):
         answer = AnswerFactory()
@@ -88,7 +89,7 @@ def test_the_queue_query_count_is_flat(client, editor, django_assert_num_queries
     client.login(username="editor", password=PASSWORD)
 
     # when
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(URL)
 
     # then

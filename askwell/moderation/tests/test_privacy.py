@@ -308,6 +308,7 @@ def holds_everything(expert, answer, comment, reporter):
     MembershipFactory(user=expert, organization__name="Ankle Society")
     CredentialApplicationFactory(applicant=expert, full_name="Jane Doe")
     create_api_token(expert, name="laptop")
+    Contributor.objects.filter(user=expert).update(photo="contributors/jane.webp")
     return expert
 
 
@@ -334,13 +335,14 @@ def test_the_export_and_the_erasure_cover_every_app(holds_everything):
         "notifications": 1,
         "notification_preferences": len(Preference.field_names()),
         "flags": 1,
-        "expert_profile": 7,
+        "expert_profile": 8,
         "organizations": 1,
         "memberships": 1,
         "api_tokens": 1,
         "expert_applications": 1,
     }
     assert done == {
+        "photos_deleted": 1,
         "questions_anonymized": 1,
         "comments_kept_without_author": 1,
         "answers_unlinked": 1,

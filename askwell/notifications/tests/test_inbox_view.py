@@ -170,13 +170,14 @@ def test_inbox_query_budget_is_flat(
 ):
     """1 the session, 2 the user, 3 the page count, 4 the page's
     notifications, 5 the user's groups (the header's editor menu: are they an
-    editor?), 6 the header's unread count."""
+    editor?), 6 the contributors they sign as (the header's expert links:
+    are they an expert?), 7 the header's unread count."""
     # given
     settings.ASKWELL_PAGE_SIZE = 20
     NotificationFactory.create_batch(count, recipient=reader)
     client.force_login(reader)
     # when
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(INBOX)
     # then
     assert len(response.context["page"].object_list) == min(count, 20)

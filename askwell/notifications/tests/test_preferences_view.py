@@ -28,8 +28,10 @@ def test_the_page_shows_the_defaults_without_creating_a_row(client, reader):
     # when
     html = client.get(PREFERENCES).content.decode()
     # then
-    assert html.count('type="checkbox"') == 10
-    assert html.count(" checked") == 11
+    # Five kinds on the site and by email, review decisions on the site
+    # only (the review app mails them), and the "immediately" radio.
+    assert html.count('type="checkbox"') == 11
+    assert html.count(" checked") == 12
     assert 'aria-label="New comments, by email"' in html
     assert 'value="immediately" id="id_email_frequency_0" required checked' in html
     assert not Preference.objects.exists()
@@ -65,7 +67,8 @@ def test_the_page_shows_saved_choices(client, reader):
     # when
     html = client.get(PREFERENCES).content.decode()
     # then
-    assert html.count(" checked") == 10
+    # Eleven checkboxes, one of them off, and the "never" radio.
+    assert html.count(" checked") == 11
     assert 'value="never" id="id_email_frequency_2" required checked' in html
 
 

@@ -61,12 +61,13 @@ def test_saved_page_query_budget_is_flat(
 ):
     """1 the session, 2 the user, 3 the page count, 4 the saved questions
     with their questions, 5 the user's groups (the header's editor menu:
-    are they an editor?), 6 the header's unread count."""
+    are they an editor?), 6 the contributors they sign as (the header's
+    expert links: are they an expert?), 7 the header's unread count."""
     # given
     SavedQuestionFactory.create_batch(count, user=reader)
     client.force_login(reader)
     # when
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(SAVED)
     # then
     assert len(response.context["page"].object_list) == count

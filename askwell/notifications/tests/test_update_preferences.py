@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from askwell.notifications import actions
-from askwell.notifications.models import Kind, Preference
+from askwell.notifications.models import IN_APP_ONLY, Kind, Preference
 from askwell.notifications.tests.factories import PreferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +19,24 @@ def test_a_reader_without_a_row_has_every_kind_on_and_email_immediately(reader):
     # then
     assert preference.pk is None
     assert all(preference.wants_in_app(kind) for kind in Kind.values)
-    assert all(preference.wants_email(kind) for kind in Kind.values)
+    assert all(
+        preference.wants_email(kind) for kind in Kind.values if kind not in IN_APP_ONLY
+    )
     assert preference.email_frequency == Preference.EmailFrequency.IMMEDIATELY
+
+
+def test_kinds_their_sender_mails_are_never_emailed_and_have_no_email_choice(
+    reader,
+):
+    # when
+    preference = Preference.for_user(reader)
+    # then
+    assert list(IN_APP_ONLY) == [Kind.REVIEW_DECISION]
+    assert preference.wants_email(Kind.REVIEW_DECISION) is False
+    assert "review_decision_in_app" in Preference.field_names()
+    assert "review_decision_email" not in Preference.field_names()
+    with pytest.raises(TypeError, match="Unknown preferences: review_decision_email"):
+        actions.update_preferences(reader, review_decision_email=True)
 
 
 def test_update_preferences_creates_the_row_with_the_changes(reader):

@@ -459,7 +459,12 @@ def test_author_edits_the_answer_and_history_shows_the_change(
     html = client.get(
         reverse("questions:answer-history", args=[answer.pk])
     ).content.decode()
-    assert "<del>can</del><ins>may</ins>" in html
+    assert (
+        '<del><span class="visually-hidden">[removed: </span>can'
+        '<span class="visually-hidden">]</span></del>'
+        '<ins><span class="visually-hidden">[added: </span>may'
+        '<span class="visually-hidden">]</span></ins>'
+    ) in html
     assert "“Softer wording”" in html
 
 

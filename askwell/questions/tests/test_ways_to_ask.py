@@ -174,3 +174,35 @@ def test_a_question_page_offers_a_different_question(client, open_question):
 
     # then
     assert f'href="{ASK}">Ask a different question</a>' in html
+
+
+def test_a_resent_verification_link_still_returns_to_the_ask_form(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given: a sign-up from an Ask link whose first mail was lost
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            "/accounts/signup/",
+            {
+                "username": "newasker",
+                "email": "new.asker@example.org",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                "next": ASK_WITH_WORDS,
+            },
+        )
+    sent_page = client.get(sent.url).content.decode()
+    (next_url,) = re.findall(r'name="next" value="([^"]*)"', sent_page)
+
+    # when: they ask for a new link from the page they were sent to
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/verify/resend/",
+            {"email": "new.asker@example.org", "next": next_url.replace("&amp;", "&")},
+        )
+    verified = client.get(link_in(mailoutbox[-1]))
+
+    # then: the new link too brings them back to the form with their words
+    assert len(mailoutbox) == 2
+    assert verified.status_code == 302
+    assert verified.url == ASK_WITH_WORDS

@@ -222,3 +222,72 @@ def test_the_asker_is_told_answered_once_when_readers_can_see_it(
 
     # then: still once
     assert _told_answered(asker) == 1
+
+
+@pytest.mark.parametrize("due_as", ["published", "needs_re_review"])
+def test_changes_requested_at_a_re_review_keep_the_approved_words_shown(
+    client, reviewer, author, answer, due_as
+):
+    """A reviewed answer falling due (or flagged for re-review) with no new
+    version: the reviewer asks its author for changes. Readers keep the words
+    that were approved, still signed off, until a new version is approved."""
+    # given: approved words, due for review again
+    actions.approve_answer(reviewer, answer)
+    Answer.objects.filter(pk=answer.pk).update(review_state=due_as)
+    answer.refresh_from_db()
+
+    # when
+    actions.request_changes(reviewer, answer, note=NOTE)
+
+    # then: still shown, as reviewed, and the author sees the note
+    assert Answer.objects.published().filter(pk=answer.pk).exists()
+    page = _page(client, answer)
+    assert APPROVED in page
+    assert "Medically reviewed by Rita Review, MD on" in page
+    assert "An expert answer is being revised" not in page
+    mine = _page(client, answer, author)
+    assert NOTE in mine
+    assert f'href="/questions/answers/{answer.pk}/edit/"' in mine
+
+    # when: the author revises; readers still see the approved words
+    question_actions.edit_answer(author, answer, body=REVISED)
+    page = _page(client, answer)
+    assert APPROVED in page
+    assert REVISED not in page
+
+    # when: the reviewer approves the revision
+    actions.approve_answer(reviewer, answer)
+
+    # then
+    page = _page(client, answer)
+    assert REVISED in page
+    assert APPROVED not in page
+    answer.refresh_from_db()
+    assert (answer.body, answer.draft, answer.review_state) == (
+        REVISED,
+        None,
+        Answer.Review.PUBLISHED,
+    )
+
+
+def test_the_public_history_leaves_out_a_version_still_waiting_for_review(
+    client, reviewer, author, answer
+):
+    # given: approved words, and a new version waiting behind them
+    actions.approve_answer(reviewer, answer)
+    question_actions.edit_answer(author, answer, body=REVISED)
+    history = f"/questions/answers/{answer.pk}/history/"
+
+    # when
+    public = client.get(history).content.decode()
+    client.force_login(author)
+    own = client.get(history).content.decode()
+    client.force_login(reviewer)
+    reviewers = client.get(history).content.decode()
+
+    # then: readers see the versions readers had; its author and the
+    # editors see the waiting one too
+    assert APPROVED in public
+    assert "Colchicine" not in public
+    assert "Colchicine" in own
+    assert "Colchicine" in reviewers
