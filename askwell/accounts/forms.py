@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +25,36 @@ INVALID_LOGIN = (
 )
 
 
-class SignUpForm(SpamCheckMixin, auth_forms.UserCreationForm):  # type: ignore[type-arg]  # Django's class is not generic at run time
+class _PasswordRulesUnderTheNewPassword:
+    """Django puts what its password rules say ("This password is too
+    common.") under the confirmation field, as if the second typing were at
+    fault, and every rule broken as a list. These forms put one message,
+    the first rule broken, under the new password, where the mistake is;
+    the confirmation field says only whether the two match."""
+
+    # The field the rules' message goes under.
+    rules_field = "password1"
+    cleaned_data: dict[str, Any]
+
+    def validate_password_for_user(
+        self,
+        user: Any,
+        password_field_name: str = "password2",  # noqa: S107  # a field's name, in Django's signature
+    ) -> None:
+        password = self.cleaned_data.get(self.rules_field)
+        if not password:
+            return
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as error:
+            self.add_error(self.rules_field, error.error_list[0])  # type: ignore[attr-defined]  # a mixin: the Form after it adds errors
+
+
+class SignUpForm(
+    _PasswordRulesUnderTheNewPassword,
+    SpamCheckMixin,
+    auth_forms.UserCreationForm,  # type: ignore[type-arg]  # Django's class is not generic at run time
+):
     # Not one of the model form's fields, so that an address in use is not
     # refused here (nor by the model's unique constraint): the page would
     # tell anyone who has an account. actions.sign_up mails its owner instead.
@@ -179,12 +208,20 @@ class _NewPasswordEndsApiTokens:
         return user
 
 
-class PasswordChangeForm(_NewPasswordEndsApiTokens, auth_forms.PasswordChangeForm):
-    pass
+class PasswordChangeForm(
+    _PasswordRulesUnderTheNewPassword,
+    _NewPasswordEndsApiTokens,
+    auth_forms.PasswordChangeForm,
+):
+    rules_field = "new_password1"
 
 
-class SetPasswordForm(_NewPasswordEndsApiTokens, auth_forms.SetPasswordForm):  # type: ignore[type-arg]  # Django's class is not generic at run time
-    pass
+class SetPasswordForm(
+    _PasswordRulesUnderTheNewPassword,
+    _NewPasswordEndsApiTokens,
+    auth_forms.SetPasswordForm,  # type: ignore[type-arg]  # Django's class is not generic at run time
+):
+    rules_field = "new_password1"
 
 
 class AdminPasswordChangeForm(

@@ -22,6 +22,9 @@ QUESTION_DETAILS = 10_000
 # What the while-typing endpoints read of a question: title, newline, details.
 QUESTION_TEXT = QUESTION_TITLE + 1 + QUESTION_DETAILS
 
+# The words of the ask page's "Find a topic" box (topic names are at most 200).
+TOPIC_FIND = 200
+
 # Answers.
 ANSWER_BODY = 30_000
 # One source: a web address (at most 500 characters), a DOI or a PubMed ID,

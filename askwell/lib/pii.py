@@ -115,6 +115,12 @@ def find_personal_details(text: str) -> list[Finding]:
     return found
 
 
+def personal_detail_labels(text: str) -> list[str]:
+    """What kinds of personal details `text` has ("a phone number"), each
+    once, in order of appearance: what the ask form warns of."""
+    return list(dict.fromkeys(f.label for f in find_personal_details(text)))
+
+
 def remove_personal_details(text: str) -> str:
     """`text` with every finding replaced by "[removed]"."""
     pieces, last = [], 0

@@ -18,7 +18,7 @@ from askwell.core.antispam import SpamCheckMixin
 from askwell.core.forms import TextField, model_choice
 from askwell.experts.models import Book, Contributor
 from askwell.lib import limits
-from askwell.lib.pii import find_personal_details
+from askwell.lib.pii import personal_detail_labels
 from askwell.questions.actions import ReferenceData
 from askwell.questions.models import Answer, Endorsement
 from askwell.questions.queries import has_published
@@ -80,6 +80,20 @@ class ContentSpamCheckMixin(SpamCheckMixin):
         return has_published(cast("User", user))
 
 
+class TopicsInput(forms.SelectMultiple):
+    """A question's topics, from one of two inputs on the ask and edit pages
+    (questions/_topic_picker.html). With scripts, a picker that searches as
+    one types sends ticked checkboxes under the field's name. Without, the
+    page shows the plain list instead, sent as `<name>_listed` with
+    `<name>_from=list`; then only the list counts, since the picker's boxes,
+    hidden, are still sent. Rendered alone it is the plain list."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if data.get(f"{name}_from") == "list":
+            name = f"{name}_listed"
+        return super().value_from_datadict(data, files, name)
+
+
 class TopicChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # Django's class is not generic at run time
     def label_from_instance(self, obj: Topic) -> str:
         return obj.name
@@ -134,7 +148,7 @@ class AskForm(ContentSpamCheckMixin, forms.Form):
     topics = TopicChoiceField(
         queryset=Topic.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=TopicsInput(attrs={"size": 8}),
         help_text=f"Up to {MAX_TOPICS}.",
     )
     anonymous = forms.BooleanField(
@@ -147,10 +161,16 @@ class AskForm(ContentSpamCheckMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        posted = self.data.getlist("topics") if hasattr(self.data, "getlist") else []
+        # Posted from a page: from the picker or the plain list (TopicsInput).
+        posted = self["topics"].data if hasattr(self.data, "getlist") else []
         self.fields["topics"].widget.choices = _topic_choices(
             list(self.initial.get("topics") or []), posted
         )
+
+    def chosen_topic_ids(self) -> list[str]:
+        """The ids of the topics chosen so far (posted, or the form's
+        initial ones), as the page shows them ticked or selected."""
+        return [str(value) for value in self["topics"].value() or []]
 
     def clean_title(self) -> str:
         title: str = self.cleaned_data["title"]
@@ -180,7 +200,7 @@ class AskForm(ContentSpamCheckMixin, forms.Form):
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return []
         text = f"{self.cleaned_data.get('title', '')}\n{self.cleaned_data.get('details', '')}"
-        return list(dict.fromkeys(f.label for f in find_personal_details(text)))
+        return personal_detail_labels(text)
 
 
 class QuestionDraftForm(forms.Form):
@@ -309,9 +329,12 @@ class AnswerForm(ContentSpamCheckMixin, forms.Form):
         model_choice(self, "source_book").queryset = Book.objects.filter(
             authors__in=ids
         ).distinct()
-        if len(contributors) == 1:
+        # With one contributor to answer as, the choice is made: the page
+        # names it (`signer`) instead of showing a list of one.
+        self.signer = contributors[0] if len(contributors) == 1 else None
+        if self.signer is not None:
             self.fields["contributor"].widget = forms.HiddenInput()
-            self.fields["contributor"].initial = contributors[0].pk
+            self.fields["contributor"].initial = self.signer.pk
 
     def clean_body(self) -> str:
         body: str = self.cleaned_data["body"]
@@ -358,9 +381,10 @@ class EndorseForm(forms.Form):
         model_choice(self, "contributor").queryset = Contributor.objects.filter(
             pk__in=[c.pk for c in contributors]
         )
-        if len(contributors) == 1:
+        self.signer = contributors[0] if len(contributors) == 1 else None
+        if self.signer is not None:
             self.fields["contributor"].widget = forms.HiddenInput()
-            self.fields["contributor"].initial = contributors[0].pk
+            self.fields["contributor"].initial = self.signer.pk
 
 
 class CommentForm(ContentSpamCheckMixin, forms.Form):

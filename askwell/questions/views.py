@@ -118,6 +118,12 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "answers": answers,
             **revising,
             "stance_summary": summarize_stances(answers),
+            # Each book the answers come from, once, in the answers' order.
+            "books": list(
+                {
+                    a.source_book.pk: a.source_book for a in answers if a.source_book
+                }.values()
+            ),
             "topic": topic,
             "topic_path": topic.path() if topic else [],
             # Computed only when the side column's fragment is not cached: it
@@ -191,6 +197,9 @@ def ask(request: SignedInRequest) -> HttpResponse:
         choice = request.POST.get("personal_details", "")
         if choice == "remove":
             # Take the details out and show the form again to check and post.
+            # It keeps the time it was first shown (antispam), so posting it
+            # at once is not refused as too fast.
+            started = form.form_started
             form = AskForm(
                 initial={
                     "title": remove_personal_details(data["title"]),
@@ -199,6 +208,7 @@ def ask(request: SignedInRequest) -> HttpResponse:
                     "anonymous": data["anonymous"],
                 }
             )
+            form.form_started = started
             messages.info(
                 request,
                 "We replaced the personal details with “[removed]”. Check your question, then post it.",
@@ -262,7 +272,10 @@ def edit_question(request: SignedInRequest, slug: str) -> HttpResponse:
             messages.success(request, "Your changes are saved.")
             return redirect(question)
     return render(
-        request, "questions/edit_question.html", {"form": form, "question": question}
+        request,
+        "questions/edit_question.html",
+        # The topic picker suggests topics once the question is typed.
+        {"form": form, "question": question, "draft_text": ""},
     )
 
 

@@ -18,6 +18,7 @@ from askwell.core.ratelimit import rate_limit
 from askwell.core.requests import refuse_oversized, request_bytes
 from askwell.language.emergency import suggests_emergency
 from askwell.lib import limits
+from askwell.lib.pii import personal_detail_labels
 from askwell.questions import permissions
 from askwell.questions.forms import QuestionDraftForm
 from askwell.questions.models import Answer, Question, QuestionType
@@ -125,6 +126,9 @@ def similar(request: HttpRequest) -> HttpResponse:
     questions = (
         engine.similar_questions(text, limit=5) if len(text.split()) >= 3 else []
     )
+    # The ask page (oob=1) shows the emergency notice at its top and the
+    # personal-details warning under the question, out of band.
+    ask_page = request.GET.get("oob") == "1"
     return render(
         request,
         "search/_similar.html",
@@ -132,25 +136,35 @@ def similar(request: HttpRequest) -> HttpResponse:
             "questions": [q for q, _ in questions],
             "text": text,
             "emergency": suggests_emergency(text),
-            # The ask page shows the notice at its top, out of band.
-            "emergency_out_of_band": request.GET.get("oob") == "1",
+            "emergency_out_of_band": ask_page,
+            "personal_details": personal_detail_labels(text) if ask_page else [],
         },
     )
 
 
-# The largest request the ask page sends for topic suggestions: title,
-# details, chosen topics.
-DRAFT_BYTES = request_bytes(limits.QUESTION_TITLE, limits.QUESTION_DETAILS)
+class TopicChoicesForm(QuestionDraftForm):
+    """What the ask page's topic picker sends: the question as typed and the
+    words of its "Find a topic" box (the ticked topics are read apart)."""
+
+    find = TextField(max_length=limits.TOPIC_FIND, required=False)
+
+
+# The largest request the topic picker sends: title, details, the finder's
+# words and the ticked topics (in the overhead).
+DRAFT_BYTES = request_bytes(
+    limits.QUESTION_TITLE, limits.QUESTION_DETAILS, limits.TOPIC_FIND
+)
 
 
 @login_required
 @rate_limit("typing", methods=("GET",))
 @refuse_oversized(DRAFT_BYTES)
 def suggest_topics(request: SignedInRequest) -> HttpResponse:
-    """htmx: topics named in the question being typed, as checkboxes of the
-    ask form (askwell/urls.py mounts it among the questions' addresses)."""
+    """htmx: the ask form's topic checkboxes (askwell/urls.py mounts it among
+    the questions' addresses): those ticked, those whose names match the
+    "Find a topic" box, and those the question's words name."""
     permissions.check_can_ask(request.user)
-    draft = QuestionDraftForm(request.GET)
+    draft = TopicChoicesForm(request.GET)
     if not draft.is_valid():
         return render(
             request, "components/_input_refused.html", {"form": draft}, status=400
@@ -160,7 +174,8 @@ def suggest_topics(request: SignedInRequest) -> HttpResponse:
         "search/_topic_suggestions.html",
         {
             "text": draft.text(),
-            "chosen": {v for v in request.GET.getlist("topics") if v.isdecimal()},
+            "find": draft.cleaned_data["find"],
+            "chosen": request.GET.getlist("topics"),
         },
     )
 

@@ -33,6 +33,25 @@ class TopicQuerySet(models.QuerySet["Topic"]):
             )
         )
 
+    def matching(self, words: str) -> TopicQuerySet:
+        """Topics whose name, or one of their other names, contains `words`
+        (in any case), those whose name starts with them first, then the
+        broader ones. The caller bounds `words`."""
+        words = words.strip()
+        if not words:
+            return self.none()
+        return (
+            self.filter(
+                models.Q(name__icontains=words) | models.Q(other_names__icontains=words)
+            )
+            .annotate(
+                name_starts=models.Case(
+                    models.When(name__istartswith=words, then=0), default=1
+                )
+            )
+            .order_by("name_starts", "depth", "name", "pk")
+        )
+
 
 class Topic(Importable):
     name = models.CharField(max_length=200)

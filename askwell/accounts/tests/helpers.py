@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import pytest
 from django.core import signing
 from django.core.mail import EmailMessage
+from django.forms import BaseForm
 
 LINK = re.compile(r"https?://testserver(/\S+)")
 
@@ -18,6 +19,14 @@ def link_in(message: EmailMessage) -> str:
     """The one site path an email links to."""
     (path,) = LINK.findall(message.body)
     return path
+
+
+def error_codes(form: BaseForm) -> dict[str, list[str]]:
+    """Each field's error codes, by field: which field says what."""
+    return {
+        name: [error.code or "" for error in errors]
+        for name, errors in form.errors.as_data().items()
+    }
 
 
 @contextmanager

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user
 
 from askwell.accounts.tests.factories import PASSWORD, UserFactory
-from askwell.accounts.tests.helpers import link_in
+from askwell.accounts.tests.helpers import error_codes, link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +141,56 @@ def test_change_password_needs_the_current_one(client):
     assert [
         e.code for e in response.context["form"].errors.as_data()["old_password"]
     ] == ["password_incorrect"]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_a_too_common_new_password_is_refused_under_the_new_password(client):
+    """One message, under the new password, not under the field that
+    repeats it."""
+    # given
+    user = UserFactory()
+    client.force_login(user)
+
+    # when
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "12345678",
+            "new_password2": "12345678",
+        },
+    )
+
+    # then
+    assert response.status_code == 200
+    assert error_codes(response.context["form"]) == {
+        "new_password1": ["password_too_common"]
+    }
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_a_too_common_reset_password_is_refused_under_the_new_password(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given
+    user = UserFactory(email="alice@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "alice@example.org"})
+    form_page = client.get(link_in(mailoutbox[0]), follow=True)
+
+    # when
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "password123", "new_password2": "password123"},
+    )
+
+    # then
+    assert response.status_code == 200
+    assert error_codes(response.context["form"]) == {
+        "new_password1": ["password_too_common"]
+    }
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
 

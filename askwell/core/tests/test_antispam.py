@@ -166,6 +166,49 @@ def test_a_form_shown_again_keeps_the_time_it_was_first_shown(client, min_time):
     assert User.objects.filter(username="newcomer").exists()
 
 
+def test_removing_personal_details_keeps_the_time_the_form_was_first_shown(
+    client, people, min_time
+):
+    """Asking with personal details takes three posts (warned; "Remove
+    them for me"; post): the last, sent at once, is not told to wait."""
+    # given: a question with an email address, sent 10 s after the form was shown
+    client.force_login(people["asker"])
+    first_shown = int(time.time()) - 10
+    title = "Can my doctor at jane@example.org help with my cold?"
+    warned = client.post(
+        reverse("questions:ask"),
+        {"title": title, STARTED_FIELD: form_started_token(first_shown)},
+    )
+    assert "Your question seems to include personal details" in warned.content.decode()
+    removed = client.post(
+        reverse("questions:ask"),
+        {
+            "title": title,
+            "personal_details": "remove",
+            STARTED_FIELD: _started_field(warned),
+        },
+    )
+
+    # when: posted straight away
+    posted = client.post(
+        reverse("questions:ask"),
+        {
+            "title": "Can my doctor at [removed] help with my cold?",
+            STARTED_FIELD: _started_field(removed),
+        },
+    )
+
+    # then
+    assert _shown_at(removed) == first_shown
+    assert posted.status_code == 302
+    assert (
+        Question.objects.get(
+            title="Can my doctor at [removed] help with my cold?"
+        ).asker
+        == people["asker"]
+    )
+
+
 @pytest.mark.django_db
 def test_a_form_sent_too_soon_keeps_its_clock_running(client, min_time):
     # given: shown a second ago, the minimum being 3 s

@@ -22,7 +22,7 @@ PAGES = {
     "questions:list": ["page"],
     "search": ["q", "topic", "type", "kind", "page"],
     "search-similar": ["title"],
-    "questions:suggest-topics": ["topics"],
+    "questions:suggest-topics": ["topics", "find"],
     "topics:detail": ["sort"],
     "sitemap": ["p"],
     "sitemap-section": ["p"],

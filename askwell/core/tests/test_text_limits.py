@@ -46,6 +46,7 @@ from askwell.review.forms import DecisionForm, QueueFilterForm
 from askwell.search import views as search_views
 from askwell.search.templatetags import search_tags
 from askwell.search.views import SearchForm, SimilarForm
+from askwell.topics.models import TopicQuerySet
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +151,12 @@ def test_the_sign_in_form_bounds_the_account_name():
 @pytest.fixture
 def spies(monkeypatch) -> dict[str, list]:
     """Records each call of the analyses the ask page and its aids run."""
-    calls: dict[str, list] = {"focus": [], "emergency": [], "personal": []}
+    calls: dict[str, list] = {
+        "focus": [],
+        "emergency": [],
+        "personal": [],
+        "topic names": [],
+    }
 
     def focus(text, *args, **kwargs):
         calls["focus"].append(text)
@@ -162,10 +168,16 @@ def spies(monkeypatch) -> dict[str, list]:
         "suggests_emergency",
         lambda text: calls["emergency"].append(text) or False,
     )
+    for module in (question_forms, search_views):
+        monkeypatch.setattr(
+            module,
+            "personal_detail_labels",
+            lambda text: calls["personal"].append(text) or [],
+        )
     monkeypatch.setattr(
-        question_forms,
-        "find_personal_details",
-        lambda text: calls["personal"].append(text) or [],
+        TopicQuerySet,
+        "matching",
+        lambda topics, words: calls["topic names"].append(words) or topics.none(),
     )
     return calls
 
@@ -234,6 +246,7 @@ def test_topic_suggestions_need_an_account_that_may_ask(client):
     [
         ({"title": "x" * 301}, "Title: " + length_message(300, 301)),
         ({"details": "x" * 10_001}, "Details: " + length_message(10_000, 10_001)),
+        ({"find": "x" * 201}, "Find: " + length_message(200, 201)),
     ],
 )
 def test_topic_suggestions_refuse_a_field_over_its_limit_unread(
@@ -248,7 +261,7 @@ def test_topic_suggestions_refuse_a_field_over_its_limit_unread(
     # then
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert spies["focus"] == []
+    assert spies["focus"] == spies["topic names"] == []
 
 
 def test_similar_questions_refuse_a_field_over_its_limit_unread(client, monkeypatch):

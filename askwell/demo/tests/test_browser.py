@@ -14,7 +14,6 @@ from playwright.sync_api import Page, expect
 
 from askwell.accounts.tests.browser import sign_in
 from askwell.accounts.tests.factories import UserFactory
-from askwell.demo.loader import load_demo_content
 from askwell.experts.actions import attach_account
 from askwell.experts.models import Book, Contributor, Video
 from askwell.topics.models import Topic
@@ -29,12 +28,6 @@ VIEWPORTS = {
 }
 # axe-core rule tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA.
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-
-
-@pytest.fixture
-def demo(live_server):
-    load_demo_content()
-    return live_server.url
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)

@@ -15,6 +15,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
+from askwell.accounts.tests.browser import header_link, open_header_menu
 from askwell.demo.accounts import ACCOUNTS, ensure_demo_accounts
 from askwell.demo.loader import load_demo_content
 
@@ -61,7 +62,8 @@ def _search(page: Page, words: str) -> None:
     """Type into the page's one visible search box and submit it."""
     box = page.get_by_role("searchbox").locator("visible=true").first
     if not box.count():
-        page.get_by_role("button", name=re.compile("Search", re.I)).first.click()
+        # a phone's header has a search icon, which opens the search page
+        page.locator("header").get_by_role("link", name="Search", exact=True).click()
         box = page.get_by_role("searchbox").locator("visible=true").first
     box.fill(words)
     box.press("Enter")
@@ -151,7 +153,7 @@ def test_asker_signs_up_asks_and_hears_back_with_the_reviewer_named(
 
     # The asker hears back, and reads the answer with its reviewer's name.
     page.goto(demo + "/")
-    page.get_by_role("link", name=re.compile(r"Notifications \(\d+\)")).first.click()
+    header_link(page, re.compile(r"Notifications \(\d+\)")).click()
     _shot(page, "asker", 4, "notified", viewport)
     page.get_by_role("link", name=re.compile("cooling vests", re.I)).first.click()
     reviewed = page.locator("article.answer").first
@@ -178,7 +180,7 @@ def test_expert_answers_from_for_you_revises_on_request_and_is_approved(
     # For you: a question waiting in the expert's specialty.
     page.goto(demo + "/accounts/login/")
     _sign_in(page, "drokafor")
-    page.get_by_role("link", name="For you").first.click()
+    header_link(page, "For you").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("For you")
     _shot(page, "expert", 1, "for-you", viewport)
     waiting = page.locator(".question-item").first
@@ -196,7 +198,7 @@ def test_expert_answers_from_for_you_revises_on_request_and_is_approved(
     review_actions.request_changes(
         editor, answer, note="Name the effect, and say that it passes."
     )
-    page.get_by_role("link", name="My answers").first.click()
+    header_link(page, "My answers").click()
     row = page.locator("li", has_text=title).first
     expect(row).to_contain_text("Changes requested")
     expect(row).to_contain_text("Name the effect, and say that it passes.")
@@ -209,7 +211,7 @@ def test_expert_answers_from_for_you_revises_on_request_and_is_approved(
 
     # Approved: My answers and the question page say so.
     review_actions.approve_answer(editor, answer)
-    page.get_by_role("link", name="My answers").first.click()
+    header_link(page, "My answers").click()
     expect(page.locator("li", has_text=title).first).to_contain_text("Approved")
     _shot(page, "expert", 4, "approved", viewport)
     page.get_by_role("link", name=title).first.click()
@@ -238,6 +240,7 @@ def test_editor_reviews_with_the_diff_verifies_moderates_and_reads_the_log(
     _sign_in(page, "editor")
 
     def menu(item: str) -> None:
+        open_header_menu(page)
         page.locator("summary", has_text="Editor").first.click()
         page.get_by_role("navigation", name="Editor").get_by_role(
             "link", name=item

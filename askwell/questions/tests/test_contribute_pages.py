@@ -158,6 +158,178 @@ def test_topics_are_suggested_from_the_words_typed(client, asker):
     assert "Asthma" not in html
 
 
+def test_personal_details_are_pointed_out_while_typing(client, asker):
+    """The ask page's aids (similar questions, the emergency notice) say it
+    under the question, out of band, before anything is posted."""
+    client.force_login(asker)
+
+    # when: typed with an email address, then without
+    warned = client.get(
+        reverse("search-similar"),
+        {"title": "Can I mail my results to jo@example.com?", "oob": "1"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    cleared = client.get(
+        reverse("search-similar"),
+        {"title": "Can I mail my results to my doctor?", "oob": "1"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+
+    # then
+    assert (
+        '<div id="personal-details-live" hx-swap-oob="innerHTML">'
+        '<p class="notice notice--warning personal-details-live">'
+        "<strong>Your question seems to include an email address.</strong>"
+    ) in warned
+    assert '<div id="personal-details-live" hx-swap-oob="innerHTML"></div>' in cleared
+    assert not Question.objects.exists()
+
+
+def test_the_search_box_gets_no_personal_details_warning(client):
+    """Only the ask page (oob=1) is warned: a search is not posted."""
+    html = client.get(
+        reverse("search-similar"), {"q": "can I mail jo@example.com my results"}
+    ).content.decode()
+
+    assert "personal-details-live" not in html
+
+
+def test_the_topic_finder_lists_topics_whose_names_match(client, asker):
+    # given
+    ms = TopicFactory(name="Multiple Sclerosis", other_names=["MS"])
+    treatment = TopicFactory(name="Sclerosis treatments", parent=ms)
+    TopicFactory(name="Asthma")
+    client.force_login(asker)
+
+    # when
+    html = client.get(
+        reverse("questions:suggest-topics"), {"find": "scler", "title": ""}
+    ).content.decode()
+
+    # then: names that start with the words first
+    assert "<legend>Topics matching “scler”</legend>" in html
+    assert html.index(f'value="{treatment.pk}"') < html.index(f'value="{ms.pk}"')
+    assert '<span class="topic-choice__parent">in Multiple Sclerosis</span>' in html
+    assert "Asthma" not in html
+
+
+def test_the_topic_finder_keeps_the_ticked_topics_ticked_first(client, asker):
+    # given: asthma ticked, the finder typed for something else
+    asthma = TopicFactory(name="Asthma")
+    gout = TopicFactory(name="Gout")
+    client.force_login(asker)
+
+    # when
+    html = client.get(
+        reverse("questions:suggest-topics"),
+        {"find": "gou", "topics": [str(asthma.pk), "not-an-id"]},
+    ).content.decode()
+
+    # then
+    assert (
+        f'<input type="checkbox" name="topics" value="{asthma.pk}" checked> Asthma'
+        in html
+    )
+    assert f'<input type="checkbox" name="topics" value="{gout.pk}"> Gout' in html
+    assert html.index("Your topics") < html.index("Topics matching")
+
+
+def test_the_topic_finder_says_when_nothing_matches(client, asker):
+    TopicFactory(name="Asthma")
+    client.force_login(asker)
+
+    html = client.get(
+        reverse("questions:suggest-topics"), {"find": "zzz"}
+    ).content.decode()
+
+    assert "No other topic matches “zzz”." in html
+
+
+def test_the_topic_finder_refuses_words_over_the_limit_unread(client, asker):
+    client.force_login(asker)
+
+    response = client.get(reverse("questions:suggest-topics"), {"find": "a" * 201})
+
+    assert response.status_code == 400
+    assert "At most 200 characters (you sent 201)." in response.content.decode()
+
+
+def test_the_ask_page_offers_the_picker_and_the_plain_list_without_scripts(
+    client, asker
+):
+    # given: a topic chosen by the link that led here
+    gout = TopicFactory(name="Gout", slug="gout")
+    client.force_login(asker)
+
+    # when
+    html = client.get(ASK, {"topic": "gout"}).content.decode()
+
+    # then: ticked in the picker, selected in the list for browsers without scripts
+    picker = html.split('<fieldset class="topic-picker"', 1)[1].split("</fieldset>")[0]
+    assert '<label class="topic-picker__find-label" for="topic-find">' in html
+    assert f'name="topics" value="{gout.pk}" checked>' in picker
+    fallback = html.split("<noscript>", 1)[1].split("</noscript>")[0]
+    assert '<input type="hidden" name="topics_from" value="list">' in fallback
+    assert '<select name="topics_listed" id="id_topics" multiple' in fallback
+    assert f'<option value="{gout.pk}" selected>Gout</option>' in fallback
+
+
+def test_without_scripts_only_the_plain_list_counts(client, asker):
+    """A browser without scripts still sends the picker's hidden checkboxes:
+    what the list says wins, so a topic can be taken off there."""
+    # given
+    gout = TopicFactory(name="Gout")
+    asthma = TopicFactory(name="Asthma")
+    client.force_login(asker)
+
+    # when: gout ticked in the (hidden) picker, asthma chosen in the list
+    client.post(
+        ASK,
+        {
+            "title": "Does gout run in families?",
+            "topics": [gout.pk],
+            "topics_from": "list",
+            "topics_listed": [asthma.pk],
+        },
+    )
+
+    # then
+    assert list(Question.objects.get().topics.all()) == [asthma]
+
+
+def test_the_picker_chooses_the_topics_with_scripts(client, asker):
+    # given
+    gout = TopicFactory(name="Gout")
+    TopicFactory(name="Asthma")
+    client.force_login(asker)
+
+    # when: no list sent, the ticked boxes count
+    client.post(ASK, {"title": "Does gout run in families?", "topics": [gout.pk]})
+
+    # then
+    assert list(Question.objects.get().topics.all()) == [gout]
+
+
+def test_the_edit_page_ticks_the_questions_topics_and_takes_others(client, asker):
+    # given
+    gout = TopicFactory(name="Gout")
+    asthma = TopicFactory(name="Asthma")
+    question = actions.ask_question(
+        asker, title="Does gout run in families?", topics=[gout]
+    )
+    client.force_login(asker)
+    url = reverse("questions:edit", args=[question.slug])
+
+    # when
+    html = client.get(url).content.decode()
+    client.post(url, {"title": question.title, "topics": [asthma.pk]})
+
+    # then
+    assert f'name="topics" value="{gout.pk}" checked> Gout' in html
+    assert f'<option value="{gout.pk}" selected>Gout</option>' in html
+    assert list(question.topics.all()) == [asthma]
+
+
 def test_anonymous_asker_is_hidden_from_readers_but_not_from_editors(
     client, asker, editor, stranger
 ):
@@ -178,6 +350,28 @@ def test_anonymous_asker_is_hidden_from_readers_but_not_from_editors(
 
 
 # --- answering ----------------------------------------------------------------------
+
+
+def test_an_expert_with_one_signature_is_told_it_not_offered_a_list(
+    client, expert, open_question
+):
+    """No "Answer as" label over nothing: the signature is said in words and
+    sent hidden."""
+    client.force_login(expert)
+
+    html = client.get(
+        reverse("questions:answer", args=[open_question.slug])
+    ).content.decode()
+
+    assert '<label for="id_contributor">' not in html
+    assert (
+        f'<p class="form__signer">You answer as <strong>{expert.contributor.signature}</strong>.</p>'
+        in html
+    )
+    assert (
+        f'<input type="hidden" name="contributor" value="{expert.contributor.pk}" id="id_contributor">'
+        in html
+    )
 
 
 @pytest.mark.parametrize("who", ["asker", "stranger", "unverified"])

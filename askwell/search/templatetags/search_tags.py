@@ -6,10 +6,10 @@ cannot import search (it is the layer below).
 the question page inside its side column, which is cached per content
 generation: the tag runs only when that fragment is built).
 
-`{% topics_named_in text chosen=ids as suggested_topics %}`: the ask page's
-topic suggestions (templates/search/_topic_suggestions.html, included by the
-ask page and re-rendered while the question is typed by
-search.views.suggest_topics).
+`{% topic_choices text find=words chosen=ids as choices %}`: the ask page's
+topic picker (templates/search/_topic_suggestions.html, included by the ask
+and edit pages and re-rendered by search.views.suggest_topics while the
+question or the "Find a topic" box is typed).
 """
 
 from __future__ import annotations
@@ -58,17 +58,69 @@ def continue_learning(
     ]
 
 
+# Topics listed as matching the "Find a topic" box, at most.
+FOUND_LIMIT = 8
+# Chosen topic ids read from a request, at most (the form allows five).
+CHOSEN_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class TopicChoices:
+    """The picker's checkboxes, each topic once: `chosen` ticked, then those
+    whose names match the finder's words (`found`), then those the
+    question's words name (`suggested`), best first."""
+
+    chosen: list[Topic]
+    found: list[Topic]
+    suggested: list[Topic]
+
+
 @register.simple_tag
-def topics_named_in(text: str, chosen: Iterable[str] = ()) -> list[Topic]:
-    """The topics `text` names, best first, leaving out those whose ids (as
-    sent by the form) are in `chosen`. The caller bounds the text first."""
+def topic_choices(
+    text: str, find: str = "", chosen: Iterable[object] = ()
+) -> TopicChoices:
+    """The topic picker's choices for the question as typed (`text`), the
+    finder's words (`find`) and the topics already ticked (`chosen`: ids
+    as a form sends them, or topics). The caller bounds the texts first.
+    Three queries at most, besides the topic phrases' cache."""
+    ids = _topic_ids(chosen)
+    ticked = (
+        list(Topic.objects.filter(pk__in=ids).select_related("parent").order_by("name"))
+        if ids
+        else []
+    )
+    shown = {t.pk for t in ticked}
+    found = list(
+        Topic.objects.matching(find)
+        .exclude(pk__in=shown)
+        .select_related("parent")[:FOUND_LIMIT]
+    )
+    shown |= {t.pk for t in found}
+    return TopicChoices(
+        chosen=ticked,
+        found=found,
+        suggested=[t for t in topics_named_in(text) if t.pk not in shown],
+    )
+
+
+def _topic_ids(values: Iterable[object]) -> list[int]:
+    ids = []
+    for value in values:
+        raw = str(getattr(value, "pk", value))
+        if raw.isdecimal() and len(raw) < 12:
+            ids.append(int(raw))
+    return ids[:CHOSEN_LIMIT]
+
+
+def topics_named_in(text: str) -> list[Topic]:
+    """The topics `text` names, best first. The caller bounds the text."""
     if not text:
         return []
     focus, _ = find_focus(text, topic_phrases(current_version()), limit=5)
-    found = {t.pk: t for t in Topic.objects.filter(pk__in=[m.topic_id for m in focus])}
-    excluded = set(chosen)
-    return [
-        found[m.topic_id]
-        for m in focus
-        if m.topic_id in found and str(m.topic_id) not in excluded
-    ]
+    found = {
+        t.pk: t
+        for t in Topic.objects.filter(
+            pk__in=[m.topic_id for m in focus]
+        ).select_related("parent")
+    }
+    return [found[m.topic_id] for m in focus if m.topic_id in found]
