@@ -75,10 +75,14 @@ def test_an_editors_edit_is_shown_sent_to_review_and_told_to_the_author(
     assert (revision, revision.body) == (answer.draft, EDITOR_WORDS)
     assert (revision.author, revision.by_signer) == (editor, False)
     # readers keep the reviewed words until the edit is approved; the
-    # history shows who changed it
+    # history shows its signer who changed it (readers, once approved)
     page = client.get(answer.question.get_absolute_url()).content.decode()
     assert "Edited by" not in page
-    history = client.get(f"/questions/answers/{answer.pk}/history/").content.decode()
+    history_url = f"/questions/answers/{answer.pk}/history/"
+    assert "Edited by" not in client.get(history_url).content.decode()
+    client.force_login(expert)
+    history = client.get(history_url).content.decode()
+    client.logout()
     assert "Edited by editor, not by Jane Doe, RN" in history
     # the author is told, in the inbox and by email
     notification = Notification.objects.get(recipient=expert)
@@ -190,8 +194,10 @@ def test_an_editors_restore_counts_as_their_edit(
     assert (restored.author, restored.by_signer) == (editor, False)
     assert Notification.objects.get(kind="answer_edited").recipient == expert
     # it waits for review behind the reviewed words; the history shows it
+    # to its signer
     answer.refresh_from_db()
     assert answer.draft == restored
+    client.force_login(expert)
     history = client.get(f"/questions/answers/{answer.pk}/history/").content.decode()
     assert "Edited by editor, not by Jane Doe, RN" in history
 

@@ -354,8 +354,9 @@ def _never_approved(reviewer, author, outside_editor, answer) -> None:
 # permissions: three); the conflicts of interest; the reviews with their
 # reviewers and versions; the references of the row (the approved words
 # beside a draft, else the version under review); the reviewer's profile
-# (their display name); the header's unread notifications.
-QUERIES = 12
+# (their display name); the header's unread notifications and whether its
+# visitor answers as an expert (For you, My answers).
+QUERIES = 13
 
 
 @pytest.mark.parametrize(
