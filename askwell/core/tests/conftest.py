@@ -26,22 +26,29 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
-    """redis://… of a Redis started for this test run, stopped at its end.
-    Missing redis-server fails the run: `python3 dev.py test` installs it."""
+    """unix://… of a Redis started for this test process, stopped at its end.
+    Missing redis-server fails the run: `python3 dev.py test` installs it.
+
+    It listens on a socket in its own folder, not on a TCP port: the test
+    workers of both databases start one each at the same time, and a port
+    found free by two of them would let the second one's pings reach the
+    first one's server, so that both workers shared one cache."""
     if not Path(REDIS_SERVER).exists() or shutil.which(REDIS_CLI) is None:
         pytest.fail(
             f"{REDIS_SERVER} is missing: install Debian's redis-server "
             "(`python3 dev.py test` does)."
         )
     folder = tmp_path_factory.mktemp("redis")
-    port = free_port()
+    socket_path = folder / "redis.sock"
     subprocess.run(
         [
             REDIS_SERVER,
             "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
+            "0",
+            "--unixsocket",
+            str(socket_path),
+            "--unixsocketperm",
+            "700",
             "--save",
             "",
             "--appendonly",
@@ -57,7 +64,7 @@ def redis_url(tmp_path_factory):
         ],
         check=True,
     )
-    ping = [REDIS_CLI, "-p", str(port), "ping"]
+    ping = [REDIS_CLI, "-s", str(socket_path), "ping"]
     deadline = time.monotonic() + 10
     while subprocess.run(ping, capture_output=True, text=True).stdout.strip() != "PONG":
         if time.monotonic() > deadline:
@@ -65,9 +72,9 @@ def redis_url(tmp_path_factory):
                 f"redis-server did not start: {(folder / 'redis.log').read_text()}"
             )
         time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
+    yield f"unix://{socket_path}?db=0"
     subprocess.run(
-        [REDIS_CLI, "-p", str(port), "shutdown", "nosave"],
+        [REDIS_CLI, "-s", str(socket_path), "shutdown", "nosave"],
         capture_output=True,
         check=False,
     )
