@@ -86,11 +86,7 @@ def tell_of_edited_answer(answer_id: int, actor_id: int | None, at: str) -> int:
 def tell_signer_of_outside_edit(answer_id: int, actor_id: int | None, at: str) -> int:
     """Someone else changed the words under a signer's name: tell the signer
     (whether or not readers see the question now: the answer is theirs)."""
-    answer = (
-        Answer.objects.select_related("question", "contributor")
-        .filter(pk=answer_id)
-        .first()
-    )
+    answer = _answer(answer_id, visible_only=False)
     if answer is None:
         return 0
     return len(
@@ -105,11 +101,7 @@ def tell_author_of_review(
     answer_id: int, actor_id: int | None, at: str, decision: str, note: str
 ) -> int:
     """A medical reviewer decided on an answer: tell its author, on the site."""
-    answer = (
-        Answer.objects.select_related("question", "contributor")
-        .filter(pk=answer_id)
-        .first()
-    )
+    answer = _answer(answer_id, visible_only=False)
     if answer is None:
         return 0
     return len(
@@ -142,13 +134,13 @@ def tell_of_comment(comment_id: int, actor_id: int | None, at: str) -> int:
     )
 
 
-def _answer(answer_id: int) -> Answer | None:
-    """The answer, while its question is visible."""
-    return (
-        Answer.objects.select_related("question", "contributor")
-        .filter(pk=answer_id, question__in=Question.objects.visible())
-        .first()
-    )
+def _answer(answer_id: int, *, visible_only: bool = True) -> Answer | None:
+    """The answer with its question and contributor; with `visible_only`,
+    only while its question is visible."""
+    answers = Answer.objects.select_related("question", "contributor")
+    if visible_only:
+        answers = answers.filter(question__in=Question.objects.visible())
+    return answers.filter(pk=answer_id).first()
 
 
 def _user(user_id: int | None) -> User | None:
