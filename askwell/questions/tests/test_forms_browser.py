@@ -3,11 +3,13 @@ while they fill it in, with and without JavaScript."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from askwell.accounts.tests.browser import sign_in
 from askwell.accounts.tests.factories import UserFactory
@@ -161,6 +163,43 @@ def test_the_topic_picker_finds_topics_as_one_types(asking: Page, viewport):
     # then
     expect(asking.locator("h1")).to_have_text(TITLE)
     assert list(Question.objects.get().topics.all()) == [ms]
+
+
+def test_a_tick_is_kept_when_a_list_sent_before_it_arrives_after_it(asking: Page):
+    # given: the list of choices for "scler" is on screen; then the reader
+    # writes details, which asks for new suggestions, and that answer is slow
+    TopicFactory(name="Multiple Sclerosis")
+    TopicFactory(name="Asthma")
+    held: list[Route] = []
+
+    def hold_the_first_with_details(route: Route) -> None:
+        if "sister" in route.request.url and not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    asking.route(re.compile(r"/ask/topics/"), hold_the_first_with_details)
+    asking.get_by_label("Your question").fill(TITLE)
+    finder = asking.get_by_label("Find a topic")
+    finder.press_sequentially("scler", delay=20)
+    choice = asking.get_by_role("checkbox", name="Multiple Sclerosis")
+    expect(choice).to_be_visible()
+    with asking.expect_request(re.compile(r"/ask/topics/.*sister")):
+        asking.get_by_label("Details (optional)").fill("My sister has MS.")
+
+    # when: the reader ticks a topic while those suggestions are on their
+    # way, and they arrive afterwards (made before the tick: it is not in them)
+    choice.check()
+    for route in held:
+        with contextlib.suppress(PlaywrightError):  # the page gave up on it
+            route.continue_()
+        route.request.response()  # arrived, or failed
+    finder.fill("")
+    finder.press_sequentially("asth", delay=20)
+
+    # then: the tick stands
+    expect(asking.get_by_role("checkbox", name="Asthma")).to_be_visible()
+    expect(asking.get_by_role("checkbox", name="Multiple Sclerosis")).to_be_checked()
 
 
 def test_without_javascript_the_topics_are_a_plain_list(live_server, browser: Browser):
