@@ -13,7 +13,7 @@ disqualified from an answer (every version of it, not just the newest) when
   written (experts.Membership keeps when each membership ran).
 
 Earlier versions count because their words may survive later edits. The
-rule is one set of conditions (`_conflicts`), read for one answer by the
+rule is one set of conditions (`conflicts`), read for one answer by the
 review page and action, and applied to whole queues by review/queries.py.
 """
 
@@ -48,7 +48,7 @@ def check_is_reviewer(user: User | AnonymousUser) -> None:
         raise PermissionDenied("Only medical reviewers can see the review queues.")
 
 
-def _conflicts(user: User) -> dict[str, Q]:
+def conflicts(user: User) -> dict[str, Q]:
     """Each reason `user` may not review an answer, as a condition on Answer
     rows (the names are the keys of CONFLICT_MESSAGES)."""
 
@@ -95,7 +95,7 @@ def review_conflict(user: User | AnonymousUser, answer: Answer) -> str:
     way but the reviewer role (one query)."""
     if not user.is_authenticated:
         return ""
-    conditions = _conflicts(user)
+    conditions = conflicts(user)
     found = (
         Answer.objects.filter(pk=answer.pk)
         .annotate(
@@ -116,7 +116,7 @@ def review_conflict(user: User | AnonymousUser, answer: Answer) -> str:
 def without_conflicts(answers: QuerySet[Answer], user: User) -> QuerySet[Answer]:
     """`answers` less those `user` may not review (one condition per reason,
     evaluated in the same query)."""
-    for condition in _conflicts(user).values():
+    for condition in conflicts(user).values():
         answers = answers.exclude(condition)
     return answers
 

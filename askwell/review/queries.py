@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import operator
+from dataclasses import dataclass
+from functools import reduce
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from askwell.questions.models import Answer, Question
 from askwell.questions.queries import due_cutoff
-from askwell.review.permissions import without_conflicts
+from askwell.review.permissions import conflicts, without_conflicts
 from askwell.topics.models import Topic
 
 if TYPE_CHECKING:
@@ -41,10 +44,7 @@ def due(
     rows = (
         _base()
         .annotate(last_reviewed_at=Coalesce("reviewed_at", "created_at"))
-        .filter(
-            Q(review_state=Answer.Review.NEEDS_RE_REVIEW)
-            | Q(review_state=Answer.Review.PUBLISHED, last_reviewed_at__lt=due_cutoff())
-        )
+        .filter(_due_condition())
     )
     # last_reviewed_at is annotated above; _filtered()'s QuerySet[Answer] type
     # loses it.
@@ -61,10 +61,63 @@ def _filtered(
 ) -> QuerySet[Answer]:
     if reviewer is not None:
         rows = without_conflicts(rows, reviewer)
+    return rows.filter(_filter_condition(topic, specialty))
+
+
+def _due_condition() -> Q:
+    """due()'s rule as one condition: marked for re-review, or approved and
+    last reviewed (else published) before the cutoff."""
+    cutoff = due_cutoff()
+    return Q(review_state=Answer.Review.NEEDS_RE_REVIEW) | Q(
+        Q(reviewed_at__lt=cutoff) | Q(reviewed_at__isnull=True, created_at__lt=cutoff),
+        review_state=Answer.Review.PUBLISHED,
+    )
+
+
+def _filter_condition(topic: Topic | None, specialty: str) -> Q:
+    condition = Q()
     if topic is not None:
-        rows = rows.filter(
-            question__in=Question.objects.for_topics(topic.descendant_ids())
-        )
+        condition &= Q(question__in=Question.objects.for_topics(topic.descendant_ids()))
     if specialty:
-        rows = rows.filter(contributor__specialty__iexact=specialty)
-    return rows
+        condition &= Q(contributor__specialty__iexact=specialty)
+    return condition
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """The numbers the review page shows, for one reviewer."""
+
+    pending: int  # the Pending tab: answers they may review
+    due: int  # the Due tab: likewise
+    listed: int  # in the queue shown, after its filters
+    left_to_others: int  # in that queue, answers only others may review
+
+
+def queue_counts(
+    reviewer: User,
+    *,
+    kind: str = "pending",
+    topic: Topic | None = None,
+    specialty: str = "",
+) -> QueueCounts:
+    """The counts of pending() and due() for `reviewer`, and of the queue
+    `kind` with its filters for them and for anyone, in one query (the same
+    conditions as the listings, counted side by side)."""
+    allowed = ~reduce(operator.or_, conflicts(reviewer).values())
+    pending_condition = Q(review_state=Answer.Review.PENDING)
+    due_condition = _due_condition()
+    listed = (due_condition if kind == "due" else pending_condition) & (
+        _filter_condition(topic, specialty)
+    )
+    found = Answer.objects.filter(status=Answer.Status.PUBLISHED).aggregate(
+        pending=Count("pk", filter=pending_condition & allowed),
+        due=Count("pk", filter=due_condition & allowed),
+        listed=Count("pk", filter=listed & allowed),
+        listed_by_anyone=Count("pk", filter=listed),
+    )
+    return QueueCounts(
+        pending=found["pending"],
+        due=found["due"],
+        listed=found["listed"],
+        left_to_others=found["listed_by_anyone"] - found["listed"],
+    )

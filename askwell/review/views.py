@@ -52,7 +52,7 @@ def queue(request: SignedInRequest, kind: str = "pending") -> HttpResponse:
         topic=topic, specialty=specialty, reviewer=reviewer
     )
     # Answers this reviewer may not review go to the others, and the page says so.
-    left_to_others = listing(topic=topic, specialty=specialty).count() - rows.count()
+    counts = queries.queue_counts(reviewer, kind=kind, topic=topic, specialty=specialty)
     specialties = (
         Contributor.objects.exclude(specialty="")
         .order_by("specialty")
@@ -64,14 +64,14 @@ def queue(request: SignedInRequest, kind: str = "pending") -> HttpResponse:
         "review/queue.html",
         {
             "kind": kind,
-            "page": paginate(request, rows),
+            "page": paginate(request, rows, count=counts.listed),
             "filters": filters,
             "topic": topic,
             "specialty": specialty,
             "specialties": list(specialties),
-            "pending_count": queries.pending(reviewer=reviewer).count(),
-            "due_count": queries.due(reviewer=reviewer).count(),
-            "left_to_others": left_to_others,
+            "pending_count": counts.pending,
+            "due_count": counts.due,
+            "left_to_others": counts.left_to_others,
             "identity_missing": reviewer_identity_missing(reviewer),
         },
     )

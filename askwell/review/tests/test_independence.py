@@ -29,6 +29,7 @@ from askwell.review import actions, queries
 from askwell.review.actions import ensure_reviewers_group
 from askwell.review.models import MedicalReview
 from askwell.review.permissions import can_review
+from askwell.topics.tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -397,6 +398,51 @@ def test_the_queue_offers_only_what_the_reviewer_may_review_and_says_so(
     )
     assert list(queries.pending(reviewer=reviewer)) == [other]
     assert set(queries.pending()) == {answer, other}
+
+
+def test_the_queue_page_counts_what_its_listings_list(reviewer, answer, society):
+    # given: answers of every kind the two queues and their filters tell
+    # apart: pending and due, ones the reviewer wrote, signs (through their
+    # organization) or may review, in a subtopic, by another specialty
+    question_actions.edit_answer(reviewer, answer, body=EDITOR_WORDS)
+    MembershipFactory(organization=society, user=reviewer)
+    long_ago = timezone.now() - timedelta(days=800)
+    parent = TopicFactory(slug="joints")
+    child = TopicFactory(slug="gout", parent=parent)
+    in_topic = QuestionFactory(topics=[child])
+    rheumatologist = ContributorFactory(specialty="Rheumatology")
+    AnswerFactory(review_state="pending", question=in_topic)
+    AnswerFactory(review_state="pending", contributor=rheumatologist)
+    AnswerFactory(review_state="pending", contributor=society, question=in_topic)
+    AnswerFactory(review_state="needs_re_review", contributor=rheumatologist)
+    AnswerFactory(review_state="published", reviewed_at=long_ago, question=in_topic)
+    AnswerFactory(review_state="published", reviewed_at=None, created_at=long_ago)
+    AnswerFactory(review_state="published", reviewed_at=timezone.now())
+    AnswerFactory(review_state="published", contributor=society, reviewed_at=long_ago)
+    AnswerFactory(review_state="pending", status=Answer.Status.HIDDEN)
+
+    for kind, listing in (("pending", queries.pending), ("due", queries.due)):
+        for topic in (None, parent, child):
+            for specialty in ("", "rheumatology"):
+                # when
+                counts = queries.queue_counts(
+                    reviewer, kind=kind, topic=topic, specialty=specialty
+                )
+
+                # then: each number is its listing's length
+                case = (kind, topic, specialty)
+                mine = listing(topic=topic, specialty=specialty, reviewer=reviewer)
+                everyone = listing(topic=topic, specialty=specialty)
+                assert counts.listed == len(mine), case
+                assert counts.left_to_others == len(everyone) - len(mine), case
+                assert counts.pending == len(queries.pending(reviewer=reviewer))
+                assert counts.due == len(queries.due(reviewer=reviewer))
+
+    # and the cases are not all empty: the test can tell the counts apart
+    pending = queries.queue_counts(reviewer, kind="pending")
+    due = queries.queue_counts(reviewer, kind="due", topic=parent)
+    assert (pending.pending, pending.left_to_others) == (2, 2)
+    assert (due.listed, due.due) == (1, 3)
 
 
 def test_the_action_refuses_whoever_calls_it(reviewer, answer):
