@@ -19,6 +19,8 @@ review page and action, and applied to whole queues by review/queries.py.
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -50,35 +52,55 @@ def check_is_reviewer(user: User | AnonymousUser) -> None:
 
 def conflicts(user: User) -> dict[str, Q]:
     """Each reason `user` may not review an answer, as a condition on Answer
-    rows (the names are the keys of CONFLICT_MESSAGES)."""
+    rows (the names are the keys of CONFLICT_MESSAGES; a reason that cannot
+    apply to `user` is left out).
 
-    def member_at(moment: OuterRef, organization: OuterRef) -> Exists:
-        return Exists(
-            Membership.objects.during(moment).filter(
-                organization=organization, user=user
-            )
+    Reads `user`'s memberships (one small query) and writes them into the
+    conditions as organization ids and time windows: a reviewer belongs to
+    a handful of organizations at most, and a queue's conditions are then
+    plain comparisons, not subqueries per row."""
+    memberships = list(
+        Membership.objects.filter(user=user).values_list(
+            "organization_id", "status", "joined_at", "left_at"
         )
-
-    return {
-        "signs": Q(contributor__user=user)
-        | Q(
-            Exists(
-                Membership.objects.active().filter(
-                    organization=OuterRef("contributor"), user=user
-                )
-            )
-        ),
+    )
+    signs = Q(contributor__user=user)
+    active = [
+        org for org, status, _, _ in memberships if status == Membership.Status.ACTIVE
+    ]
+    if active:
+        signs |= Q(contributor_id__in=active)
+    found = {
+        "signs": signs,
         "wrote": Q(author=user)
         | Q(Exists(Revision.objects.filter(answer=OuterRef("pk"), author=user))),
-        "member_then": Q(member_at(OuterRef("created_at"), OuterRef("contributor")))
-        | Q(
-            Exists(
-                Revision.objects.filter(answer=OuterRef("pk")).filter(
-                    member_at(OuterRef("created_at"), OuterRef(OuterRef("contributor")))
+    }
+    # Membership.objects.during(moment): joined by then, and not yet left.
+    windows: dict[int, list[Q]] = {}
+    for org, _, joined, left in memberships:
+        if joined is None:  # an invitation never accepted
+            continue
+        window = Q(created_at__gte=joined)
+        if left is not None:
+            window &= Q(created_at__lt=left)
+        windows.setdefault(org, []).append(window)
+    member_then = [
+        Q(contributor_id=org)
+        & (
+            reduce(operator.or_, spans)
+            | Q(
+                Exists(
+                    Revision.objects.filter(answer=OuterRef("pk")).filter(
+                        reduce(operator.or_, spans)
+                    )
                 )
             )
-        ),
-    }
+        )
+        for org, spans in windows.items()
+    ]
+    if member_then:
+        found["member_then"] = reduce(operator.or_, member_then)
+    return found
 
 
 CONFLICT_MESSAGES = {

@@ -351,12 +351,13 @@ def _never_approved(reviewer, author, outside_editor, answer) -> None:
 # The session and its user; the answer with its question, contributor,
 # reviewer and draft (joined); its edits by others (a prefetch); the
 # reviewer role (the Editors group, the user's and their groups'
-# permissions: three); the conflicts of interest; the reviews with their
+# permissions: three); the reviewer's memberships and the conflicts of
+# interest (two); the reviews with their
 # reviewers and versions; the references of the row (the approved words
 # beside a draft, else the version under review); the reviewer's profile
 # (their display name); the header's unread notifications and whether its
 # visitor answers as an expert (For you, My answers).
-QUERIES = 13
+QUERIES = 14
 
 
 @pytest.mark.parametrize(
