@@ -15,8 +15,9 @@ ASKWELL_TEST_WORKERS pytest-xdist workers (default 2; 0 for none; a `-n` on
 the command line wins). With both databases, each line of their output is
 shown with the database's name in front and kept in
 test-artifacts/pytest-DATABASE.log, and a failed run's failures are printed
-again in one piece at the end. `--sqlite-only`, `--postgres-only` or the
-variable ASKWELL_TEST_DATABASES ("sqlite", "postgresql" or
+again in one piece at the end. The browser tests (Chromium) run on SQLite
+only when both databases run (BROWSER_DATABASE). `--sqlite-only`,
+`--postgres-only` or the variable ASKWELL_TEST_DATABASES ("sqlite", "postgresql" or
 "sqlite,postgresql") choose the databases. Everything else on the command
 line goes to pytest.
 
@@ -75,6 +76,11 @@ CHILD_GRACE_SECONDS = 15
 # pytest-xdist workers per database (both databases run at the same time).
 WORKERS_VARIABLE = "ASKWELL_TEST_WORKERS"
 DEFAULT_WORKERS = 2
+# The browser tests (marker `browser`: Chromium driving the pages) run on
+# this database when both run. What they add to the HTTP-level tests, which
+# run on both, is the browser's part: layout, scripts, accessibility. Run
+# twice, they were a quarter of the suite's time.
+BROWSER_DATABASE = "sqlite"
 ARTIFACTS = ROOT / "test-artifacts"
 FAILURE_SECTION = re.compile(r"^=+ (FAILURES|ERRORS) =+$")
 PRINT_LOCK = threading.Lock()
@@ -208,13 +214,15 @@ def run_tests(pytest_args: list[str], databases: list[str]) -> int:
             time.monotonic() - phase_started,
         )
         if not passed:
-            print_summary(results, {}, time.monotonic() - started)
+            print_summary(results, {}, time.monotonic() - started, browser_only_on=None)
             return 1
     suites = run_suites(pytest_args, databases)
     for suite in suites:
         results[suite.database] = (suite.status, suite.seconds)
     tiers = {suite.database: suite.tier for suite in suites if suite.tier}
-    print_summary(results, tiers, time.monotonic() - started)
+    browsing = [suite.database for suite in suites if suite.browsing]
+    only = browsing[0] if len(suites) > 1 and len(browsing) == 1 else None
+    print_summary(results, tiers, time.monotonic() - started, browser_only_on=only)
     return 0 if all(status == "passed" for status, _ in results.values()) else 1
 
 
@@ -222,6 +230,8 @@ def print_summary(
     results: dict[str, tuple[str, float]],
     tiers: dict[str, dict[str, object]],
     seconds: float,
+    *,
+    browser_only_on: str | None,
 ) -> None:
     print("\nSummary of python3 dev.py test")
     for phase in PHASES:
@@ -230,6 +240,11 @@ def print_summary(
         print(f"  {phase:<11} {status}{timing}")
     for database, tier in tiers.items():
         print(f"  {'corpus':<11} {tier_line(tier)} ({database})")
+    if browser_only_on:
+        print(
+            f"  {'browser':<11} tests ran on {browser_only_on} only (the "
+            "HTTP-level tests run on both databases)"
+        )
     print(f"  {'total':<11} {seconds:.1f} s")
 
 
@@ -331,6 +346,8 @@ class Suite:
     def __init__(self, database: str, pytest_args: list[str], *, shared: bool) -> None:
         self.database = database
         self.pytest_args = pytest_args
+        # Whether this run includes the browser tests (run_suites).
+        self.browsing = "not browser" not in " ".join(pytest_args)
         self.shared = shared
         self.status = "failed"
         self.seconds = 0.0
@@ -422,7 +439,10 @@ def run_suites(pytest_args: list[str], databases: list[str]) -> list[Suite]:
     )
     args = [*xdist_args(pytest_args), *durations, *pytest_args]
     shared = len(databases) > 1
-    suites = [Suite(database, args, shared=shared) for database in databases]
+    suites = [
+        Suite(database, database_args, shared=shared)
+        for database, database_args in arguments_by_database(args, databases).items()
+    ]
     with contextlib.ExitStack() as servers:
         try:
             for suite in suites:
@@ -446,6 +466,36 @@ def run_suites(pytest_args: list[str], databases: list[str]) -> list[Suite]:
     for suite in suites:
         suite.print_failures()
     return suites
+
+
+def arguments_by_database(
+    args: list[str], databases: list[str]
+) -> dict[str, list[str]]:
+    """Each database's pytest arguments: the browser tests on one of them
+    (BROWSER_DATABASE when it runs), deselected on the other."""
+    browsing = BROWSER_DATABASE if BROWSER_DATABASE in databases else databases[0]
+    return {
+        database: args if database == browsing else without_browser_tests(args)
+        for database in databases
+    }
+
+
+def without_browser_tests(args: list[str]) -> list[str]:
+    """`args` with the browser tests deselected: `-m "not browser"`, or the
+    command line's own -m expression and not browser (pytest reads one -m)."""
+    marks = [i for i, arg in enumerate(args) if arg == "-m" or arg.startswith("-m=")]
+    if not marks:
+        return [*args, "-m", "not browser"]
+    last = marks[-1]
+    if args[last] == "-m":
+        if last + 1 >= len(args):
+            return args  # pytest reports the missing expression itself
+        expression = args[last + 1]
+        rest = args[last + 2 :]
+    else:
+        expression = args[last].removeprefix("-m=")
+        rest = args[last + 1 :]
+    return [*args[:last], "-m", f"({expression}) and not browser", *rest]
 
 
 # --- throwaway PostgreSQL --------------------------------------------------------
