@@ -51,9 +51,15 @@ _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLAC", "TRUNCA")
 
 # Tables no anonymous page shows: sessions, each reader's own notifications,
 # follows and saved questions, reports, the audit log (editors only), and
-# the rate-limit and form-token counts.
+# the rate-limit and form-token counts. And each question's stored
+# "Continue learning" (search/related.py): a page's first visit stores the
+# list it shows, which must not make every cached page obsolete (most
+# visits are first visits); the job that refreshes lists follows a change
+# that bumped the generation already, and a page rendered between the two
+# shows the list from before until the next change.
 UNSHOWN_TABLES = frozenset(
     {
+        "search_relatedquestions",
         "django_session",
         "core_counter",
         "django_admin_log",

@@ -10,6 +10,7 @@ from typing import Any
 
 from django_tasks.base import Task
 
+from askwell import search
 from askwell.notifications import tasks as notifications
 from askwell.operations import tasks as operations
 from askwell.review import tasks as review
@@ -30,4 +31,7 @@ SCHEDULE: tuple[Scheduled, ...] = (
     ),
     Scheduled("review.remind_reviewers", review.remind_reviewers, timedelta(days=7)),
     Scheduled("operations.prune_jobs", operations.prune_jobs, timedelta(days=1)),
+    Scheduled(
+        "search.find_missing_related", search.find_missing_related, timedelta(hours=1)
+    ),
 )

@@ -23,6 +23,11 @@ Keeping the index in step after a bulk load (the `import` command):
                               caller's transaction (the demo loader: the
                               demo is searchable as soon as it is loaded)
 
+Scheduled work (operations/schedule.py queues it):
+    find_missing_related      a job: store "continue learning" for answered
+                              questions that have none yet (after an import
+                              or a reindex), a step at a time
+
 Everything else in askwell/search (the engine's parts, the backends, the
 vector index, the snapshot, the models) is search's own and may change
 without notice. A new capability other apps need is added here, by name.
@@ -47,11 +52,13 @@ from askwell.search.indexing import (
     run_embeddings,
 )
 from askwell.search.phrases import topic_phrases
+from askwell.search.tasks import find_missing_related
 
 __all__ = [
     "Hit",
     "SearchResults",
     "current_version",
+    "find_missing_related",
     "hit_to_dict",
     "index_now",
     "query_vectors",

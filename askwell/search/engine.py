@@ -13,7 +13,6 @@ Without an embedding model the engine works lexically, with a warning.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import re
@@ -25,7 +24,6 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Prefetch
 
 from askwell.language.text import content_words, words
@@ -36,11 +34,10 @@ from askwell.language.understanding import (
     understand,
 )
 from askwell.questions.models import Answer, Question
-from askwell.search import close_match, ranking, snapshot, vector_index
+from askwell.search import close_match, ranking, related, snapshot, vector_index
 from askwell.search.backends import LexicalQuery, backend
 from askwell.search.embeddings import adapt, get_embedder, similarity_adapter
 from askwell.search.indexing import current_version
-from askwell.search.models import SearchDocument
 from askwell.search.phrases import topic_phrases
 from askwell.search.spelling import FocusSpelling
 
@@ -54,9 +51,6 @@ MAX_QUERY_WORDS = 32
 # should find nothing rather than the least unlike answers.
 MIN_COSINE = 0.25
 MAX_SUBTOPICS = 200
-# How long "continue learning" candidates stay cached (a new index version
-# makes them unused sooner).
-RELATED_CACHE_SECONDS = 3600
 # How much agreeing question types add to similarity() (see there).
 SAME_TYPE = 0.2
 # The type agreement similarity() assumes when either question has no
@@ -469,63 +463,20 @@ def _title_profile(
 def related_questions(question: Question, *, limit: int = 6) -> list[Question]:
     """Answered questions to read next: same topic first, then semantically close ones.
 
-    The candidates depend only on the search index, so they are kept in the
-    cache per index version (every question page asks; a nearest-neighbour
-    search costs more than the rest of the block). Whether each may be shown
-    is checked against the live rows every time.
+    The candidates are stored per question (search/related.py: found by a
+    job when the question or its answers change, or at the page's first
+    visit), so a page reads them with one query however large the site.
+    Whether each may be shown is checked against the live rows every time.
     """
-    version = current_version()
-    key = f"search:related:{_related_epoch}:{version}:{question.pk}:{limit}"
-    try:
-        candidates = cache.get(key)
-    except Exception:  # the cache is an aid: without it, compute
-        logger.exception("The cache is unreachable; finding related questions anew")
-        return _answered_questions(_related_candidates(question, limit, version))[
-            :limit
-        ]
-    if candidates is None:
-        candidates = _related_candidates(question, limit, version)
-        with contextlib.suppress(Exception):
-            cache.set(key, candidates, RELATED_CACHE_SECONDS)
-    return _answered_questions(candidates)[:limit]
-
-
-_related_epoch = 0
+    return _answered_questions(related.candidates(question, limit))[:limit]
 
 
 def forget_related() -> None:
-    """Stop using cached candidates, title type profiles and spelling
-    corrections (tests: a rollback restores old versions)."""
-    global _related_epoch, _spelling
-    _related_epoch += 1
+    """Stop using cached title type profiles and spelling corrections
+    (tests: a rollback restores old versions)."""
+    global _spelling
     _spelling = None
     _title_profile.cache_clear()
-
-
-def _related_candidates(question: Question, limit: int, version: int) -> list[int]:
-    vector = vector_index.vector_of("title", question.pk, version)
-    near: list[int] = []
-    if vector is not None:
-        near = [
-            qid
-            for qid, _ in vector_index.nearest("title", vector, limit * 8, version)
-            if qid != question.pk
-        ]
-    topic_ids = [t.pk for t in question.topics.all()]
-    same_topic = list(
-        SearchDocument.objects.filter(question__topics__in=topic_ids)
-        .exclude(question_id=question.pk)
-        .values_list("question_id", flat=True)
-        .distinct()[: limit * 8]
-    )
-    ordered = sorted(
-        dict.fromkeys([*near, *same_topic]),
-        key=lambda qid: (
-            qid not in same_topic,
-            near.index(qid) if qid in near else len(near),
-        ),
-    )
-    return ordered[: limit * 2]
 
 
 def _answered_questions(question_ids: list[int]) -> list[Question]:

@@ -69,3 +69,26 @@ class IndexState(models.Model):
 
     def __str__(self) -> str:
         return f"search index version {self.version}"
+
+
+class RelatedQuestions(models.Model):
+    """A question's "Continue learning" candidates, best first (search/related.py).
+
+    Found by a background job when the question or its answers change (and
+    for the questions it is close to), or on the first visit of a page that
+    has none yet; read by the question page with one query by primary key.
+    Whether each candidate may be shown is checked on the live rows at every
+    read: a hidden or unanswered question is never shown from here.
+    """
+
+    question = models.OneToOneField(
+        "questions.Question",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    question_ids = models.JSONField(default=list)
+    found_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"related questions of question {self.question_id}"

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from askwell.core.jobs import enqueue_after_commit
 from askwell.questions.models import Answer, Question
-from askwell.search import indexing
+from askwell.search import indexing, related
 
 # Questions per step of a topic's reindexing: bounds each query's id list.
 QUESTIONS_PER_STEP = 500
@@ -26,6 +27,11 @@ def index_content(question_ids: list[int], answer_ids: list[int]) -> None:
         indexing.index_questions(question_ids)
     if answer_ids:
         indexing.index_answers(answer_ids)
+    # "Continue learning" of these questions and of those now close to them.
+    changed = set(question_ids) | set(
+        Answer.objects.filter(pk__in=answer_ids).values_list("question_id", flat=True)
+    )
+    related.refresh(changed)
 
 
 @task()
@@ -54,3 +60,30 @@ def index_contributor(contributor_id: int) -> None:
     )
     if answer_ids:
         indexing.index_answers(answer_ids)
+
+
+# Questions per step of the fill of missing "Continue learning" lists.
+FILL_STEP = 200
+
+
+@task()
+def find_missing_related() -> None:
+    """Store "Continue learning" for every answered question that has none
+    (after an import or a reindex), FILL_STEP questions a step, each step
+    queueing the next; meanwhile a page finds its own at its first visit.
+    Queued hourly by the worker (operations/schedule.py)."""
+    _fill_related_from(0)
+
+
+@task()
+def find_missing_related_after(after: int) -> None:
+    """A step of find_missing_related: the questions past id `after`."""
+    _fill_related_from(after)
+
+
+def _fill_related_from(after: int) -> None:
+    ids = related.missing(after, FILL_STEP)
+    if not ids:
+        return
+    related.fill(ids)
+    enqueue_after_commit(find_missing_related_after, ids[-1])

@@ -343,16 +343,23 @@ def test_the_schedule_queues_the_digest_daily_and_the_reviewers_reminder_weekly(
         "notifications.send_digests",
         "operations.prune_jobs",
         "review.remind_reviewers",
+        "search.find_missing_related",
     ]
-    assert jobs.enqueue_due(now + timedelta(hours=23)) == []
+    assert jobs.enqueue_due(now + timedelta(minutes=59)) == []
+    assert jobs.enqueue_due(now + timedelta(hours=1)) == [
+        "search.find_missing_related"
+    ]
+    assert jobs.enqueue_due(now + timedelta(hours=1, minutes=59)) == []
     assert sorted(jobs.enqueue_due(now + timedelta(days=1))) == [
         "notifications.send_digests",
         "operations.prune_jobs",
+        "search.find_missing_related",
     ]
     assert jobs.enqueue_due(now + timedelta(days=7)) == [
         "notifications.send_digests",
         "review.remind_reviewers",
         "operations.prune_jobs",
+        "search.find_missing_related",
     ]
 
 

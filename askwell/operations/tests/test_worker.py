@@ -258,8 +258,9 @@ def test_two_workers_share_the_queue_and_queue_each_scheduled_job_once(
     assert sorted(notes.read_text().splitlines()) == sorted(
         f"job {n}" for n in range(20)
     )
-    assert scheduled.splitlines()[-3:] == [
+    assert scheduled.splitlines()[-4:] == [
         "notifications.send_digests 1",
         "review.remind_reviewers 1",
         "operations.prune_jobs 1",
+        "search.find_missing_related 1",
     ]

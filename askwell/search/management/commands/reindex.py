@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from askwell.lib.progress import Progress
 from askwell.questions.models import Answer
+from askwell.search import related
 from askwell.search.indexing import reindex, run_embeddings
 from askwell.search.models import SearchDocument
 
@@ -32,6 +33,9 @@ class Command(BaseCommand):
             progress.close()
             self.stdout.write(f"Indexed {written:,} published answers.")
         run_embeddings(self.stdout)
+        # New documents and vectors: each question's "Continue learning" is
+        # found again, at its next visit or change.
+        related.forget_all()
         self.stdout.write(
             f"Search index: {SearchDocument.objects.count():,} documents."
         )
