@@ -346,9 +346,7 @@ def test_the_schedule_queues_the_digest_daily_and_the_reviewers_reminder_weekly(
         "search.find_missing_related",
     ]
     assert jobs.enqueue_due(now + timedelta(minutes=59)) == []
-    assert jobs.enqueue_due(now + timedelta(hours=1)) == [
-        "search.find_missing_related"
-    ]
+    assert jobs.enqueue_due(now + timedelta(hours=1)) == ["search.find_missing_related"]
     assert jobs.enqueue_due(now + timedelta(hours=1, minutes=59)) == []
     assert sorted(jobs.enqueue_due(now + timedelta(days=1))) == [
         "notifications.send_digests",
