@@ -357,6 +357,7 @@ class Suite:
         self._process: subprocess.Popen[str] | None = None
         self._copier: threading.Thread | None = None
         self._started = time.monotonic()
+        self._ended: float | None = None
 
     def start(self, database_url: str | None) -> None:
         step(f"pytest on {'PostgreSQL' if database_url else 'SQLite'}")
@@ -393,6 +394,9 @@ class Suite:
                 log.write(line)
                 with PRINT_LOCK:
                     sys.stdout.write(prefix + line)
+        # The output ends when the run does: its time, even when the other
+        # database's run is waited for first.
+        self._ended = time.monotonic()
 
     def wait(self) -> None:
         if self._process is not None:
@@ -404,7 +408,7 @@ class Suite:
                     f"pytest on {self.database} collected no tests: that counts as a failure."
                 )
             self.status = "passed" if code == 0 else "failed"
-        self.seconds = time.monotonic() - self._started
+        self.seconds = (self._ended or time.monotonic()) - self._started
         with contextlib.suppress(OSError, ValueError):
             self.tier = json.loads(self._tier_file.read_text())["corpus"]
 
