@@ -24,15 +24,19 @@ timeout = 30
 graceful_timeout = 30
 proc_name = "askwell"
 
-# The access log goes to stdout and errors to stderr: the process manager
-# (systemd's journal, a container runtime) collects both.
-accesslog = "-"
+# One access line per request, the application's (askwell/core/logs.py:
+# method, path, status, duration, visitor and request id, a JSON line on
+# stderr by default): gunicorn's own access log would be a second line for
+# the same request, so it is off. Errors go to stderr; the process manager
+# (systemd's journal, a container runtime) collects them. nginx in front
+# logs client addresses (docs/deploy.md).
+accesslog = None
 errorlog = "-"
-# Client address, the address nginx forwarded, method, path, protocol, status,
-# bytes, duration in ms and nginx's request id (the app logs the same id).
-# Paths only: query strings and referrers can hold what readers typed into
-# search, which is health information (askwell/core/logs.py leaves them out
-# too).
+# Should an operator turn gunicorn's access log on (GUNICORN_CMD_ARGS=
+# "--access-logfile -"): client address, the address nginx forwarded,
+# method, path, protocol, status, bytes, duration in ms and nginx's request
+# id. Paths only: query strings and referrers can hold what readers typed
+# into search, which is health information (the app leaves them out too).
 access_log_format = (
     '%(h)s %({x-forwarded-for}i)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms '
     "%({x-request-id}i)s"

@@ -6,6 +6,7 @@ bench/http_load.py, which starts the same processes to measure them."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -123,6 +124,24 @@ class Started:
     def output(self) -> str:
         self._log.seek(0)
         return self._log.read()
+
+    def requests(self) -> list[dict[str, object]]:
+        """The application's access lines in the output so far."""
+        return access_lines(self.output())
+
+
+def access_lines(output: str) -> list[dict[str, object]]:
+    """The application's access lines in a server's output (askwell.access,
+    one JSON object per request), in order."""
+    found = []
+    for line in output.splitlines():
+        if not line.startswith("{"):
+            continue
+        with contextlib.suppress(ValueError):
+            record = json.loads(line)
+            if record.get("logger") == "askwell.access":
+                found.append(record)
+    return found
 
 
 @contextlib.contextmanager

@@ -70,13 +70,21 @@ class Stack:
         """How many GETs of PATH reached the app, from its access log (written
         just after each response): waits for EXPECTED, then a little longer
         for any more."""
+
+        def count() -> int:
+            return sum(
+                1
+                for r in self.app.requests()
+                if r["method"] == "GET" and r["path"] == path
+            )
+
         deadline = time.monotonic() + 5
-        while self.app.output().count(f'"GET {path} HTTP/1.') < expected:
+        while count() < expected:
             if time.monotonic() > deadline:
                 break
             time.sleep(0.1)
         time.sleep(0.3)
-        return self.app.output().count(f'"GET {path} HTTP/1.')
+        return count()
 
 
 @pytest.fixture(scope="module")
