@@ -47,20 +47,6 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _remembering_embedder():
-    """The embedding model remembers each text's vector for the test process
-    (askwell/testing/embeddings.py): the demo, loaded and indexed by dozens
-    of tests, is embedded once."""
-    from askwell.search import embeddings
-    from askwell.testing.embeddings import RememberingMiniLMEmbedder
-
-    plain = embeddings.EMBEDDERS["minilm-int8"]
-    embeddings.EMBEDDERS["minilm-int8"] = RememberingMiniLMEmbedder
-    yield
-    embeddings.EMBEDDERS["minilm-int8"] = plain
-
-
 @pytest.fixture(autouse=True)
 def _fresh_search_state(request, django_db_blocker):
     """Each test starts with no search data cached from an earlier test's
